@@ -1,0 +1,104 @@
+package gate
+
+import (
+	"math"
+
+	"github.com/ftgate/ftgate/stats"
+)
+
+// latencySummary runs methods.md §7 for latency: p50 and p95 of every
+// sample of each arm (type-7 quantiles), p95 intervals from the clustered
+// percentile bootstrap, and the candidate's latency constraints.
+func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Latency {
+	nan := math.NaN()
+	l := Latency{BaselineP50: nan, BaselineP95: nan, CandidateP50: nan, CandidateP95: nan,
+		BaselineP95Low: nan, BaselineP95High: nan, CandidateP95Low: nan, CandidateP95High: nan}
+	sb, sc := latencySamples(base, cluster), latencySamples(cand, cluster)
+	haveB, haveC := len(sb.X) > 0, len(sc.X) > 0
+	if haveB || haveC {
+		o := stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: 1 - 2*pol.Alpha, NullRatio: 1}
+		r95 := stats.BootstrapQuantiles(sb, sc, 0.95, o)
+		if haveB {
+			l.BaselineP95, l.BaselineP95Low, l.BaselineP95High = r95.B.Est, r95.B.Lo, r95.B.Hi
+			l.BaselineP50 = quantileOf(sb.X, 0.5)
+		}
+		if haveC {
+			l.CandidateP95, l.CandidateP95Low, l.CandidateP95High = r95.C.Est, r95.C.Lo, r95.C.Hi
+			l.CandidateP50 = quantileOf(sc.X, 0.5)
+		}
+	}
+	l.Measured = haveB && haveC
+	if lim := pol.Latency.MaxP95Ms; lim != nil {
+		k := Constraint{Name: "latency.max_p95_ms", Limit: *lim, Value: l.CandidateP95, Measured: haveC, Required: pol.Latency.Required}
+		k.Held = haveC && l.CandidateP95 <= *lim
+		l.Constraints = append(l.Constraints, k)
+	}
+	if lim := pol.Latency.MaxP95Ratio; lim != nil {
+		ratio := l.CandidateP95 / l.BaselineP95
+		ok := haveB && haveC && l.BaselineP95 > 0
+		k := Constraint{Name: "latency.max_p95_ratio", Limit: *lim, Value: ratio, Measured: ok, Required: pol.Latency.Required}
+		if !ok {
+			k.Value = nan
+		}
+		k.Held = ok && ratio <= *lim
+		l.Constraints = append(l.Constraints, k)
+	}
+	return l
+}
+
+func latencySamples(a arm, cluster []int) stats.Samples {
+	var s stats.Samples
+	for i, ss := range a.samples {
+		for _, x := range ss {
+			if x.LatencyMS != nil {
+				s.X = append(s.X, *x.LatencyMS)
+				s.Cluster = append(s.Cluster, cluster[i])
+			}
+		}
+	}
+	return s
+}
+
+func quantileOf(x []float64, p float64) float64 {
+	s := append([]float64(nil), x...)
+	sortFloats(s)
+	return stats.Quantile7(s, p)
+}
+
+// formatSummary runs methods.md §7 for format: the schema-valid rate of
+// each arm over the samples that record it, and the candidate's minimum.
+func formatSummary(base, cand arm, pol Policy) Format {
+	nan := math.NaN()
+	f := Format{BaselineValidRate: nan, CandidateValidRate: nan, BaselineValidLow: nan, BaselineValidHigh: nan}
+	vb, nb := validCounts(base)
+	vc, nc := validCounts(cand)
+	if nb > 0 {
+		f.BaselineValidRate = float64(vb) / float64(nb)
+		f.BaselineValidLow, f.BaselineValidHigh = stats.Wilson(vb, nb, 1-2*pol.Alpha)
+		f.BaselineValidN = nb
+	}
+	if nc > 0 {
+		f.CandidateValidRate = float64(vc) / float64(nc)
+	}
+	f.Measured = nb > 0 && nc > 0
+	if lim := pol.Format.MinValidRate; lim != nil {
+		k := Constraint{Name: "format.min_valid_rate", Limit: *lim, Value: f.CandidateValidRate, Measured: nc > 0, Required: pol.Format.Required}
+		k.Held = nc > 0 && f.CandidateValidRate >= *lim
+		f.Constraints = append(f.Constraints, k)
+	}
+	return f
+}
+
+func validCounts(a arm) (valid, n int) {
+	for _, ss := range a.samples {
+		for _, s := range ss {
+			if s.SchemaValid != nil {
+				n++
+				if *s.SchemaValid {
+					valid++
+				}
+			}
+		}
+	}
+	return valid, n
+}

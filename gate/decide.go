@@ -1,0 +1,210 @@
+package gate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// An Input is what the gate decides on.
+type Input struct {
+	// Paired holds every scorecard's cases matched by id.
+	Paired *scorecard.Paired
+	// Baselines are the arm indexes (into Paired.Arms) of the baseline
+	// tiers; with more than one, the candidate is gated against the
+	// routed baseline built from them.
+	Baselines []int
+	// Candidate is the arm index of the fine-tuned candidate.
+	Candidate int
+	// History holds earlier baseline scorecards, oldest first, for the
+	// plateau condition of the economics.
+	History []*scorecard.Scorecard
+}
+
+// arm is one side of the comparison, case by case (in Paired.Cases order).
+type arm struct {
+	name    string
+	acc     []float64
+	cost    []float64 // NaN per case when not measured
+	hasCost bool
+	samples [][]*scorecard.Sample
+}
+
+func armOf(p *scorecard.Paired, a int) arm {
+	n := len(p.Cases)
+	out := arm{name: p.Arms[a].System.Name, acc: make([]float64, n), cost: make([]float64, n), samples: make([][]*scorecard.Sample, n), hasCost: true}
+	for i := range p.Cases {
+		ac := p.Cases[i].Arms[a]
+		out.acc[i] = ac.Accepted
+		out.cost[i] = ac.Cost
+		out.samples[i] = ac.Samples
+		if math.IsNaN(ac.Cost) {
+			out.hasCost = false
+		}
+	}
+	return out
+}
+
+// Decide runs every check of the policy on the input and returns the
+// verdict with its evidence. It returns an error only when the input and
+// the policy cannot be decided together (a forced method that does not fit
+// the data); such errors are the user's to fix, not a verdict.
+func Decide(in Input, pol Policy) (*Decision, error) {
+	p := in.Paired
+	if p == nil || len(p.Cases) == 0 {
+		return nil, fmt.Errorf("no paired cases to decide on")
+	}
+	if len(in.Baselines) == 0 || in.Candidate < 0 || in.Candidate >= len(p.Arms) {
+		return nil, fmt.Errorf("the input names no baseline or no candidate")
+	}
+	d := &Decision{Policy: pol}
+	d.Warnings = append(d.Warnings, p.Warnings...)
+	d.Cases = CaseCounts{Paired: len(p.Cases), Clusters: len(p.Clusters), MaxSamplesPerCase: p.MaxSamples}
+	for _, b := range in.Baselines {
+		d.Cases.BaselineOnly = max(d.Cases.BaselineOnly, p.Unmatched[b])
+	}
+	d.Cases.CandidateOnly = p.Unmatched[in.Candidate]
+
+	cand := armOf(p, in.Candidate)
+	base := armOf(p, in.Baselines[0])
+	if len(in.Baselines) > 1 {
+		var err error
+		base, err = routeBaseline(d, p, in, pol)
+		if err != nil {
+			return nil, err
+		}
+	}
+	cluster := p.ClusterIndex()
+
+	q, err := qualityTest(p, base, cand, cluster, pol)
+	if err != nil {
+		return nil, err
+	}
+	d.Quality = q.Quality
+	d.Warnings = append(d.Warnings, q.warnings...)
+
+	d.Cost = costTest(d, base, cand, cluster, pol)
+	d.Segments = segmentTests(d, p, base, cand, pol)
+	d.Power = powerAnalysis(d, q, len(p.Cases), pol)
+	d.Latency = latencySummary(d, base, cand, cluster, pol)
+	d.Format = formatSummary(base, cand, pol)
+	if len(in.Baselines) > 1 || len(in.History) > 0 || economicsConfigured(pol) {
+		d.Economics = economics(d, p, in, base, cand, pol)
+	}
+	d.Checklist = checklist(d, p, base, cand, pol)
+
+	verdict(d, pol)
+	return d, nil
+}
+
+// verdict combines the checks into the verdict, its reasons and the exit
+// code (methods.md §4).
+func verdict(d *Decision, pol Policy) {
+	var fail, open bool
+	add := func(s string) { d.Reasons = append(d.Reasons, s) }
+
+	q := d.Quality
+	switch {
+	case q.Met:
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s, %s interval %s); %s ≤ α = %s, so the gain over the margin %s is established (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), q.Method))
+	case q.Missed:
+		fail = true
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the whole %s interval %s lies below the margin %s, so the candidate does not clear it (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.Points(q.Margin), q.Method))
+	default:
+		open = true
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s, %s interval %s); %s > α = %s, so a gain over the margin %s is not established (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), q.Method))
+	}
+
+	c := d.Cost
+	switch {
+	case !c.Measured && !pol.Cost.Required:
+		add("Cost: not measured (no cost or priced usage in at least one scorecard); the policy sets cost.required: false, so the gate decides on quality alone.")
+	case !c.Measured:
+		open = true
+		add("Cost: not measured (no cost or priced usage in at least one scorecard), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
+	case c.Met:
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s interval %s); %s ≤ α = %s, so it is below the limit %s (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.PEquals(c.PValue), numfmt.Num(pol.Alpha), numfmt.Ratio(c.MaxRatio), c.Method))
+	case c.Missed:
+		fail = true
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s interval %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.Ratio(c.MaxRatio), c.Method))
+	default:
+		open = true
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s interval %s); %s > α = %s, so being below the limit %s is not established (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.PEquals(c.PValue), numfmt.Num(pol.Alpha), numfmt.Ratio(c.MaxRatio), c.Method))
+	}
+
+	for _, s := range d.Segments {
+		if !s.Regression {
+			continue
+		}
+		verb := "blocks the release"
+		if pol.Segments.BlockOnRegression {
+			fail = true
+		} else {
+			verb = "does not block (segments.block_on_regression: false)"
+		}
+		add(fmt.Sprintf("Segment %q regresses: %s → %s (%s) over %d cases, Holm-adjusted %s ≤ α = %s; this %s.",
+			s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), s.Cases, numfmt.PEquals(s.PAdjusted), numfmt.Num(pol.Alpha), verb))
+	}
+
+	for _, group := range [][]Constraint{d.Latency.Constraints, d.Format.Constraints} {
+		for _, k := range group {
+			switch {
+			case !k.Measured && k.Required:
+				open = true
+				add(fmt.Sprintf("Constraint %s: not measured, and the policy marks it required.", k.Name))
+			case !k.Measured:
+				add(fmt.Sprintf("Constraint %s: not measured (no data), not required.", k.Name))
+			case !k.Held:
+				fail = true
+				add(fmt.Sprintf("Constraint %s: broken, %s against the limit %s.", k.Name, numfmt.Num(k.Value), numfmt.Num(k.Limit)))
+			}
+		}
+	}
+
+	if e := d.Economics; e != nil && e.Enforced {
+		if e.Blocks {
+			fail = true
+			add(fmt.Sprintf("Economics: fine-tuning does not clear the threshold rule (%d of 4 conditions met, %d required).", e.Met, e.Required))
+		} else {
+			add(fmt.Sprintf("Economics: the threshold rule holds (%d of 4 conditions met, %d required).", e.Met, e.Required))
+		}
+	}
+
+	switch {
+	case fail:
+		d.Verdict, d.ExitCode = Fail, ExitNotPass
+	case open:
+		d.Verdict, d.ExitCode = Inconclusive, ExitNotPass
+		if d.Power.MoreCasesNeeded > 0 {
+			add(fmt.Sprintf("About %d more paired cases (%s in all) would give %s power to detect a quality gain of %s.",
+				d.Power.MoreCasesNeeded, numfmt.Num(math.Ceil(d.Power.CasesNeeded)), numfmt.Pct(d.Power.Target), numfmt.Points(d.Power.Effect)))
+		}
+		if pol.Inconclusive == "warn" {
+			d.ExitCode = ExitPass
+			add("The policy sets inconclusive: warn, so the release is not blocked.")
+		} else {
+			add("Without evidence either way the release is blocked (inconclusive: fail).")
+		}
+	default:
+		d.Verdict, d.ExitCode = Pass, ExitPass
+	}
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

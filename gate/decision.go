@@ -1,0 +1,181 @@
+package gate
+
+// A Verdict is the outcome of the gate.
+type Verdict string
+
+// The three verdicts.
+const (
+	Pass         Verdict = "pass"
+	Fail         Verdict = "fail"
+	Inconclusive Verdict = "inconclusive"
+)
+
+// Exit codes of the command line, named here because the policy decides
+// which one an inconclusive verdict gets.
+const (
+	ExitPass     = 0
+	ExitNotPass  = 1
+	ExitBadInput = 2
+	ExitInternal = 3
+)
+
+// A Decision is everything the gate concluded, with the evidence. Values
+// that are undefined (a cost per accepted outcome with no accepted
+// outcome) are NaN or ±Inf here; renderers decide how to show them.
+type Decision struct {
+	Verdict  Verdict
+	ExitCode int
+	// Reasons are sentences, in the order the checks ran.
+	Reasons  []string
+	Warnings []string
+	Policy   Policy
+
+	Cases     CaseCounts
+	Quality   Quality
+	Cost      Cost
+	Latency   Latency
+	Format    Format
+	Segments  []Segment
+	Power     Power
+	Economics *Economics
+	Checklist []ChecklistItem
+	Tiers     []Tier
+	// Routed maps each workflow to the baseline tier that serves it, when
+	// several baseline tiers were given.
+	Routed map[string]string
+}
+
+// CaseCounts describes what was paired.
+type CaseCounts struct {
+	Paired, Clusters, BaselineOnly, CandidateOnly, MaxSamplesPerCase int
+}
+
+// Quality is the acceptance-rate comparison (methods.md §2).
+type Quality struct {
+	Method              string
+	Baseline, Candidate float64
+	Delta, Margin       float64
+	CILow, CIHigh       float64
+	CILevel             float64
+	PValue              float64
+	Met, Missed         bool
+	// Discordant counts, for the McNemar and Tango paths only.
+	Discordant *Discordant
+}
+
+// Discordant counts the cases on which exactly one arm was accepted.
+type Discordant struct {
+	CandidateOnly, BaselineOnly int
+}
+
+// Cost is the cost-per-accepted-outcome comparison (methods.md §3).
+type Cost struct {
+	// Measured is false when an arm has no cost data.
+	Measured                  bool
+	Method                    string
+	BaselineCPA, CandidateCPA float64
+	Ratio, MaxRatio           float64
+	CILow, CIHigh             float64
+	CILevel                   float64
+	PValue                    float64
+	Met, Missed               bool
+	DeltaCILow, DeltaCIHigh   float64
+	DeltaPValue               float64
+	Resamples                 int
+	Seed                      uint64
+	BaselineTotalUSD          float64
+	CandidateTotalUSD         float64
+}
+
+// Latency summarises end-to-end latency (methods.md §7).
+type Latency struct {
+	Measured                          bool
+	BaselineP50, BaselineP95          float64
+	CandidateP50, CandidateP95        float64
+	BaselineP95Low, BaselineP95High   float64
+	CandidateP95Low, CandidateP95High float64
+	Constraints                       []Constraint
+}
+
+// Format summarises schema validity (methods.md §7).
+type Format struct {
+	Measured                            bool
+	BaselineValidRate                   float64
+	CandidateValidRate                  float64
+	BaselineValidLow, BaselineValidHigh float64
+	BaselineValidN                      int
+	Constraints                         []Constraint
+}
+
+// A Constraint is one service-level limit on the candidate.
+type Constraint struct {
+	Name     string
+	Limit    float64
+	Value    float64
+	Measured bool
+	Held     bool
+	Required bool
+}
+
+// A Segment is the regression check of one workflow (methods.md §5).
+type Segment struct {
+	Name                string
+	Cases               int
+	Baseline, Candidate float64
+	Delta               float64
+	PValue, PAdjusted   float64
+	Regression          bool
+	Tested              bool
+}
+
+// Power is the sample-size advice (methods.md §6).
+type Power struct {
+	Effect, Target  float64
+	CasesNeeded     float64
+	MoreCasesNeeded int
+	MDE             float64
+}
+
+// Economics is the break-even analysis and threshold rule (economics.md).
+type Economics struct {
+	OneTimeUSD                         float64
+	MonthlyUSD                         float64
+	SavingPerAcceptedUSD               float64
+	SavingPerAcceptedConservativeUSD   float64
+	BreakEvenMonths                    float64
+	BreakEvenMonthlyVolume             float64
+	BreakEvenMonthlyVolumeConservative float64
+	NetValueHorizonUSD                 float64
+	NetValueHorizonConservativeUSD     float64
+	AcceptedOutcomesPerMonth           float64
+	Conditions                         []Condition
+	Met                                int
+	Required                           int
+	Enforced                           bool
+	Blocks                             bool
+}
+
+// A Condition is one of the four threshold conditions.
+type Condition struct {
+	Name   string // volume, strict_format, latency or plateau
+	Status string // met, not_met or not_measured
+	Detail string
+}
+
+// A ChecklistItem is one question of the decision checklist.
+type ChecklistItem struct {
+	Question string
+	Answer   string // yes, no or unknown
+	Detail   string
+}
+
+// A Tier is one baseline tier (or the routed baseline, or the candidate)
+// placed on the cost/quality plane.
+type Tier struct {
+	Name                    string
+	Quality                 float64
+	QualityLow, QualityHigh float64
+	CPA, CPALow, CPAHigh    float64
+	OnFrontier              bool
+	Role                    string // baseline, routed or candidate
+}

@@ -1,0 +1,475 @@
+package gate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ftgate/ftgate/scorecard"
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultSeed seeds the bootstrap when the policy names no seed.
+const DefaultSeed = 20261128
+
+// A Policy is everything a team decides before looking at results: the
+// error rate, the margins, the constraints and the economics. The zero
+// value is not useful; start from DefaultPolicy or ParsePolicy.
+type Policy struct {
+	Alpha        float64                    `yaml:"alpha" json:"alpha"`
+	Inconclusive string                     `yaml:"inconclusive" json:"inconclusive"`
+	Quality      QualityPolicy              `yaml:"quality" json:"quality"`
+	Cost         CostPolicy                 `yaml:"cost" json:"cost"`
+	Statistics   StatisticsPolicy           `yaml:"statistics" json:"statistics"`
+	Pairing      PairingPolicy              `yaml:"pairing" json:"pairing"`
+	Segments     SegmentsPolicy             `yaml:"segments" json:"segments"`
+	Power        PowerPolicy                `yaml:"power" json:"power"`
+	Latency      LatencyPolicy              `yaml:"latency" json:"latency"`
+	Format       FormatPolicy               `yaml:"format" json:"format"`
+	Pricing      map[string]scorecard.Price `yaml:"pricing" json:"pricing"`
+	Routing      RoutingPolicy              `yaml:"routing" json:"routing"`
+	Checklist    ChecklistPolicy            `yaml:"checklist" json:"checklist"`
+	Economics    EconomicsPolicy            `yaml:"economics" json:"economics"`
+	Importers    ImportersPolicy            `yaml:"importers" json:"importers"`
+}
+
+// QualityPolicy configures the acceptance-rate test.
+type QualityPolicy struct {
+	// Method is auto, mcnemar-exact, tango or cluster-t.
+	Method string `yaml:"method" json:"method"`
+	// MinGain is the margin m: the candidate must beat the baseline by
+	// more than m (negative m tests non-inferiority).
+	MinGain float64 `yaml:"min_gain" json:"min_gain"`
+}
+
+// CostPolicy configures the cost-per-accepted-outcome test.
+type CostPolicy struct {
+	// Method is auto, bootstrap or delta.
+	Method string `yaml:"method" json:"method"`
+	// MaxRatio is r: the candidate's CPA over the baseline's must be
+	// below r.
+	MaxRatio float64 `yaml:"max_ratio" json:"max_ratio"`
+	// Required: without cost data the gate cannot pass. When false, a
+	// run without costs is decided on quality alone.
+	Required bool `yaml:"required" json:"required"`
+}
+
+// StatisticsPolicy configures resampling.
+type StatisticsPolicy struct {
+	Resamples int    `yaml:"resamples" json:"resamples"`
+	Seed      uint64 `yaml:"seed" json:"seed"`
+}
+
+// PairingPolicy configures how scorecards are matched.
+type PairingPolicy struct {
+	AllowUnmatched bool `yaml:"allow_unmatched" json:"allow_unmatched"`
+}
+
+// SegmentsPolicy configures the per-workflow regression checks.
+type SegmentsPolicy struct {
+	MinCases          int     `yaml:"min_cases" json:"min_cases"`
+	MaxDrop           float64 `yaml:"max_drop" json:"max_drop"`
+	BlockOnRegression bool    `yaml:"block_on_regression" json:"block_on_regression"`
+}
+
+// PowerPolicy configures the sample-size advice.
+type PowerPolicy struct {
+	// Effect is the quality gain worth detecting; nil means min_gain + 0.02.
+	Effect *float64 `yaml:"effect" json:"effect"`
+	Target float64  `yaml:"target" json:"target"`
+}
+
+// LatencyPolicy holds the latency constraints on the candidate.
+type LatencyPolicy struct {
+	MaxP95Ms    *float64 `yaml:"max_p95_ms" json:"max_p95_ms"`
+	MaxP95Ratio *float64 `yaml:"max_p95_ratio" json:"max_p95_ratio"`
+	Required    bool     `yaml:"required" json:"required"`
+}
+
+// FormatPolicy holds the schema-validity constraint on the candidate.
+type FormatPolicy struct {
+	MinValidRate *float64 `yaml:"min_valid_rate" json:"min_valid_rate"`
+	Required     bool     `yaml:"required" json:"required"`
+}
+
+// RoutingPolicy configures the routed baseline over several tiers.
+type RoutingPolicy struct {
+	MaxQualityLoss float64 `yaml:"max_quality_loss" json:"max_quality_loss"`
+}
+
+// ChecklistPolicy configures the decision checklist.
+type ChecklistPolicy struct {
+	MinLabelled    float64            `yaml:"min_labelled" json:"min_labelled"`
+	ProductionMix  map[string]float64 `yaml:"production_mix" json:"production_mix"`
+	MaxMixDistance float64            `yaml:"max_mix_distance" json:"max_mix_distance"`
+}
+
+// EconomicsPolicy holds the hidden costs of fine-tuning and the volume
+// that must amortise them.
+type EconomicsPolicy struct {
+	Enforce                  bool          `yaml:"enforce" json:"enforce"`
+	Require                  int           `yaml:"require" json:"require"`
+	HorizonMonths            float64       `yaml:"horizon_months" json:"horizon_months"`
+	AcceptedOutcomesPerMonth *float64      `yaml:"accepted_outcomes_per_month" json:"accepted_outcomes_per_month"`
+	RequestsPerMonth         *float64      `yaml:"requests_per_month" json:"requests_per_month"`
+	Costs                    HiddenCosts   `yaml:"costs" json:"costs"`
+	Plateau                  PlateauPolicy `yaml:"plateau" json:"plateau"`
+}
+
+// HiddenCosts are the costs of owning a fine-tune, in USD.
+type HiddenCosts struct {
+	DataCuration       float64  `yaml:"data_curation" json:"data_curation"`
+	AnnotationQC       float64  `yaml:"annotation_qc" json:"annotation_qc"`
+	TrainingRun        float64  `yaml:"training_run" json:"training_run"`
+	TrainingCycles     float64  `yaml:"training_cycles" json:"training_cycles"`
+	DeploymentSetup    float64  `yaml:"deployment_setup" json:"deployment_setup"`
+	HostingMonthly     float64  `yaml:"hosting_monthly" json:"hosting_monthly"`
+	MonitoringMonthly  float64  `yaml:"monitoring_monthly" json:"monitoring_monthly"`
+	MaintenanceMonthly float64  `yaml:"maintenance_monthly" json:"maintenance_monthly"`
+	RetrainEveryMonths float64  `yaml:"retrain_every_months" json:"retrain_every_months"`
+	RetrainCost        *float64 `yaml:"retrain_cost" json:"retrain_cost"`
+}
+
+// PlateauPolicy configures the plateau condition.
+type PlateauPolicy struct {
+	MinRuns int     `yaml:"min_runs" json:"min_runs"`
+	Window  int     `yaml:"window" json:"window"`
+	MinGain float64 `yaml:"min_gain" json:"min_gain"`
+}
+
+// ImportersPolicy configures how eval-tool outputs are read.
+type ImportersPolicy struct {
+	// PartialAccepted counts an Inspect "P" (partial credit) as accepted.
+	PartialAccepted bool `yaml:"partial_accepted" json:"partial_accepted"`
+}
+
+// DefaultPolicy returns the policy used when none is given (methods.md).
+func DefaultPolicy() Policy {
+	return Policy{
+		Alpha:        0.05,
+		Inconclusive: "fail",
+		Quality:      QualityPolicy{Method: "auto"},
+		Cost:         CostPolicy{Method: "auto", MaxRatio: 1, Required: true},
+		Statistics:   StatisticsPolicy{Resamples: 10000, Seed: DefaultSeed},
+		Segments:     SegmentsPolicy{MinCases: 30, BlockOnRegression: true},
+		Power:        PowerPolicy{Target: 0.9},
+		Pricing:      map[string]scorecard.Price{},
+		Routing:      RoutingPolicy{MaxQualityLoss: 0.01},
+		Checklist:    ChecklistPolicy{MinLabelled: 0.9, MaxMixDistance: 0.1},
+		Economics: EconomicsPolicy{
+			Require:       2,
+			HorizonMonths: 12,
+			Costs:         HiddenCosts{TrainingCycles: 1},
+			Plateau:       PlateauPolicy{MinRuns: 3, Window: 2, MinGain: 0.01},
+		},
+	}
+}
+
+// EffectivePowerEffect is the effect the power analysis targets.
+func (p Policy) EffectivePowerEffect() float64 {
+	if p.Power.Effect != nil {
+		return *p.Power.Effect
+	}
+	return p.Quality.MinGain + 0.02
+}
+
+// RetrainCost is the cost of one retrain: the policy's value, or one
+// training run plus annotation QC.
+func (c HiddenCosts) EffectiveRetrainCost() float64 {
+	if c.RetrainCost != nil {
+		return *c.RetrainCost
+	}
+	return c.TrainingRun + c.AnnotationQC
+}
+
+// ParsePolicy decodes a YAML policy on top of DefaultPolicy. Decoding is
+// strict: an unknown key is an error naming its line and the closest known
+// key. Every value is range-checked. name is used in messages.
+func ParsePolicy(name string, data []byte) (Policy, error) {
+	p := DefaultPolicy()
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return p, yamlError(name, err)
+	}
+	if len(root.Content) == 0 {
+		// An empty file is the default policy.
+		return p, nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return p, &scorecard.InputError{File: name, Line: doc.Line, Col: doc.Column, Msg: "a policy is a YAML mapping of keys (alpha, quality, cost, ...)"}
+	}
+	lines := map[string]int{}
+	var errs scorecard.ErrorList
+	checkKeys(name, doc, reflect.TypeOf(p), "", lines, &errs)
+	if len(errs) > 0 {
+		return p, errs
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil && err != io.EOF {
+		return p, yamlError(name, err)
+	}
+	if err := p.validate(name, lines); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// checkKeys walks a mapping node against the yaml tags of t, reporting
+// unknown and duplicate keys with a suggestion, and recording the line of
+// every known key path ("quality.min_gain").
+func checkKeys(file string, n *yaml.Node, t reflect.Type, prefix string, lines map[string]int, errs *scorecard.ErrorList) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Map:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			path := prefix + k.Value
+			lines[path] = k.Line
+			checkKeys(file, v, t.Elem(), path+".", lines, errs)
+		}
+		return
+	case reflect.Struct:
+	default:
+		return
+	}
+	fields := map[string]reflect.Type{}
+	var known []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		fields[tag] = f.Type
+		known = append(known, tag)
+	}
+	sort.Strings(known)
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		path := prefix + k.Value
+		if prev, dup := seen[k.Value]; dup {
+			*errs = append(*errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column,
+				Msg: fmt.Sprintf("key %q appears twice (first at line %d)", path, prev)})
+			continue
+		}
+		seen[k.Value] = k.Line
+		ft, ok := fields[k.Value]
+		if !ok {
+			msg := fmt.Sprintf("unknown key %q", path)
+			if s := scorecard.Suggest(k.Value, known); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", prefix+s)
+			} else {
+				where := "at the top level"
+				if prefix != "" {
+					where = "under " + strings.TrimSuffix(prefix, ".")
+				}
+				msg += fmt.Sprintf(" (known keys %s: %s)", where, strings.Join(known, ", "))
+			}
+			*errs = append(*errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column, Msg: msg})
+			continue
+		}
+		lines[path] = k.Line
+		checkKeys(file, v, ft, path+".", lines, errs)
+	}
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError turns a yaml.v3 error into FILE:LINE: messages.
+func yamlError(file string, err error) error {
+	var te *yaml.TypeError
+	var msgs []string
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var errs scorecard.ErrorList
+	for _, m := range msgs {
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			line, _ := strconv.Atoi(sm[1])
+			errs = append(errs, &scorecard.InputError{File: file, Line: line, Msg: "invalid policy: " + friendlyYAML(sm[2])})
+			continue
+		}
+		errs = append(errs, &scorecard.InputError{File: file, Line: 1, Msg: "invalid policy: " + strings.TrimPrefix(m, "yaml: ")})
+	}
+	return errs
+}
+
+var unmarshalMsg = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+
+func friendlyYAML(m string) string {
+	sm := unmarshalMsg.FindStringSubmatch(m)
+	if sm == nil {
+		return m
+	}
+	want := sm[3]
+	switch {
+	case strings.Contains(want, "float"):
+		want = "a number"
+	case strings.Contains(want, "int"):
+		want = "a whole number"
+	case strings.Contains(want, "bool"):
+		want = "true or false"
+	case strings.Contains(want, "string"):
+		want = "a string"
+	case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "gate."), strings.HasPrefix(want, "scorecard."):
+		want = "a mapping of keys"
+	}
+	return fmt.Sprintf("found %s %q where %s is expected", sm[1], sm[2], want)
+}
+
+// validate range-checks every value, reporting each problem at the line of
+// its key.
+func (p *Policy) validate(file string, lines map[string]int) error {
+	var errs scorecard.ErrorList
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, &scorecard.InputError{File: file, Line: lines[path], Msg: path + ": " + fmt.Sprintf(format, args...)})
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	inRange := func(path string, x, lo, hi float64, loOpen, hiOpen bool, what string) {
+		ok := finite(x) && (x > lo || (!loOpen && x == lo)) && (x < hi || (!hiOpen && x == hi))
+		if !ok {
+			bad(path, "%s, found %v", what, x)
+		}
+	}
+	oneOf := func(path, v string, choices ...string) {
+		for _, c := range choices {
+			if v == c {
+				return
+			}
+		}
+		msg := fmt.Sprintf("%q is not one of %s", v, strings.Join(choices, ", "))
+		if s := scorecard.Suggest(v, choices); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		bad(path, "%s", msg)
+	}
+	inRange("alpha", p.Alpha, 0, 0.5, true, true, "must be between 0 and 0.5 (exclusive)")
+	oneOf("inconclusive", p.Inconclusive, "fail", "warn")
+	oneOf("quality.method", p.Quality.Method, "auto", "mcnemar-exact", "tango", "cluster-t")
+	inRange("quality.min_gain", p.Quality.MinGain, -1, 1, true, true, "must be between -1 and 1 (exclusive)")
+	if p.Quality.Method == "mcnemar-exact" && p.Quality.MinGain != 0 {
+		bad("quality.method", "mcnemar-exact tests a zero margin only; with min_gain %v use tango or auto", p.Quality.MinGain)
+	}
+	oneOf("cost.method", p.Cost.Method, "auto", "bootstrap", "delta")
+	inRange("cost.max_ratio", p.Cost.MaxRatio, 0, math.Inf(1), true, true, "must be a positive number")
+	if p.Statistics.Resamples < 1000 || p.Statistics.Resamples > 10_000_000 {
+		bad("statistics.resamples", "must be between 1000 and 10000000, found %d", p.Statistics.Resamples)
+	}
+	if p.Segments.MinCases < 2 {
+		bad("segments.min_cases", "must be at least 2, found %d", p.Segments.MinCases)
+	}
+	inRange("segments.max_drop", p.Segments.MaxDrop, 0, 1, false, true, "must be in [0, 1)")
+	if p.Power.Effect != nil {
+		inRange("power.effect", *p.Power.Effect, 0, 1, true, false, "must be in (0, 1]")
+		if *p.Power.Effect <= p.Quality.MinGain {
+			bad("power.effect", "must be above quality.min_gain (%v), found %v", p.Quality.MinGain, *p.Power.Effect)
+		}
+	} else if e := p.EffectivePowerEffect(); e <= 0 || e > 1 {
+		bad("quality.min_gain", "the default power effect (min_gain + 0.02 = %v) is not in (0, 1]; set power.effect", e)
+	}
+	inRange("power.target", p.Power.Target, 0.5, 1, true, true, "must be between 0.5 and 1 (exclusive)")
+	if p.Latency.MaxP95Ms != nil {
+		inRange("latency.max_p95_ms", *p.Latency.MaxP95Ms, 0, math.Inf(1), true, true, "must be a positive number of milliseconds")
+	}
+	if p.Latency.MaxP95Ratio != nil {
+		inRange("latency.max_p95_ratio", *p.Latency.MaxP95Ratio, 0, math.Inf(1), true, true, "must be a positive number")
+	}
+	if p.Format.MinValidRate != nil {
+		inRange("format.min_valid_rate", *p.Format.MinValidRate, 0, 1, false, false, "must be in [0, 1]")
+	}
+	models := make([]string, 0, len(p.Pricing))
+	for m := range p.Pricing {
+		models = append(models, m)
+	}
+	sort.Strings(models)
+	for _, m := range models {
+		pr := p.Pricing[m]
+		path := "pricing." + m
+		for _, f := range []struct {
+			key string
+			v   float64
+		}{{"input_per_mtok", pr.InputPerMTok}, {"output_per_mtok", pr.OutputPerMTok}} {
+			if !finite(f.v) || f.v < 0 {
+				bad(path, "%s must be a number ≥ 0, found %v", f.key, f.v)
+			}
+		}
+		if pr.CachedInputPerMTok != nil && (!finite(*pr.CachedInputPerMTok) || *pr.CachedInputPerMTok < 0) {
+			bad(path, "cached_input_per_mtok must be a number ≥ 0, found %v", *pr.CachedInputPerMTok)
+		}
+	}
+	inRange("routing.max_quality_loss", p.Routing.MaxQualityLoss, 0, 1, false, true, "must be in [0, 1)")
+	inRange("checklist.min_labelled", p.Checklist.MinLabelled, 0, 1, false, false, "must be in [0, 1]")
+	inRange("checklist.max_mix_distance", p.Checklist.MaxMixDistance, 0, 1, false, false, "must be in [0, 1]")
+	if len(p.Checklist.ProductionMix) > 0 {
+		total := 0.0
+		keys := make([]string, 0, len(p.Checklist.ProductionMix))
+		for k := range p.Checklist.ProductionMix {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := p.Checklist.ProductionMix[k]
+			if !finite(v) || v < 0 {
+				bad("checklist.production_mix."+k, "a share must be a number ≥ 0, found %v", v)
+			}
+			total += v
+		}
+		if math.Abs(total-1) > 0.01 {
+			bad("checklist.production_mix", "shares must add up to 1, found %v", total)
+		}
+	}
+	e := &p.Economics
+	if e.Require < 0 || e.Require > 4 {
+		bad("economics.require", "must be between 0 and 4 conditions, found %d", e.Require)
+	}
+	inRange("economics.horizon_months", e.HorizonMonths, 0, 1200, true, false, "must be a positive number of months (at most 1200)")
+	if e.AcceptedOutcomesPerMonth != nil {
+		inRange("economics.accepted_outcomes_per_month", *e.AcceptedOutcomesPerMonth, 0, math.Inf(1), false, true, "must be a number ≥ 0")
+	}
+	if e.RequestsPerMonth != nil {
+		inRange("economics.requests_per_month", *e.RequestsPerMonth, 0, math.Inf(1), false, true, "must be a number ≥ 0")
+	}
+	if e.AcceptedOutcomesPerMonth != nil && e.RequestsPerMonth != nil {
+		bad("economics.requests_per_month", "give accepted_outcomes_per_month or requests_per_month, not both")
+	}
+	c := e.Costs
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"data_curation", c.DataCuration}, {"annotation_qc", c.AnnotationQC}, {"training_run", c.TrainingRun},
+		{"training_cycles", c.TrainingCycles}, {"deployment_setup", c.DeploymentSetup}, {"hosting_monthly", c.HostingMonthly},
+		{"monitoring_monthly", c.MonitoringMonthly}, {"maintenance_monthly", c.MaintenanceMonthly},
+		{"retrain_every_months", c.RetrainEveryMonths}} {
+		if !finite(f.v) || f.v < 0 {
+			bad("economics.costs."+f.key, "must be a number ≥ 0, found %v", f.v)
+		}
+	}
+	if c.RetrainCost != nil && (!finite(*c.RetrainCost) || *c.RetrainCost < 0) {
+		bad("economics.costs.retrain_cost", "must be a number ≥ 0, found %v", *c.RetrainCost)
+	}
+	if e.Plateau.MinRuns < 2 {
+		bad("economics.plateau.min_runs", "must be at least 2, found %d", e.Plateau.MinRuns)
+	}
+	if e.Plateau.Window < 1 || e.Plateau.Window >= max(e.Plateau.MinRuns, 2) {
+		bad("economics.plateau.window", "must be at least 1 and below min_runs (%d), found %d", e.Plateau.MinRuns, e.Plateau.Window)
+	}
+	inRange("economics.plateau.min_gain", e.Plateau.MinGain, -1, 1, true, true, "must be between -1 and 1 (exclusive)")
+	return errs.Err()
+}

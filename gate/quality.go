@@ -1,0 +1,126 @@
+package gate
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ftgate/ftgate/scorecard"
+	"github.com/ftgate/ftgate/stats"
+)
+
+type qualityResult struct {
+	Quality
+	// sigma2 and deff feed the cluster-t power analysis; psi (the
+	// discordant share) the Connor one.
+	sigma2, deff, psi float64
+	warnings          []string
+}
+
+// qualityMethod resolves the policy's quality method against the data.
+func qualityMethod(p *scorecard.Paired, pol Policy) (string, error) {
+	simple := p.Single() && !p.Clustered()
+	m := pol.Quality.Method
+	switch m {
+	case "auto":
+		switch {
+		case simple && pol.Quality.MinGain == 0:
+			return "mcnemar-exact", nil
+		case simple:
+			return "tango", nil
+		default:
+			return "cluster-t", nil
+		}
+	case "mcnemar-exact", "tango":
+		if !simple {
+			return "", fmt.Errorf("quality.method %s needs one sample per case and no cluster holding several cases, but this data has %s; use auto or cluster-t, which account for them",
+				m, describeStructure(p))
+		}
+	}
+	return m, nil
+}
+
+func describeStructure(p *scorecard.Paired) string {
+	switch {
+	case !p.Single() && p.Clustered():
+		return fmt.Sprintf("up to %d samples per case and %d clusters over %d cases", p.MaxSamples, len(p.Clusters), len(p.Cases))
+	case !p.Single():
+		return fmt.Sprintf("up to %d samples per case", p.MaxSamples)
+	default:
+		return fmt.Sprintf("%d clusters over %d cases", len(p.Clusters), len(p.Cases))
+	}
+}
+
+// discordance counts, over single-sample cases, those accepted by the
+// candidate only (b) and by the baseline only (c).
+func discordance(base, cand arm) (b, c int) {
+	for i := range cand.acc {
+		switch {
+		case cand.acc[i] > base.acc[i]:
+			b++
+		case cand.acc[i] < base.acc[i]:
+			c++
+		}
+	}
+	return b, c
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// qualityTest runs methods.md §2 on the two arms.
+func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy) (qualityResult, error) {
+	method, err := qualityMethod(p, pol)
+	if err != nil {
+		return qualityResult{}, err
+	}
+	n := len(cand.acc)
+	level := 1 - 2*pol.Alpha
+	m := pol.Quality.MinGain
+	r := qualityResult{Quality: Quality{
+		Method:    method,
+		Baseline:  mean(base.acc),
+		Candidate: mean(cand.acc),
+		Margin:    m,
+		CILevel:   level,
+	}}
+	d := make([]float64, n)
+	for i := range d {
+		d[i] = cand.acc[i] - base.acc[i]
+	}
+	r.Delta = mean(d)
+	ct := stats.ClusterT(d, cluster, m, level)
+	r.sigma2, r.deff = ct.Var, ct.DEff
+	switch method {
+	case "mcnemar-exact", "tango":
+		b, c := discordance(base, cand)
+		r.Discordant = &Discordant{CandidateOnly: b, BaselineOnly: c}
+		r.psi = float64(b+c) / float64(n)
+		// Both single-sample paths report Tango's score interval, whose
+		// lower end is the one-sided bound at alpha.
+		r.CILow, r.CIHigh = stats.TangoInterval(b, c, n, level)
+		if method == "mcnemar-exact" {
+			r.PValue = stats.McNemarUpper(b, c)
+		} else {
+			r.PValue = 1 - stats.NormalCDF(stats.TangoZ(b, c, n, m))
+		}
+	default:
+		r.PValue, r.CILow, r.CIHigh = ct.PUpper, ct.Lo, ct.Hi
+		for _, w := range ct.Warnings {
+			r.warnings = append(r.warnings, "quality (cluster-t): "+w.Error())
+		}
+		if len(cluster) > 0 && ct.G < 2 {
+			r.warnings = append(r.warnings, "quality: all cases are in one cluster, so there is no evidence about the gain")
+		}
+	}
+	r.Met = r.PValue <= pol.Alpha
+	r.Missed = !r.Met && r.CIHigh < m
+	if math.IsNaN(r.PValue) {
+		r.Met, r.Missed = false, false
+	}
+	return r, nil
+}

@@ -1,0 +1,104 @@
+package gate
+
+import (
+	"sort"
+
+	"github.com/ftgate/ftgate/scorecard"
+	"github.com/ftgate/ftgate/stats"
+)
+
+// NoWorkflow names the segment of cases that carry no workflow.
+const NoWorkflow = "(no workflow)"
+
+// segmentTests runs methods.md §5: for every workflow with enough cases, a
+// one-sided test that the candidate is worse by more than max_drop, with
+// Holm's step-down adjustment across the tested workflows (Holm 1979).
+func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) []Segment {
+	groups := map[string][]int{}
+	any := false
+	for i := range p.Cases {
+		w := p.Cases[i].Workflow
+		if w != "" {
+			any = true
+		} else {
+			w = NoWorkflow
+		}
+		groups[w] = append(groups[w], i)
+	}
+	if !any {
+		return nil
+	}
+	level := 1 - 2*pol.Alpha
+	drop := pol.Segments.MaxDrop
+	var segs []Segment
+	var tested []int
+	var raw []float64
+	for _, name := range sortedKeys(groups) {
+		idx := groups[name]
+		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan()}
+		sub := func(a arm) arm {
+			out := arm{acc: make([]float64, len(idx))}
+			for j, i := range idx {
+				out.acc[j] = a.acc[i]
+			}
+			return out
+		}
+		sb, sc := sub(base), sub(cand)
+		s.Baseline, s.Candidate = mean(sb.acc), mean(sc.acc)
+		s.Delta = s.Candidate - s.Baseline
+		if len(idx) >= pol.Segments.MinCases {
+			s.Tested = true
+			switch d.Quality.Method {
+			case "mcnemar-exact", "tango":
+				b, c := discordance(sb, sc)
+				if drop == 0 {
+					s.PValue = stats.McNemarLower(b, c)
+				} else {
+					s.PValue = stats.NormalCDF(stats.TangoZ(b, c, len(idx), -drop))
+				}
+			default:
+				diff := make([]float64, len(idx))
+				for j := range idx {
+					diff[j] = sc.acc[j] - sb.acc[j]
+				}
+				ct := stats.ClusterT(diff, reindex(p, idx), -drop, level)
+				s.PValue = ct.PLower
+			}
+			tested = append(tested, len(segs))
+			raw = append(raw, s.PValue)
+		}
+		segs = append(segs, s)
+	}
+	adj := stats.Holm(raw)
+	for k, si := range tested {
+		segs[si].PAdjusted = adj[k]
+		segs[si].Regression = adj[k] <= pol.Alpha
+	}
+	var small []string
+	for _, s := range segs {
+		if !s.Tested {
+			small = append(small, s.Name)
+		}
+	}
+	if len(small) > 0 {
+		sort.Strings(small)
+		d.Warnings = append(d.Warnings, "segments with fewer than "+itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
+	}
+	return segs
+}
+
+// reindex maps the clusters of the cases idx onto 0..G'-1.
+func reindex(p *scorecard.Paired, idx []int) []int {
+	m := map[int]int{}
+	out := make([]int, len(idx))
+	for j, i := range idx {
+		c := p.Cases[i].Cluster
+		k, ok := m[c]
+		if !ok {
+			k = len(m)
+			m[c] = k
+		}
+		out[j] = k
+	}
+	return out
+}

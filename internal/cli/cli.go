@@ -1,0 +1,184 @@
+// Package cli is the ftgate command line: it parses arguments, reads the
+// files, asks the gate for a decision and writes the reports. It is a
+// function of its arguments and environment, so tests drive it directly.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// Version is the ftgate version, set at build time with
+// -ldflags "-X github.com/ftgate/ftgate/internal/cli.Version=v1.2.3".
+var Version = ""
+
+// Env is what a command may touch of the world outside its arguments.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// ReadFile and WriteFile default to the os functions.
+	ReadFile  func(string) ([]byte, error)
+	WriteFile func(string, []byte) error
+}
+
+func (e *Env) defaults() {
+	if e.Getenv == nil {
+		e.Getenv = func(string) string { return "" }
+	}
+	if e.ReadFile == nil {
+		e.ReadFile = os.ReadFile
+	}
+	if e.WriteFile == nil {
+		e.WriteFile = func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
+	}
+	if e.Stdin == nil {
+		e.Stdin = strings.NewReader("")
+	}
+}
+
+// usageError is a problem with the command line itself.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `ftgate: a release gate for fine-tuned models
+
+Usage:
+  ftgate compare --baseline FILE [--baseline FILE ...] --candidate FILE [--policy gate.yaml] [flags]
+  ftgate validate [--policy gate.yaml] [--format NAME] FILE...
+  ftgate power --baseline FILE [--candidate FILE] [--policy gate.yaml]
+  ftgate init [--out gate.yaml]
+  ftgate version
+
+Run 'ftgate COMMAND -h' for a command's flags.
+Exit codes: 0 pass, 1 gate did not pass, 2 bad input or usage, 3 internal error.
+`
+
+// Run runs ftgate with args (without the program name) and returns the
+// process exit code. It never calls os.Exit and recovers from panics,
+// which it reports as internal errors (exit 3).
+func Run(ctx context.Context, args []string, env Env) (code int) {
+	env.defaults()
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Stderr, "ftgate: internal error: %v\n%s\nPlease report this with the inputs that caused it.\n", r, debug.Stack())
+			code = gate.ExitInternal
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return gate.ExitBadInput
+	}
+	var err error
+	code = 0
+	switch args[0] {
+	case "compare":
+		code, err = runCompare(ctx, args[1:], env)
+	case "validate":
+		err = runValidate(args[1:], env)
+	case "power":
+		err = runPower(args[1:], env)
+	case "init":
+		err = runInit(args[1:], env)
+	case "version", "--version", "-version":
+		fmt.Fprintf(env.Stdout, "ftgate %s\n", version())
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(env.Stdout, usage)
+	default:
+		msg := fmt.Sprintf("ftgate: unknown command %q", args[0])
+		if s := scorecard.Suggest(args[0], []string{"compare", "validate", "power", "init", "version"}); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		fmt.Fprintf(env.Stderr, "%s\n\n%s", msg, usage)
+		return gate.ExitBadInput
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		printError(env.Stderr, err)
+		return gate.ExitBadInput
+	}
+	return code
+}
+
+// printError writes every problem of err on its own line.
+func printError(w io.Writer, err error) {
+	var list scorecard.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			printError(w, e)
+		}
+		return
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(w, "ftgate: %s\n", ue.msg)
+		return
+	}
+	fmt.Fprintf(w, "%s\n", err)
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// A flagSet is a flag.FlagSet that reports errors instead of printing
+// them, and prints its help to standard output on -h.
+type flagSet struct {
+	*flag.FlagSet
+	help func()
+}
+
+func newFlagSet(name string, env Env, synopsis string) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	help := func() {
+		fmt.Fprintf(env.Stdout, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return &flagSet{fs, help}
+}
+
+// parseFlags parses args and refuses stray positional arguments unless
+// positional is true.
+func parseFlags(fs *flagSet, args []string, positional bool) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.help()
+			return err
+		}
+		return usagef("%s: %v (see 'ftgate %s -h')", fs.Name(), err, fs.Name())
+	}
+	if !positional && fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (every input is given with a flag, such as --baseline FILE)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}

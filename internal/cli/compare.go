@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/report"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// readFlags are the flags that control how scorecards are read.
+type readFlags struct {
+	format, scorer, metric, provider, idColumn, acceptedColumn string
+	acceptThreshold                                            string
+	lenient, partial                                           bool
+}
+
+func (r *readFlags) register(fs *flagSet) {
+	fs.StringVar(&r.format, "format", "auto", "input format: auto, native, csv, promptfoo, inspect, lm-eval or openai-evals")
+	fs.BoolVar(&r.lenient, "lenient", false, "treat unknown fields in native scorecards as warnings, not errors")
+	fs.StringVar(&r.scorer, "scorer", "", "Inspect: the scorer to read when a log has several")
+	fs.StringVar(&r.metric, "metric", "", "lm-eval: the per-sample metric to read (default: acc, else exact_match)")
+	fs.StringVar(&r.provider, "provider", "", "promptfoo: the provider to read when a file has several")
+	fs.StringVar(&r.acceptThreshold, "accept-threshold", "", "Inspect: the smallest numeric score counted as accepted (default 1)")
+	fs.BoolVar(&r.partial, "partial-accepted", false, "Inspect: count a partial score (P) as accepted")
+	fs.StringVar(&r.idColumn, "id-column", "", "CSV: the column holding the case id (default id)")
+	fs.StringVar(&r.acceptedColumn, "accepted-column", "", "CSV: the column holding the accepted flag (default accepted)")
+}
+
+func (r *readFlags) options(pol gate.Policy) (scorecard.ReadOptions, error) {
+	o := scorecard.ReadOptions{Format: r.format, Lenient: r.lenient, Scorer: r.scorer, Metric: r.metric, Provider: r.provider,
+		IDColumn: r.idColumn, AcceptedColumn: r.acceptedColumn, PartialAccepted: r.partial || pol.Importers.PartialAccepted}
+	if r.acceptThreshold != "" {
+		t, err := strconv.ParseFloat(r.acceptThreshold, 64)
+		if err != nil || t != t {
+			return o, usagef("--accept-threshold %q is not a number", r.acceptThreshold)
+		}
+		o.AcceptThreshold = &t
+	}
+	return o, nil
+}
+
+// loader reads files for one command, collecting every problem.
+type loader struct {
+	env  Env
+	opts scorecard.ReadOptions
+	pol  gate.Policy
+	errs scorecard.ErrorList
+	// stdinUsed guards against reading standard input twice.
+	stdinUsed bool
+}
+
+func (l *loader) read(name string) []byte {
+	if name == "-" {
+		if l.stdinUsed {
+			l.errs = append(l.errs, usagef("standard input (-) can be read only once"))
+			return nil
+		}
+		l.stdinUsed = true
+		data, err := io.ReadAll(l.env.Stdin)
+		if err != nil {
+			l.errs = append(l.errs, fmt.Errorf("-: reading standard input: %w", err))
+			return nil
+		}
+		return data
+	}
+	data, err := l.env.ReadFile(name)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+		return nil
+	}
+	return data
+}
+
+// scorecard reads, validates and prices one scorecard; nil on error.
+func (l *loader) scorecard(name string) *scorecard.Scorecard {
+	data := l.read(name)
+	if data == nil {
+		return nil
+	}
+	sc, err := scorecard.Read(name, data, l.opts)
+	if err != nil {
+		l.errs = append(l.errs, err)
+		return nil
+	}
+	if err := scorecard.ApplyPricing(sc, l.pol.Pricing); err != nil {
+		l.errs = append(l.errs, err)
+		return nil
+	}
+	return sc
+}
+
+func loadPolicy(env Env, path string, l *loader) gate.Policy {
+	if path == "" {
+		return gate.DefaultPolicy()
+	}
+	data := l.read(path)
+	if data == nil {
+		return gate.DefaultPolicy()
+	}
+	pol, err := gate.ParsePolicy(path, data)
+	if err != nil {
+		l.errs = append(l.errs, err)
+		return gate.DefaultPolicy()
+	}
+	return pol
+}
+
+type compareFlags struct {
+	baselines, history          stringList
+	candidate, policy           string
+	json, markdown, junit, plot string
+	read                        readFlags
+}
+
+func runCompare(ctx context.Context, args []string, env Env) (int, error) {
+	var f compareFlags
+	fs := newFlagSet("compare", env, "ftgate compare --baseline FILE [--baseline FILE ...] --candidate FILE [--policy gate.yaml] [flags]")
+	fs.Var(&f.baselines, "baseline", "baseline scorecard (repeat for several model tiers; - for standard input)")
+	fs.StringVar(&f.candidate, "candidate", "", "fine-tuned candidate scorecard")
+	fs.StringVar(&f.policy, "policy", "", "policy file (YAML); the documented defaults without it")
+	fs.Var(&f.history, "baseline-history", "earlier baseline scorecard, oldest first (repeat), for the plateau condition")
+	fs.StringVar(&f.json, "json", "", "write the JSON report (schema ftgate.report/v1) to this file")
+	fs.StringVar(&f.markdown, "markdown", "", "write the Markdown summary to this file")
+	fs.StringVar(&f.junit, "junit", "", "write JUnit XML (one test case per check) to this file")
+	fs.StringVar(&f.plot, "plot", "", "write an SVG chart of cost per accepted outcome against quality to this file")
+	f.read.register(fs)
+	if err := parseFlags(fs, args, false); err != nil {
+		return 0, err
+	}
+	if len(f.baselines) == 0 {
+		return 0, usagef("compare needs at least one --baseline FILE")
+	}
+	if f.candidate == "" {
+		return 0, usagef("compare needs --candidate FILE")
+	}
+
+	l := &loader{env: env}
+	pol := loadPolicy(env, f.policy, l)
+	if err := l.errs.Err(); err != nil {
+		return 0, err
+	}
+	opts, err := f.read.options(pol)
+	if err != nil {
+		return 0, err
+	}
+	l.opts, l.pol = opts, pol
+	var arms []*scorecard.Scorecard
+	for _, b := range f.baselines {
+		arms = append(arms, l.scorecard(b))
+	}
+	arms = append(arms, l.scorecard(f.candidate))
+	var history []*scorecard.Scorecard
+	for _, h := range f.history {
+		history = append(history, l.scorecard(h))
+	}
+	if err := l.errs.Err(); err != nil {
+		return 0, err
+	}
+	paired, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
+	if err != nil {
+		return 0, err
+	}
+	in := gate.Input{Paired: paired, Candidate: len(arms) - 1, History: history}
+	for i := range f.baselines {
+		in.Baselines = append(in.Baselines, i)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	dec, err := gate.Decide(in, pol)
+	if err != nil {
+		return 0, err
+	}
+	for a, sc := range arms {
+		role := "baseline"
+		if a == len(arms)-1 {
+			role = "candidate"
+		}
+		for _, w := range sc.Warnings {
+			dec.Warnings = append(dec.Warnings, w)
+		}
+		if sc.System.Role != "" && sc.System.Role != role {
+			dec.Warnings = append(dec.Warnings, fmt.Sprintf("%s says its system is the %s but was given as the %s; check the order of --baseline and --candidate", sc.Source, sc.System.Role, role))
+		}
+	}
+
+	inputs := reportInputs(arms, history)
+	names := report.Names{Baseline: arms[0].System.Name, Candidate: arms[len(arms)-1].System.Name}
+	if len(f.baselines) > 1 {
+		names.Baseline = "routed baseline"
+	}
+	var text bytes.Buffer
+	if err := report.Text(&text, dec, names); err != nil {
+		return 0, err
+	}
+	if _, err := env.Stdout.Write(text.Bytes()); err != nil {
+		return 0, fmt.Errorf("writing the report: %w", err)
+	}
+	if f.json != "" {
+		data, err := report.JSON(dec, inputs)
+		if err != nil {
+			return gate.ExitInternal, err
+		}
+		if err := env.WriteFile(f.json, data); err != nil {
+			return 0, fmt.Errorf("--json: %w", unwrapPath(err))
+		}
+	}
+	if err := writeExtraReports(env, dec, inputs, names, f); err != nil {
+		return 0, err
+	}
+	if err := publishActions(ctx, env, dec, names, f); err != nil {
+		fmt.Fprintf(env.Stderr, "ftgate: warning: %v\n", err)
+	}
+	return dec.ExitCode, nil
+}
+
+func reportInputs(arms, history []*scorecard.Scorecard) []report.Input {
+	var in []report.Input
+	add := func(role string, sc *scorecard.Scorecard) {
+		in = append(in, report.Input{Role: role, File: sc.Source, Format: sc.Format, System: sc.System.Name,
+			Model: sc.System.Model, Tier: sc.System.Tier, SHA256: sc.SHA256, Samples: len(sc.Samples)})
+	}
+	for i, sc := range arms {
+		role := "baseline"
+		if i == len(arms)-1 {
+			role = "candidate"
+		}
+		add(role, sc)
+	}
+	for _, sc := range history {
+		add("history", sc)
+	}
+	return in
+}

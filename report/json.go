@@ -1,0 +1,289 @@
+// Package report renders a gate.Decision for people and machines: a
+// terminal report, Markdown (the GitHub job summary), the JSON report of
+// schema ftgate.report/v1, JUnit XML and an SVG chart. It decides nothing.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+
+	"github.com/ftgate/ftgate/gate"
+)
+
+// Schema is the JSON report's schema identifier.
+const Schema = "ftgate.report/v1"
+
+// Float is a number that is JSON null when it is not finite (JSON has no
+// NaN or Infinity), written in the shortest form that reads back exactly.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	x := float64(f)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	if x == 0 {
+		return []byte("0"), nil // never "-0"
+	}
+	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
+}
+
+// An Input describes one file the decision was made from.
+type Input struct {
+	Role    string `json:"role"` // baseline, candidate or history
+	File    string `json:"file"`
+	Format  string `json:"format"`
+	System  string `json:"system"`
+	Model   string `json:"model,omitempty"`
+	Tier    string `json:"tier,omitempty"`
+	SHA256  string `json:"sha256"`
+	Samples int    `json:"samples"`
+}
+
+// JSONReport is the ftgate.report/v1 document. Field names are a contract
+// (docs/report.md); add fields, never rename them.
+type JSONReport struct {
+	Schema    string            `json:"schema"`
+	Verdict   string            `json:"verdict"`
+	ExitCode  int               `json:"exit_code"`
+	Reasons   []string          `json:"reasons"`
+	Alpha     Float             `json:"alpha"`
+	Policy    gate.Policy       `json:"policy"`
+	Inputs    []Input           `json:"inputs"`
+	Cases     jsonCases         `json:"cases"`
+	Quality   jsonQuality       `json:"quality"`
+	Cost      jsonCost          `json:"cost"`
+	Latency   jsonLatency       `json:"latency"`
+	Format    jsonFormat        `json:"format"`
+	Segments  []jsonSegment     `json:"segments"`
+	Power     jsonPower         `json:"power"`
+	Economics *jsonEconomics    `json:"economics"`
+	Checklist []jsonChecklist   `json:"checklist"`
+	Tiers     []jsonTier        `json:"tiers"`
+	Routed    map[string]string `json:"routed,omitempty"`
+	Warnings  []string          `json:"warnings"`
+}
+
+type jsonCases struct {
+	Paired            int `json:"paired"`
+	Clusters          int `json:"clusters"`
+	BaselineOnly      int `json:"baseline_only"`
+	CandidateOnly     int `json:"candidate_only"`
+	MaxSamplesPerCase int `json:"max_samples_per_case"`
+}
+
+type jsonDiscordant struct {
+	CandidateOnly int `json:"candidate_only"`
+	BaselineOnly  int `json:"baseline_only"`
+}
+
+type jsonQuality struct {
+	Method     string          `json:"method"`
+	Baseline   Float           `json:"baseline"`
+	Candidate  Float           `json:"candidate"`
+	Delta      Float           `json:"delta"`
+	Margin     Float           `json:"margin"`
+	CILow      Float           `json:"ci_low"`
+	CIHigh     Float           `json:"ci_high"`
+	CILevel    Float           `json:"ci_level"`
+	PValue     Float           `json:"p_value"`
+	Met        bool            `json:"met"`
+	Missed     bool            `json:"missed"`
+	Discordant *jsonDiscordant `json:"discordant,omitempty"`
+}
+
+type jsonCost struct {
+	Method            string `json:"method"`
+	Measured          bool   `json:"measured"`
+	BaselineCPA       Float  `json:"baseline_cpa"`
+	CandidateCPA      Float  `json:"candidate_cpa"`
+	Ratio             Float  `json:"ratio"`
+	MaxRatio          Float  `json:"max_ratio"`
+	CILow             Float  `json:"ci_low"`
+	CIHigh            Float  `json:"ci_high"`
+	CILevel           Float  `json:"ci_level"`
+	PValue            Float  `json:"p_value"`
+	Met               bool   `json:"met"`
+	Missed            bool   `json:"missed"`
+	DeltaCILow        Float  `json:"delta_ci_low"`
+	DeltaCIHigh       Float  `json:"delta_ci_high"`
+	DeltaPValue       Float  `json:"delta_p_value"`
+	Resamples         int    `json:"resamples"`
+	Seed              uint64 `json:"seed"`
+	BaselineTotalUSD  Float  `json:"baseline_total_usd"`
+	CandidateTotalUSD Float  `json:"candidate_total_usd"`
+}
+
+type jsonConstraint struct {
+	Name     string `json:"name"`
+	Limit    Float  `json:"limit"`
+	Value    Float  `json:"value"`
+	Held     bool   `json:"held"`
+	Measured bool   `json:"measured"`
+	Required bool   `json:"required"`
+}
+
+type jsonLatency struct {
+	BaselineP50      Float            `json:"baseline_p50_ms"`
+	BaselineP95      Float            `json:"baseline_p95_ms"`
+	BaselineP95Low   Float            `json:"baseline_p95_ms_ci_low"`
+	BaselineP95High  Float            `json:"baseline_p95_ms_ci_high"`
+	CandidateP50     Float            `json:"candidate_p50_ms"`
+	CandidateP95     Float            `json:"candidate_p95_ms"`
+	CandidateP95Low  Float            `json:"candidate_p95_ms_ci_low"`
+	CandidateP95High Float            `json:"candidate_p95_ms_ci_high"`
+	Constraints      []jsonConstraint `json:"constraints"`
+}
+
+type jsonFormat struct {
+	BaselineValidRate  Float            `json:"baseline_valid_rate"`
+	CandidateValidRate Float            `json:"candidate_valid_rate"`
+	Constraints        []jsonConstraint `json:"constraints"`
+}
+
+type jsonSegment struct {
+	Name       string `json:"name"`
+	Cases      int    `json:"cases"`
+	Baseline   Float  `json:"baseline"`
+	Candidate  Float  `json:"candidate"`
+	Delta      Float  `json:"delta"`
+	PValue     Float  `json:"p_value"`
+	PAdjusted  Float  `json:"p_adjusted"`
+	Regression bool   `json:"regression"`
+	Tested     bool   `json:"tested"`
+}
+
+type jsonPower struct {
+	Effect          Float `json:"effect"`
+	Target          Float `json:"target"`
+	CasesNeeded     Float `json:"cases_needed"`
+	MoreCasesNeeded int   `json:"more_cases_needed"`
+	MDE             Float `json:"mde"`
+}
+
+type jsonCondition struct {
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
+}
+
+type jsonEconomics struct {
+	OneTimeUSD                         Float           `json:"one_time_usd"`
+	MonthlyUSD                         Float           `json:"monthly_usd"`
+	AcceptedOutcomesPerMonth           Float           `json:"accepted_outcomes_per_month"`
+	SavingPerAcceptedUSD               Float           `json:"saving_per_accepted_usd"`
+	SavingPerAcceptedConservativeUSD   Float           `json:"saving_per_accepted_conservative_usd"`
+	BreakEvenMonths                    Float           `json:"break_even_months"`
+	BreakEvenMonthlyVolume             Float           `json:"break_even_monthly_volume"`
+	BreakEvenMonthlyVolumeConservative Float           `json:"break_even_monthly_volume_conservative"`
+	NetValueHorizonUSD                 Float           `json:"net_value_horizon_usd"`
+	NetValueHorizonConservativeUSD     Float           `json:"net_value_horizon_conservative_usd"`
+	Conditions                         []jsonCondition `json:"conditions"`
+	Met                                int             `json:"met"`
+	Required                           int             `json:"required"`
+	Enforced                           bool            `json:"enforced"`
+}
+
+type jsonChecklist struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	Detail   string `json:"detail"`
+}
+
+type jsonTier struct {
+	Name          string `json:"name"`
+	Role          string `json:"role"`
+	Quality       Float  `json:"quality"`
+	QualityCILow  Float  `json:"quality_ci_low"`
+	QualityCIHigh Float  `json:"quality_ci_high"`
+	CPA           Float  `json:"cpa"`
+	CPACILow      Float  `json:"cpa_ci_low"`
+	CPACIHigh     Float  `json:"cpa_ci_high"`
+	OnFrontier    bool   `json:"on_frontier"`
+}
+
+func constraints(ks []gate.Constraint) []jsonConstraint {
+	out := make([]jsonConstraint, 0, len(ks))
+	for _, k := range ks {
+		out = append(out, jsonConstraint{Name: k.Name, Limit: Float(k.Limit), Value: Float(k.Value), Held: k.Held, Measured: k.Measured, Required: k.Required})
+	}
+	return out
+}
+
+// NewJSONReport maps a decision onto the report schema.
+func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
+	r := &JSONReport{
+		Schema:   Schema,
+		Verdict:  string(d.Verdict),
+		ExitCode: d.ExitCode,
+		Reasons:  append([]string{}, d.Reasons...),
+		Alpha:    Float(d.Policy.Alpha),
+		Policy:   d.Policy,
+		Inputs:   append([]Input{}, inputs...),
+		Warnings: append([]string{}, d.Warnings...),
+		Routed:   d.Routed,
+	}
+	c := d.Cases
+	r.Cases = jsonCases{c.Paired, c.Clusters, c.BaselineOnly, c.CandidateOnly, c.MaxSamplesPerCase}
+	q := d.Quality
+	r.Quality = jsonQuality{Method: q.Method, Baseline: Float(q.Baseline), Candidate: Float(q.Candidate), Delta: Float(q.Delta),
+		Margin: Float(q.Margin), CILow: Float(q.CILow), CIHigh: Float(q.CIHigh), CILevel: Float(q.CILevel), PValue: Float(q.PValue),
+		Met: q.Met, Missed: q.Missed}
+	if q.Discordant != nil {
+		r.Quality.Discordant = &jsonDiscordant{q.Discordant.CandidateOnly, q.Discordant.BaselineOnly}
+	}
+	k := d.Cost
+	r.Cost = jsonCost{Method: k.Method, Measured: k.Measured, BaselineCPA: Float(k.BaselineCPA), CandidateCPA: Float(k.CandidateCPA),
+		Ratio: Float(k.Ratio), MaxRatio: Float(k.MaxRatio), CILow: Float(k.CILow), CIHigh: Float(k.CIHigh), CILevel: Float(k.CILevel),
+		PValue: Float(k.PValue), Met: k.Met, Missed: k.Missed, DeltaCILow: Float(k.DeltaCILow), DeltaCIHigh: Float(k.DeltaCIHigh),
+		DeltaPValue: Float(k.DeltaPValue), Resamples: k.Resamples, Seed: k.Seed,
+		BaselineTotalUSD: Float(k.BaselineTotalUSD), CandidateTotalUSD: Float(k.CandidateTotalUSD)}
+	l := d.Latency
+	r.Latency = jsonLatency{Float(l.BaselineP50), Float(l.BaselineP95), Float(l.BaselineP95Low), Float(l.BaselineP95High),
+		Float(l.CandidateP50), Float(l.CandidateP95), Float(l.CandidateP95Low), Float(l.CandidateP95High), constraints(l.Constraints)}
+	f := d.Format
+	r.Format = jsonFormat{Float(f.BaselineValidRate), Float(f.CandidateValidRate), constraints(f.Constraints)}
+	r.Segments = make([]jsonSegment, 0, len(d.Segments))
+	for _, s := range d.Segments {
+		r.Segments = append(r.Segments, jsonSegment{s.Name, s.Cases, Float(s.Baseline), Float(s.Candidate), Float(s.Delta),
+			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested})
+	}
+	p := d.Power
+	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE)}
+	if e := d.Economics; e != nil {
+		je := &jsonEconomics{Float(e.OneTimeUSD), Float(e.MonthlyUSD), Float(e.AcceptedOutcomesPerMonth), Float(e.SavingPerAcceptedUSD),
+			Float(e.SavingPerAcceptedConservativeUSD), Float(e.BreakEvenMonths), Float(e.BreakEvenMonthlyVolume),
+			Float(e.BreakEvenMonthlyVolumeConservative), Float(e.NetValueHorizonUSD), Float(e.NetValueHorizonConservativeUSD),
+			make([]jsonCondition, 0, len(e.Conditions)), e.Met, e.Required, e.Enforced}
+		for _, c := range e.Conditions {
+			je.Conditions = append(je.Conditions, jsonCondition{c.Name, c.Status, c.Detail})
+		}
+		r.Economics = je
+	}
+	r.Checklist = make([]jsonChecklist, 0, len(d.Checklist))
+	for _, c := range d.Checklist {
+		r.Checklist = append(r.Checklist, jsonChecklist{c.Question, c.Answer, c.Detail})
+	}
+	r.Tiers = make([]jsonTier, 0, len(d.Tiers))
+	for _, t := range d.Tiers {
+		r.Tiers = append(r.Tiers, jsonTier{t.Name, t.Role, Float(t.Quality), Float(t.QualityLow), Float(t.QualityHigh),
+			Float(t.CPA), Float(t.CPALow), Float(t.CPAHigh), t.OnFrontier})
+	}
+	return r
+}
+
+// JSON returns the report as indented JSON with a final newline. The same
+// decision always gives the same bytes.
+func JSON(d *gate.Decision, inputs []Input) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(NewJSONReport(d, inputs)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,545 @@
+package scorecard
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The Inspect importer reads Inspect AI eval logs: the JSON log
+// (`inspect eval ... --log-format json`) and the .eval archive (a zip with
+// header.json and one samples/ID_epoch_N.json per sample).
+
+// zipMagic starts every zip archive.
+var zipMagic = []byte("PK\x03\x04")
+
+// sniffInspect recognises an .eval archive by its zip signature and member
+// names, and a JSON log by its top-level "eval" object beside "samples" or
+// "status".
+func sniffInspect(data []byte) bool {
+	if bytes.HasPrefix(data, zipMagic) {
+		head, tail := data, data
+		if len(head) > sniffHead {
+			head = head[:sniffHead]
+			tail = tail[len(tail)-sniffHead:]
+		}
+		for _, name := range []string{"header.json", "samples/", "_journal/start.json"} {
+			if bytes.Contains(head, []byte(name)) || bytes.Contains(tail, []byte(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	top, _ := jsonHeadKeys(data, "")
+	_, samples := top["samples"]
+	_, status := top["status"]
+	return top["eval"] == '{' && (samples || status)
+}
+
+// An inspectRun is what an Inspect log says about the run as a whole.
+type inspectRun struct {
+	status string
+	model  string
+	err    string // the run's own error, if it failed
+}
+
+// An inspectSample is one sample of the log with its scores still raw.
+type inspectSample struct {
+	in     *jsonInput
+	obj    jobj
+	id     string
+	isInt  bool
+	epoch  int
+	scores map[string]scoreValue
+	sample Sample
+}
+
+// A scoreValue is one scorer's value for a sample, where it was found.
+type scoreValue struct {
+	raw []byte
+	off int
+}
+
+// readInspect reads an Inspect log, JSON or .eval archive.
+func readInspect(name string, data []byte, o ReadOptions) (*Scorecard, error) {
+	sc := &Scorecard{}
+	var run inspectRun
+	var samples []*inspectSample
+	var errs ErrorList
+	if bytes.HasPrefix(data, zipMagic) {
+		samples, errs = readInspectArchive(name, data, sc, &run)
+	} else {
+		in := newJSONInput(name, data)
+		samples = readInspectJSON(in, sc, &run)
+		errs = in.errs
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if err := inspectScore(name, sc, run, samples, o); err != nil {
+		return nil, err
+	}
+	noteLacking(sc, name, "inspect")
+	return sc, nil
+}
+
+// readInspectJSON reads the JSON log form.
+func readInspectJSON(in *jsonInput, sc *Scorecard, run *inspectRun) []*inspectSample {
+	doc, ok := in.document("an Inspect log")
+	if !ok {
+		return nil
+	}
+	inspectHeader(doc, sc, run)
+	elems, ok := doc.array("samples", "samples")
+	if !ok {
+		if !in.failed() {
+			in.fail("the log has no samples (was it written with --no-log-samples?); ftgate needs the per-sample scores")
+		}
+		return nil
+	}
+	var samples []*inspectSample
+	for _, e := range elems {
+		if obj, ok := in.object(e.off, e.value, "a sample"); ok {
+			if s := inspectSampleOf(obj); s != nil {
+				samples = append(samples, s)
+			}
+		}
+	}
+	return samples
+}
+
+// readInspectArchive reads the .eval zip form: header.json (or, for a run
+// still in progress, _journal/start.json) and samples/*.json; when there are
+// no sample members, the summaries.
+func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun) ([]*inspectSample, ErrorList) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, ErrorList{Errorf(name, 0, "not a readable .eval archive: %v", err)}
+	}
+	members := map[string]*zip.File{}
+	var sampleNames, summaryNames []string
+	for _, f := range zr.File {
+		members[f.Name] = f
+		switch {
+		case strings.HasPrefix(f.Name, "samples/") && strings.HasSuffix(f.Name, ".json"):
+			sampleNames = append(sampleNames, f.Name)
+		case strings.HasPrefix(f.Name, "_journal/summaries/") && strings.HasSuffix(f.Name, ".json"):
+			summaryNames = append(summaryNames, f.Name)
+		}
+	}
+	if members["summaries.json"] != nil {
+		summaryNames = []string{"summaries.json"}
+	}
+	var errs ErrorList
+	open := func(member string) *jsonInput {
+		b, err := readMember(members[member])
+		if err != nil {
+			errs = append(errs, &InputError{File: name, Msg: fmt.Sprintf("%s: cannot read the member: %v", member, err)})
+			return nil
+		}
+		in := newJSONInput(name, b)
+		in.member = member
+		return in
+	}
+	headerName := "header.json"
+	if members[headerName] == nil {
+		headerName = "_journal/start.json"
+	}
+	if members[headerName] == nil {
+		return nil, ErrorList{Errorf(name, 0, "the .eval archive has neither header.json nor _journal/start.json: is it an Inspect log?")}
+	}
+	if in := open(headerName); in != nil {
+		if doc, ok := in.document("the log header"); ok {
+			inspectHeader(doc, sc, run)
+			if headerName != "header.json" && run.status == "" {
+				run.status = "started"
+			}
+		}
+		errs = append(errs, in.errs...)
+	}
+	var samples []*inspectSample
+	if len(sampleNames) > 0 {
+		for _, m := range sampleNames {
+			in := open(m)
+			if in == nil {
+				continue
+			}
+			if obj, ok := in.document("a sample"); ok {
+				if s := inspectSampleOf(obj); s != nil {
+					samples = append(samples, s)
+				}
+			}
+			errs = append(errs, in.errs...)
+			if len(errs) >= maxErrors {
+				break
+			}
+		}
+	} else {
+		if len(summaryNames) > 0 {
+			sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: the archive has no samples/ members; reading the sample summaries instead", name))
+		}
+		sort.Strings(summaryNames)
+		for _, m := range summaryNames {
+			in := open(m)
+			if in == nil {
+				continue
+			}
+			doc := jobj{in: in, off: 0, fields: []jsonField{{key: "summaries", value: in.data}}}
+			if elems, ok := doc.array("summaries", "the summaries"); ok {
+				for _, e := range elems {
+					if obj, ok := in.object(e.off, e.value, "a sample summary"); ok {
+						if s := inspectSampleOf(obj); s != nil {
+							samples = append(samples, s)
+						}
+					}
+				}
+			}
+			errs = append(errs, in.errs...)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(samples) == 0 {
+		return nil, ErrorList{Errorf(name, 0, "the .eval archive holds no samples (run status %q)", run.status)}
+	}
+	// Archive members come in no useful order: sort by id, then epoch.
+	sort.SliceStable(samples, func(i, j int) bool {
+		a, b := samples[i], samples[j]
+		if a.id != b.id {
+			return idLess(a.id, a.isInt, b.id, b.isInt)
+		}
+		return a.epoch < b.epoch
+	})
+	return samples, nil
+}
+
+// readMember reads one archive member, refusing absurd sizes.
+func readMember(f *zip.File) ([]byte, error) {
+	const limit = 1 << 30
+	if f.UncompressedSize64 > limit {
+		return nil, fmt.Errorf("member is %d bytes, more than ftgate reads", f.UncompressedSize64)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, limit))
+}
+
+// idLess orders ids: integers numerically, before strings.
+func idLess(a string, aInt bool, b string, bInt bool) bool {
+	if aInt && bInt {
+		x, _ := strconv.ParseInt(a, 10, 64)
+		y, _ := strconv.ParseInt(b, 10, 64)
+		return x < y
+	}
+	if aInt != bInt {
+		return aInt
+	}
+	return a < b
+}
+
+// inspectHeader reads the run-level fields of a log.
+func inspectHeader(doc jobj, sc *Scorecard, run *inspectRun) {
+	run.status = doc.str("status", "status")
+	if ev, ok := doc.object("eval", "eval"); ok {
+		run.model = ev.str("model", "eval.model")
+		sc.Run.ID = ev.str("run_id", "eval.run_id")
+		sc.Run.Dataset = ev.str("task", "eval.task")
+		if ds, ok := ev.object("dataset", "eval.dataset"); ok {
+			if n := ds.str("name", "eval.dataset.name"); n != "" {
+				sc.Run.Dataset = n
+			}
+		}
+	} else if !doc.in.failed() {
+		doc.in.failAt(doc.off, `no "eval" object: this is not an Inspect log`)
+	}
+	if raw, off, ok := doc.member("error"); ok {
+		run.err = inspectErrorText(doc.in, raw, off, "error")
+	}
+	sc.System.Name = run.model
+	sc.System.Model = run.model
+}
+
+// inspectErrorText reads an Inspect error: an object with "message" or a
+// plain string.
+func inspectErrorText(in *jsonInput, raw []byte, off int, path string) string {
+	if firstNonSpace(raw) == '"' {
+		return firstLineOf(jsonString(in, raw, off, path))
+	}
+	if e, ok := in.object(off, raw, path); ok {
+		if m := firstLineOf(e.str("message", path+".message")); m != "" {
+			return m
+		}
+		return "error"
+	}
+	return ""
+}
+
+// inspectSampleOf reads what ftgate needs from one sample, except the
+// verdict (which depends on the scorer chosen across all samples).
+func inspectSampleOf(obj jobj) *inspectSample {
+	in := obj.in
+	id, ok := obj.idString("id", "sample")
+	if !ok {
+		return nil
+	}
+	rawID, _, _ := obj.member("id")
+	s := &inspectSample{in: in, obj: obj, id: id, isInt: firstNonSpace(rawID) != '"', epoch: 1}
+	if obj.has("epoch") {
+		s.epoch = int(obj.count("epoch", "epoch"))
+		if s.epoch < 1 {
+			_, off, _ := obj.member("epoch")
+			in.failAt(off, "sample %q: epoch must be 1 or more, found %d", id, s.epoch)
+			return nil
+		}
+	}
+	x := &s.sample
+	x.ID = id
+	x.Sample = s.epoch - 1
+	x.Line = in.line(obj.off)
+	s.scores = map[string]scoreValue{}
+	if sc, ok := obj.object("scores", "scores"); ok {
+		for _, f := range sc.fields {
+			v, ok := in.object(valueStart(in.data, sc.off+f.off), f.value, "scores."+f.key)
+			if !ok {
+				continue
+			}
+			if raw, off, ok := v.member("value"); ok {
+				s.scores[f.key] = scoreValue{raw: raw, off: off}
+			}
+		}
+	} else if v, ok := obj.object("score", "score"); ok {
+		// Logs of the first format version held a single "score".
+		if raw, off, ok := v.member("value"); ok {
+			s.scores["score"] = scoreValue{raw: raw, off: off}
+		}
+	}
+	if md, ok := obj.object("metadata", "metadata"); ok {
+		if raw, off, ok := md.member("workflow"); ok {
+			if firstNonSpace(raw) == '"' {
+				x.Workflow = md.str("workflow", "metadata.workflow")
+			} else {
+				in.failAt(off, "metadata.workflow must be a string, found %s", describeJSON(raw))
+			}
+		}
+	}
+	if t := obj.number("total_time", "total_time", true); t != nil {
+		ms := *t * 1000
+		x.LatencyMS = &ms
+	}
+	if raw, off, ok := obj.member("error"); ok {
+		x.Error = inspectErrorText(in, raw, off, "error")
+	}
+	if raw, off, ok := obj.member("limit"); ok {
+		x.FailureClass = inspectLimit(in, raw, off)
+	}
+	return s
+}
+
+// inspectLimit names the limit a sample hit ("token_limit"), from an
+// object {"type": "token", "limit": N} or a plain string.
+func inspectLimit(in *jsonInput, raw []byte, off int) string {
+	kind := ""
+	if firstNonSpace(raw) == '"' {
+		kind = jsonString(in, raw, off, "limit")
+	} else if l, ok := in.object(off, raw, "limit"); ok {
+		kind = l.str("type", "limit.type")
+	}
+	kind = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(kind)), " limit")
+	if kind == "" {
+		return "limit"
+	}
+	return strings.ReplaceAll(kind, " ", "_") + "_limit"
+}
+
+// inspectUsage sets a sample's cost or token usage from model_usage: the
+// sum of total_cost when every model reports one, else the tokens of the
+// evaluated model. It returns the models whose tokens were left out.
+func inspectUsage(s *inspectSample, evalModel string) []string {
+	mu, ok := s.obj.object("model_usage", "model_usage")
+	if !ok || len(mu.fields) == 0 {
+		return nil
+	}
+	type entry struct {
+		model string
+		obj   jobj
+	}
+	var entries []entry
+	for _, f := range mu.fields {
+		path := "model_usage." + f.key
+		if o, ok := s.in.object(valueStart(s.in.data, mu.off+f.off), f.value, path); ok {
+			entries = append(entries, entry{f.key, o})
+		}
+	}
+	total, allCost := 0.0, len(entries) > 0
+	for _, e := range entries {
+		c := e.obj.number("total_cost", "model_usage."+e.model+".total_cost", true)
+		if c == nil {
+			allCost = false
+			continue
+		}
+		total += *c
+	}
+	if allCost {
+		s.sample.CostUSD = &total
+		return nil
+	}
+	pick := -1
+	if len(entries) == 1 {
+		pick = 0
+	} else {
+		for i, e := range entries {
+			if e.model == evalModel {
+				pick = i
+			}
+		}
+	}
+	var left []string
+	for i, e := range entries {
+		if i != pick {
+			left = append(left, e.model)
+		}
+	}
+	if pick < 0 {
+		return left
+	}
+	e := entries[pick]
+	p := "model_usage." + e.model + "."
+	in := e.obj.count("input_tokens", p+"input_tokens")
+	out := e.obj.count("output_tokens", p+"output_tokens")
+	read := e.obj.count("input_tokens_cache_read", p+"input_tokens_cache_read")
+	write := e.obj.count("input_tokens_cache_write", p+"input_tokens_cache_write")
+	u := &Usage{Model: e.model, InputTokens: in, OutputTokens: out, CachedInputTokens: read}
+	// Inspect counts cache reads and writes apart from input_tokens (its
+	// total_tokens is their sum with the output); some older provider
+	// adapters folded them in, which total_tokens then shows.
+	if total := e.obj.count("total_tokens", p+"total_tokens"); !(read+write > 0 && total == in+out) {
+		u.InputTokens += read + write
+	}
+	if u.CachedInputTokens > u.InputTokens {
+		u.CachedInputTokens = u.InputTokens
+	}
+	s.sample.Usage = u
+	return left
+}
+
+// inspectScore chooses the scorer, turns each sample's value into accepted,
+// prices usage and fills sc.Samples.
+func inspectScore(name string, sc *Scorecard, run inspectRun, samples []*inspectSample, o ReadOptions) error {
+	in := newJSONInput(name, nil)
+	seen := map[string]bool{}
+	for _, s := range samples {
+		for k := range s.scores {
+			seen[k] = true
+		}
+	}
+	scorers := sortedKeys(seen)
+	if run.status != "" && run.status != "success" {
+		msg := fmt.Sprintf("%s: the Inspect run ended with status %q", name, run.status)
+		if run.err != "" {
+			msg += ": " + run.err
+		}
+		sc.Warnings = append(sc.Warnings, msg+"; its samples may be incomplete")
+	}
+	if len(scorers) == 0 {
+		if len(samples) == 0 {
+			return Errorf(name, 0, "the log has no samples (run status %q)", run.status)
+		}
+		return Errorf(name, 0, "no scored samples in the log (run status %q): ftgate needs each sample's score; rescore the log with inspect score", run.status)
+	}
+	scorer, ok := pickName(in, "scorer", "scorer", o.Scorer, scorers)
+	if !ok {
+		return in.errs
+	}
+	threshold := 1.0
+	if o.AcceptThreshold != nil {
+		threshold = *o.AcceptThreshold
+	}
+	var unscored []string
+	leftOut := map[string]bool{}
+	var errs ErrorList
+	for _, s := range samples {
+		x := &s.sample
+		v, scored := s.scores[scorer]
+		if !scored && x.Error == "" && x.FailureClass == "" {
+			unscored = append(unscored, x.ID)
+			continue
+		}
+		if scored {
+			acc, score, msg := inspectValue(v.raw, threshold, o.PartialAccepted)
+			if msg != "" {
+				s.in.failAt(v.off, "sample %q: scorer %q %s", x.ID, scorer, msg)
+			}
+			x.Accepted, x.Score = acc, score
+		}
+		if x.Error != "" || x.FailureClass != "" {
+			x.Accepted = false
+		}
+		for _, m := range inspectUsage(s, run.model) {
+			leftOut[m] = true
+		}
+		errs = append(errs, s.in.errs...)
+		s.in.errs = nil
+		if len(errs) >= maxErrors {
+			break
+		}
+		sc.Samples = append(sc.Samples, *x)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	if len(sc.Samples) == 0 {
+		return Errorf(name, 0, "no sample has a score from scorer %q (run status %q)", scorer, run.status)
+	}
+	if len(unscored) > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d samples have no %q score and no error, so they are left out: %s", name, len(unscored), scorer, firstFew(unscored, 5)))
+	}
+	if len(leftOut) > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage of %s is not counted: only the evaluated model %q is priced", name, quoteList(sortedKeys(leftOut)), run.model))
+	}
+	return nil
+}
+
+// inspectValue turns one score value into accepted and a numeric score. It
+// returns a message when the value cannot be read.
+func inspectValue(raw []byte, threshold float64, partial bool) (bool, *float64, string) {
+	f := func(x float64) *float64 { return &x }
+	switch c := firstNonSpace(raw); {
+	case c == '"':
+		var v string
+		json.Unmarshal(raw, &v)
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "c", "yes", "true", "correct":
+			return true, f(1), ""
+		case "i", "no", "false", "incorrect":
+			return false, f(0), ""
+		case "p", "partial":
+			return partial, f(0.5), ""
+		case "n", "noanswer":
+			return false, f(0), ""
+		}
+		return false, nil, fmt.Sprintf("gives %s, which is not a value ftgate reads as accepted (C, I, P, N, yes, no, true, false or a number)", strings.TrimSpace(string(raw)))
+	case c == 't' || c == 'f':
+		b := c == 't'
+		if b {
+			return true, f(1), ""
+		}
+		return false, f(0), ""
+	case c == '{' || c == '[':
+		return false, nil, fmt.Sprintf("gives %s per sample, not one value; pick a scorer with a single value per sample with --scorer", describeJSON(raw))
+	default:
+		x, msg := parseNumber(raw, false)
+		if msg != "" {
+			return false, nil, "value " + msg
+		}
+		return x >= threshold, &x, ""
+	}
+}

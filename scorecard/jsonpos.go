@@ -1,0 +1,199 @@
+package scorecard
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// lineIndex turns byte offsets into 1-based line and column numbers.
+type lineIndex struct {
+	starts []int // offset of the first byte of each line
+}
+
+func newLineIndex(data []byte) *lineIndex {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &lineIndex{starts: starts}
+}
+
+// pos returns the line and column (in bytes, 1-based) of offset off.
+func (x *lineIndex) pos(off int) (line, col int) {
+	i := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, off - x.starts[i] + 1
+}
+
+// A jsonField is one member of a JSON object with the offset of its key
+// relative to the start of the object's text.
+type jsonField struct {
+	key   string
+	value json.RawMessage
+	off   int
+}
+
+// skipSep returns the offset of the first byte at or after off that is not
+// white space, a comma or a colon.
+func skipSep(data []byte, off int) int {
+	for off < len(data) {
+		switch data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+// objectFields splits the JSON object raw into its members, in order. It
+// fails with an error whose offset (see jsonErrorOffset) is relative to raw
+// when raw is not a well-formed object.
+func objectFields(raw []byte) ([]jsonField, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, &offsetError{off: skipSep(raw, 0), msg: fmt.Sprintf("expected a JSON object, found %s", describeJSON(raw))}
+	}
+	var fields []jsonField
+	for dec.More() {
+		off := skipSep(raw, int(dec.InputOffset()))
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		fields = append(fields, jsonField{key: key, value: v, off: off})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &offsetError{off: skipSep(raw, int(dec.InputOffset())), msg: "unexpected text after the JSON value"}
+	}
+	return fields, nil
+}
+
+// arrayElements splits the JSON array raw into its elements with their
+// offsets relative to raw.
+func arrayElements(raw []byte) ([]jsonField, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, &offsetError{off: skipSep(raw, 0), msg: fmt.Sprintf("expected a JSON array, found %s", describeJSON(raw))}
+	}
+	var elems []jsonField
+	for dec.More() {
+		off := skipSep(raw, int(dec.InputOffset()))
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		elems = append(elems, jsonField{value: v, off: off})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return elems, nil
+}
+
+// An offsetError is a structural problem at a byte offset.
+type offsetError struct {
+	off int
+	msg string
+}
+
+func (e *offsetError) Error() string { return e.msg }
+
+// jsonErrorAt converts an error from encoding/json (or an offsetError) into
+// an *InputError at the right line and column. base is the offset of the
+// decoded text within the whole file.
+func jsonErrorAt(file string, data []byte, idx *lineIndex, base int, err error) *InputError {
+	off, msg := base, err.Error()
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var oe *offsetError
+	switch {
+	case errors.As(err, &se):
+		off = base + int(se.Offset)
+		// The decoder reports the offset after the offending byte.
+		if off > 0 {
+			off--
+		}
+		msg = "malformed JSON: " + se.Error()
+		if lit := nonFiniteLiteral(data, off); lit != "" {
+			msg = fmt.Sprintf("malformed JSON: %s is not a JSON number (numbers must be finite)", lit)
+		}
+	case errors.As(err, &te):
+		off = base + int(te.Offset)
+		msg = "malformed JSON: " + te.Error()
+	case errors.As(err, &oe):
+		off = base + oe.off
+		msg = oe.msg
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		off = len(data)
+		msg = "malformed JSON: unexpected end of input"
+	}
+	if off > len(data) {
+		off = len(data)
+	}
+	line, col := idx.pos(off)
+	return &InputError{File: file, Line: line, Col: col, Msg: msg}
+}
+
+// nonFiniteLiteral reports a NaN or Infinity literal that some JSON writers
+// emit, at or just before off.
+func nonFiniteLiteral(data []byte, off int) string {
+	for _, start := range []int{off, off - 1} {
+		if start < 0 || start >= len(data) {
+			continue
+		}
+		rest := data[start:]
+		for _, lit := range []string{"NaN", "Infinity", "-Infinity"} {
+			if bytes.HasPrefix(rest, []byte(lit)) {
+				return lit
+			}
+		}
+	}
+	return ""
+}
+
+// describeJSON names the kind of the JSON value raw, for messages.
+func describeJSON(raw []byte) string {
+	switch firstNonSpace(raw) {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case 0:
+		return "nothing"
+	default:
+		return "a number"
+	}
+}

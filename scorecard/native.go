@@ -1,0 +1,458 @@
+package scorecard
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// caseFields are the names a native case may carry, in documentation order.
+var caseFields = []string{"id", "sample", "workflow", "cluster", "accepted", "score", "cost_usd",
+	"usage", "latency_ms", "schema_valid", "failure_class", "error", "metadata"}
+
+var usageFields = []string{"model", "input_tokens", "output_tokens", "cached_input_tokens"}
+
+var headerFields = []string{"scorecard", "system", "run", "cases", "metadata"}
+
+var systemFields = []string{"name", "role", "model", "tier"}
+
+var runFields = []string{"id", "dataset", "commit"}
+
+// maxErrors bounds how many problems one file reports before giving up.
+const maxErrors = 50
+
+// sniffNative recognises a native JSON document (an object with a
+// "scorecard" or "cases" key) or native JSONL (a first line that is a
+// header or a case with "id" and "accepted").
+func sniffNative(data []byte) bool {
+	line := firstLine(data)
+	if firstNonSpace(line) != '{' {
+		return false
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(line, &probe) == nil {
+		_, h := probe["scorecard"]
+		_, id := probe["id"]
+		_, acc := probe["accepted"]
+		_, cases := probe["cases"]
+		return h || cases || (id && acc)
+	}
+	// A multi-line JSON document: look for the version key near the top.
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return bytes.Contains(head, []byte(`"scorecard"`)) || bytes.Contains(head, []byte(`"cases"`))
+}
+
+// nativeReader carries the state of one native read.
+type nativeReader struct {
+	file    string
+	data    []byte
+	idx     *lineIndex
+	lenient bool
+	sc      *Scorecard
+	errs    ErrorList
+}
+
+func (r *nativeReader) errorAt(off int, format string, args ...any) {
+	if len(r.errs) >= maxErrors {
+		return
+	}
+	line, col := r.idx.pos(off)
+	r.errs = append(r.errs, &InputError{File: r.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *nativeReader) unknownField(off int, where, key string, known []string) {
+	msg := fmt.Sprintf("unknown %s field %q", where, key)
+	if s := Suggest(key, known); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	if r.lenient {
+		line, col := r.idx.pos(off)
+		r.sc.Warnings = append(r.sc.Warnings, fmt.Sprintf("%s:%d:%d: %s (ignored: --lenient)", r.file, line, col, msg))
+		return
+	}
+	r.errorAt(off, "%s (unknown fields are errors so that a typo never changes a verdict; --lenient makes them warnings)", msg)
+}
+
+// readNative reads the native JSON document or JSONL stream.
+func readNative(name string, data []byte, o ReadOptions) (*Scorecard, error) {
+	r := &nativeReader{file: name, data: data, idx: newLineIndex(data), lenient: o.Lenient, sc: &Scorecard{}}
+	if isJSONL(data) {
+		r.readJSONL()
+	} else {
+		r.readDocument()
+	}
+	if err := r.errs.Err(); err != nil {
+		return nil, err
+	}
+	return r.sc, nil
+}
+
+// isJSONL reports whether data holds one JSON value per line rather than a
+// single (possibly multi-line) document: true when the first non-blank line
+// is a complete JSON object and more text follows it.
+func isJSONL(data []byte) bool {
+	line := firstLine(data)
+	if !json.Valid(line) {
+		return false
+	}
+	rest := data[bytes.Index(data, line)+len(line):]
+	return len(bytes.TrimSpace(rest)) > 0 || !bytes.Contains(line, []byte(`"cases"`))
+}
+
+func (r *nativeReader) readDocument() {
+	start := len(r.data) - len(bytes.TrimPrefix(r.data, []byte("\xef\xbb\xbf")))
+	fields, err := objectFields(r.data[start:])
+	if err != nil {
+		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, start, err))
+		return
+	}
+	sawVersion, sawCases := false, false
+	seen := map[string]bool{}
+	for _, f := range fields {
+		off := start + f.off
+		if seen[f.key] {
+			r.errorAt(off, "duplicate field %q", f.key)
+			continue
+		}
+		seen[f.key] = true
+		base := off + bytes.Index(r.data[off:], f.value)
+		switch f.key {
+		case "scorecard":
+			sawVersion = true
+			r.version(base, f.value)
+		case "system":
+			r.system(base, f.value)
+		case "run":
+			r.run(base, f.value)
+		case "metadata":
+		case "cases":
+			sawCases = true
+			elems, err := arrayElements(f.value)
+			if err != nil {
+				r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, base, err))
+				continue
+			}
+			for _, e := range elems {
+				r.caseAt(base+e.off, e.value)
+			}
+		default:
+			r.unknownField(off, "top-level", f.key, headerFields)
+		}
+	}
+	if !sawVersion {
+		r.errorAt(start, `missing "scorecard": 1 (the format version) at the top of the document`)
+	}
+	if !sawCases {
+		r.errorAt(start, `missing "cases": the document has no case list`)
+	}
+}
+
+func (r *nativeReader) readJSONL() {
+	off := 0
+	lineNo := 0
+	for off < len(r.data) {
+		end := bytes.IndexByte(r.data[off:], '\n')
+		var line []byte
+		if end < 0 {
+			line = r.data[off:]
+			end = len(r.data)
+		} else {
+			line = r.data[off : off+end]
+			end = off + end + 1
+		}
+		lineNo++
+		lineStart := off
+		off = end
+		if lineNo == 1 {
+			trimmed := bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+			lineStart += len(line) - len(trimmed)
+			line = trimmed
+		}
+		trim := bytes.TrimSpace(line)
+		if len(trim) == 0 {
+			continue
+		}
+		lead := lineStart + bytes.Index(line, trim)
+		fields, err := objectFields(trim)
+		if err != nil {
+			if len(r.errs) < maxErrors {
+				r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, lead, err))
+			}
+			continue
+		}
+		if hasKey(fields, "scorecard") {
+			if len(r.sc.Samples) > 0 || r.sc.System.Name != "" || r.sc.Run.ID != "" {
+				r.errorAt(lead, "a header line (with \"scorecard\") may only be the first line")
+				continue
+			}
+			r.header(lead, fields)
+			continue
+		}
+		r.caseFieldsAt(lead, fields)
+	}
+}
+
+func hasKey(fields []jsonField, key string) bool {
+	for _, f := range fields {
+		if f.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *nativeReader) header(base int, fields []jsonField) {
+	for _, f := range fields {
+		off := base + f.off
+		vbase := off + bytes.Index(r.data[off:], f.value)
+		switch f.key {
+		case "scorecard":
+			r.version(vbase, f.value)
+		case "system":
+			r.system(vbase, f.value)
+		case "run":
+			r.run(vbase, f.value)
+		case "metadata":
+		case "cases":
+			r.errorAt(off, `a JSONL header carries no "cases": put one case per line after it`)
+		default:
+			r.unknownField(off, "header", f.key, headerFields)
+		}
+	}
+}
+
+func (r *nativeReader) version(off int, v json.RawMessage) {
+	var n json.Number
+	if err := json.Unmarshal(v, &n); err != nil || n.String() != "1" {
+		r.errorAt(off, "unsupported scorecard version %s (this ftgate reads version 1)", strings.TrimSpace(string(v)))
+	}
+}
+
+func (r *nativeReader) system(off int, v json.RawMessage) {
+	fields, err := objectFields(v)
+	if err != nil {
+		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+		return
+	}
+	for _, f := range fields {
+		dst := map[string]*string{"name": &r.sc.System.Name, "role": &r.sc.System.Role,
+			"model": &r.sc.System.Model, "tier": &r.sc.System.Tier}[f.key]
+		r.stringInto(off+f.off, "system", f, systemFields, dst)
+	}
+	switch r.sc.System.Role {
+	case "", "baseline", "candidate":
+	default:
+		r.errorAt(off, "system.role is %q; want \"baseline\" or \"candidate\"", r.sc.System.Role)
+	}
+}
+
+func (r *nativeReader) run(off int, v json.RawMessage) {
+	fields, err := objectFields(v)
+	if err != nil {
+		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+		return
+	}
+	for _, f := range fields {
+		dst := map[string]*string{"id": &r.sc.Run.ID, "dataset": &r.sc.Run.Dataset, "commit": &r.sc.Run.Commit}[f.key]
+		r.stringInto(off+f.off, "run", f, runFields, dst)
+	}
+}
+
+func (r *nativeReader) stringInto(off int, where string, f jsonField, known []string, dst *string) {
+	if dst == nil {
+		r.unknownField(off, where, f.key, known)
+		return
+	}
+	if string(f.value) == "null" {
+		return
+	}
+	if err := json.Unmarshal(f.value, dst); err != nil {
+		r.errorAt(off, "%s.%s must be a string, found %s", where, f.key, describeJSON(f.value))
+	}
+}
+
+func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
+	fields, err := objectFields(raw)
+	if err != nil {
+		if len(r.errs) < maxErrors {
+			r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+		}
+		return
+	}
+	r.caseFieldsAt(off, fields)
+}
+
+// caseFieldsAt decodes one case whose object text starts at offset base.
+func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
+	line, _ := r.idx.pos(base)
+	s := Sample{Line: line}
+	ok := true
+	var sawID, sawAccepted bool
+	seen := map[string]bool{}
+	bad := func(off int, format string, args ...any) {
+		r.errorAt(off, format, args...)
+		ok = false
+	}
+	for _, f := range fields {
+		off := base + f.off
+		if seen[f.key] {
+			bad(off, "duplicate field %q in a case", f.key)
+			continue
+		}
+		seen[f.key] = true
+		null := string(f.value) == "null"
+		switch f.key {
+		case "id":
+			sawID = true
+			if err := json.Unmarshal(f.value, &s.ID); err != nil || null {
+				bad(off, "case id must be a string, found %s", describeJSON(f.value))
+			} else if strings.TrimSpace(s.ID) == "" {
+				bad(off, "case id is empty")
+			}
+		case "sample":
+			n, err := strconv.ParseInt(string(f.value), 10, 32)
+			if err != nil || n < 0 {
+				bad(off, "sample must be a whole number ≥ 0, found %s", strings.TrimSpace(string(f.value)))
+			}
+			s.Sample = int(n)
+		case "workflow", "cluster", "failure_class", "error":
+			var v string
+			if !null {
+				if err := json.Unmarshal(f.value, &v); err != nil {
+					bad(off, "%s must be a string, found %s", f.key, describeJSON(f.value))
+				}
+			}
+			switch f.key {
+			case "workflow":
+				s.Workflow = v
+			case "cluster":
+				s.Cluster = v
+			case "failure_class":
+				s.FailureClass = v
+			case "error":
+				s.Error = v
+			}
+		case "accepted":
+			sawAccepted = true
+			if err := json.Unmarshal(f.value, &s.Accepted); err != nil || null {
+				bad(off, "accepted must be true or false, found %s", strings.TrimSpace(string(f.value)))
+			}
+		case "schema_valid":
+			if !null {
+				var b bool
+				if err := json.Unmarshal(f.value, &b); err != nil {
+					bad(off, "schema_valid must be true or false, found %s", strings.TrimSpace(string(f.value)))
+				}
+				s.SchemaValid = &b
+			}
+		case "score", "cost_usd", "latency_ms":
+			if null {
+				continue
+			}
+			x, msg := parseNumber(f.value, f.key != "score")
+			if msg != "" {
+				bad(off, "%s %s", f.key, msg)
+				continue
+			}
+			switch f.key {
+			case "score":
+				s.Score = &x
+			case "cost_usd":
+				s.CostUSD = &x
+			case "latency_ms":
+				s.LatencyMS = &x
+			}
+		case "usage":
+			if null {
+				continue
+			}
+			u, good := r.usage(off+bytes.Index(r.data[off:], f.value), f.value)
+			ok = ok && good
+			s.Usage = u
+		case "metadata":
+			if !null && firstNonSpace(f.value) != '{' {
+				bad(off, "metadata must be an object, found %s", describeJSON(f.value))
+			}
+		default:
+			r.unknownField(off, "case", f.key, caseFields)
+		}
+	}
+	if !sawID {
+		bad(base, `case has no "id"`)
+	}
+	if !sawAccepted {
+		bad(base, `case %q has no "accepted" (true or false)`, s.ID)
+	}
+	if ok {
+		r.sc.Samples = append(r.sc.Samples, s)
+	}
+}
+
+func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
+	fields, err := objectFields(raw)
+	if err != nil {
+		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, base, err))
+		return nil, false
+	}
+	u := &Usage{}
+	ok := true
+	for _, f := range fields {
+		off := base + f.off
+		var dst *int64
+		switch f.key {
+		case "model":
+			if err := json.Unmarshal(f.value, &u.Model); err != nil {
+				r.errorAt(off, "usage.model must be a string, found %s", describeJSON(f.value))
+				ok = false
+			}
+			continue
+		case "input_tokens":
+			dst = &u.InputTokens
+		case "output_tokens":
+			dst = &u.OutputTokens
+		case "cached_input_tokens":
+			dst = &u.CachedInputTokens
+		default:
+			r.unknownField(off, "usage", f.key, usageFields)
+			continue
+		}
+		n, err := strconv.ParseInt(string(f.value), 10, 64)
+		if err != nil || n < 0 {
+			r.errorAt(off, "usage.%s must be a whole number ≥ 0, found %s", f.key, strings.TrimSpace(string(f.value)))
+			ok = false
+			continue
+		}
+		*dst = n
+	}
+	if ok && u.CachedInputTokens > u.InputTokens {
+		r.errorAt(base, "usage.cached_input_tokens (%d) exceeds usage.input_tokens (%d): input_tokens counts cached tokens too", u.CachedInputTokens, u.InputTokens)
+		ok = false
+	}
+	return u, ok
+}
+
+// parseNumber decodes a finite JSON number; nonNegative also refuses
+// negatives. It returns a message describing what is wrong, or "".
+func parseNumber(raw json.RawMessage, nonNegative bool) (float64, string) {
+	s := strings.TrimSpace(string(raw))
+	if firstNonSpace(raw) == '"' {
+		return 0, fmt.Sprintf("must be a number, found the string %s", s)
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Sprintf("must be a number, found %s", describeJSON(raw))
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, fmt.Sprintf("must be finite, found %s", s)
+	}
+	if nonNegative && x < 0 {
+		return 0, fmt.Sprintf("must be ≥ 0, found %s", s)
+	}
+	return x, ""
+}

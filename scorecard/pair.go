@@ -1,0 +1,233 @@
+package scorecard
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// PairOptions control pairing.
+type PairOptions struct {
+	// AllowUnmatched drops cases that are not in every scorecard (with a
+	// warning) instead of failing.
+	AllowUnmatched bool
+}
+
+// Paired holds the cases common to several scorecards, matched by id.
+// Arms are in the order given to Pair.
+type Paired struct {
+	Arms []*Scorecard
+	// Cases are sorted by id, so everything computed from them has a
+	// fixed order whatever the input order.
+	Cases []Case
+	// Clusters names each cluster index used by Case.Cluster: a cluster
+	// field's value, or the case id for a case without one.
+	Clusters []string
+	// Unmatched counts the cases present in some scorecards but not all,
+	// per arm: Unmatched[a] is the number of arm a's cases dropped.
+	Unmatched []int
+	// MaxSamples is the largest number of samples any case has in any arm.
+	MaxSamples int
+	Warnings   []string
+}
+
+// A Case is one case id with its samples in every arm.
+type Case struct {
+	ID       string
+	Workflow string
+	// Cluster indexes Paired.Clusters.
+	Cluster int
+	Arms    []ArmCase
+}
+
+// ArmCase is one arm's record of a case: its samples and their means.
+type ArmCase struct {
+	Samples []*Sample
+	// Accepted is the mean of accepted over the samples (0 or 1 with one sample).
+	Accepted float64
+	// Cost is the mean cost over the samples, NaN when the arm has no cost.
+	Cost float64
+}
+
+// Single reports whether every case has exactly one sample in every arm.
+func (p *Paired) Single() bool { return p.MaxSamples == 1 }
+
+// Clustered reports whether some cluster holds more than one case.
+func (p *Paired) Clustered() bool { return len(p.Clusters) < len(p.Cases) }
+
+// ClusterIndex returns each case's cluster index, in case order.
+func (p *Paired) ClusterIndex() []int {
+	idx := make([]int, len(p.Cases))
+	for i := range p.Cases {
+		idx[i] = p.Cases[i].Cluster
+	}
+	return idx
+}
+
+type caseInfo struct {
+	workflow, cluster string
+	line              int
+	samples           []*Sample
+}
+
+// Pair matches the cases of the given scorecards by id. A case's workflow
+// and cluster must agree across its samples and across scorecards. Cases
+// missing from some scorecard are an error unless o.AllowUnmatched.
+func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
+	if len(arms) < 2 {
+		return nil, fmt.Errorf("pairing needs at least two scorecards, got %d", len(arms))
+	}
+	var errs ErrorList
+	byArm := make([]map[string]*caseInfo, len(arms))
+	for a, sc := range arms {
+		m := make(map[string]*caseInfo, len(sc.Samples))
+		for i := range sc.Samples {
+			s := &sc.Samples[i]
+			ci, ok := m[s.ID]
+			if !ok {
+				m[s.ID] = &caseInfo{workflow: s.Workflow, cluster: s.Cluster, line: s.Line, samples: []*Sample{s}}
+				continue
+			}
+			if s.Workflow != ci.workflow || s.Cluster != ci.cluster {
+				errs = append(errs, Errorf(sc.Source, s.Line, "case %q sample %d has workflow %q and cluster %q, but its sample at line %d has %q and %q; every sample of a case belongs to the same workflow and cluster",
+					s.ID, s.Sample, s.Workflow, s.Cluster, ci.line, ci.workflow, ci.cluster))
+			}
+			ci.samples = append(ci.samples, s)
+		}
+		byArm[a] = m
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	// The ids present in every arm.
+	var common []string
+	for id := range byArm[0] {
+		inAll := true
+		for a := 1; a < len(arms); a++ {
+			if _, ok := byArm[a][id]; !ok {
+				inAll = false
+				break
+			}
+		}
+		if inAll {
+			common = append(common, id)
+		}
+	}
+	sort.Strings(common)
+
+	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms))}
+	var unmatched []string
+	for a := range arms {
+		var only []string
+		for id := range byArm[a] {
+			if !inAllArms(byArm, id) {
+				only = append(only, id)
+			}
+		}
+		sort.Strings(only)
+		p.Unmatched[a] = len(only)
+		if len(only) > 0 {
+			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
+				len(only), len(byArm[a]), arms[a].Source, firstFew(only, 3)))
+		}
+	}
+	if len(unmatched) > 0 {
+		if !o.AllowUnmatched {
+			sc := arms[0]
+			return nil, Errorf(sc.Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy to drop them",
+				strings.Join(unmatched, "; "))
+		}
+		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
+	}
+	if len(common) == 0 {
+		return nil, Errorf(arms[0].Source, 0, "the scorecards have no case id in common")
+	}
+
+	clusterIdx := map[string]int{}
+	for _, id := range common {
+		ref := byArm[0][id]
+		for a := 1; a < len(arms); a++ {
+			ci := byArm[a][id]
+			if ci.workflow != ref.workflow {
+				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has workflow %q here but %q in %s:%d; a case must have the same workflow in every scorecard",
+					id, ci.workflow, ref.workflow, arms[0].Source, ref.line))
+			}
+			if ci.cluster != ref.cluster {
+				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has cluster %q here but %q in %s:%d; a case must have the same cluster in every scorecard",
+					id, ci.cluster, ref.cluster, arms[0].Source, ref.line))
+			}
+		}
+		if len(errs) >= maxErrors {
+			break
+		}
+		key := "case\x00" + id
+		name := id
+		if ref.cluster != "" {
+			key, name = "cluster\x00"+ref.cluster, ref.cluster
+		}
+		ci, ok := clusterIdx[key]
+		if !ok {
+			ci = len(p.Clusters)
+			clusterIdx[key] = ci
+			p.Clusters = append(p.Clusters, name)
+		}
+		c := Case{ID: id, Workflow: ref.workflow, Cluster: ci, Arms: make([]ArmCase, len(arms))}
+		for a := range arms {
+			info := byArm[a][id]
+			sort.Slice(info.samples, func(i, j int) bool { return info.samples[i].Sample < info.samples[j].Sample })
+			c.Arms[a] = summarise(info.samples)
+			p.MaxSamples = max(p.MaxSamples, len(info.samples))
+		}
+		p.Cases = append(p.Cases, c)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+func inAllArms(byArm []map[string]*caseInfo, id string) bool {
+	for _, m := range byArm {
+		if _, ok := m[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func summarise(samples []*Sample) ArmCase {
+	ac := ArmCase{Samples: samples}
+	var acc, cost float64
+	hasCost := true
+	for _, s := range samples {
+		if s.Accepted {
+			acc++
+		}
+		if s.CostUSD == nil {
+			hasCost = false
+		} else {
+			cost += *s.CostUSD
+		}
+	}
+	k := float64(len(samples))
+	ac.Accepted = acc / k
+	ac.Cost = math.NaN()
+	if hasCost {
+		ac.Cost = cost / k
+	}
+	return ac
+}
+
+func firstFew(ids []string, n int) string {
+	q := make([]string, 0, n+1)
+	for i, id := range ids {
+		if i == n {
+			q = append(q, "…")
+			break
+		}
+		q = append(q, fmt.Sprintf("%q", id))
+	}
+	return strings.Join(q, ", ")
+}

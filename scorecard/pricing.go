@@ -1,0 +1,77 @@
+package scorecard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// A Price is what a model charges, in USD per million tokens.
+type Price struct {
+	InputPerMTok       float64  `yaml:"input_per_mtok" json:"input_per_mtok"`
+	OutputPerMTok      float64  `yaml:"output_per_mtok" json:"output_per_mtok"`
+	CachedInputPerMTok *float64 `yaml:"cached_input_per_mtok,omitempty" json:"cached_input_per_mtok,omitempty"`
+}
+
+// Cost prices one sample's usage. input_tokens counts all input tokens,
+// cached ones included (as the OpenAI and Anthropic usage fields do once
+// summed); cached tokens are charged at the cached rate, or at the input
+// rate when the table gives none.
+func (p Price) Cost(u Usage) float64 {
+	cached := p.InputPerMTok
+	if p.CachedInputPerMTok != nil {
+		cached = *p.CachedInputPerMTok
+	}
+	fresh := u.InputTokens - u.CachedInputTokens
+	return (float64(fresh)*p.InputPerMTok + float64(u.CachedInputTokens)*cached + float64(u.OutputTokens)*p.OutputPerMTok) / 1e6
+}
+
+// ApplyPricing fills in the cost of every sample that has usage but no
+// cost_usd, from the price table (keyed by usage.model). It then insists
+// that costs are all present or all absent: an arm with some costs missing
+// would make its cost per accepted outcome meaningless.
+func ApplyPricing(sc *Scorecard, prices map[string]Price) error {
+	var errs ErrorList
+	missingModels := map[string]int{}
+	priced, unpriced := 0, 0
+	firstUnpriced := -1
+	for i := range sc.Samples {
+		s := &sc.Samples[i]
+		if s.CostUSD == nil && s.Usage != nil {
+			if p, ok := prices[s.Usage.Model]; ok {
+				c := p.Cost(*s.Usage)
+				s.CostUSD = &c
+			} else {
+				missingModels[s.Usage.Model]++
+			}
+		}
+		if s.CostUSD != nil {
+			priced++
+		} else {
+			unpriced++
+			if firstUnpriced < 0 {
+				firstUnpriced = i
+			}
+		}
+	}
+	if priced > 0 && unpriced > 0 {
+		s := sc.Samples[firstUnpriced]
+		msg := fmt.Sprintf("case %q has no cost while %d other samples do (%d of %d samples lack cost_usd and priced usage)", s.ID, priced, unpriced, priced+unpriced)
+		if len(missingModels) > 0 {
+			msg += "; add these models to the policy's pricing table: " + quotedKeys(missingModels)
+		}
+		errs = append(errs, Errorf(sc.Source, s.Line, "%s", msg))
+	} else if priced == 0 && len(missingModels) > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage present but no price for %s in the policy's pricing table: cost is not measured", sc.Source, quotedKeys(missingModels)))
+	}
+	return errs.Err()
+}
+
+func quotedKeys(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, fmt.Sprintf("%q", k))
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}

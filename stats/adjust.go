@@ -1,0 +1,102 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Holm returns Holm's (1979) step-down adjusted p-values in the order of p:
+// with p_(1) <= … <= p_(k) the sorted values, the adjusted p_(j) is
+// min(1, max_{i<=j} (k − i + 1)·p_(i)). It equals R's p.adjust(p, "holm"),
+// including its handling of NaN entries, which stay NaN and do not count in
+// k. (Holm S., "A simple sequentially rejective multiple test procedure",
+// Scandinavian Journal of Statistics 6:65–70, 1979.)
+func Holm(p []float64) []float64 {
+	out := make([]float64, len(p))
+	idx := make([]int, 0, len(p))
+	for i, v := range p {
+		if math.IsNaN(v) {
+			out[i] = math.NaN()
+			continue
+		}
+		idx = append(idx, i)
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	k := len(idx)
+	run := math.Inf(-1)
+	for j, i := range idx {
+		v := float64(k-j) * p[i]
+		if v > run {
+			run = v
+		}
+		out[i] = math.Min(1, run)
+	}
+	return out
+}
+
+// Wilson returns the Wilson (1927) score interval at the given two-sided
+// level for a binomial proportion with x successes in n trials:
+//
+//	(x + z²/2)/(n + z²) ± z/(n + z²)·sqrt(x(n − x)/n + z²/4),  z = z_{(1+level)/2}
+//
+// (Wilson E.B., "Probable inference, the law of succession, and statistical
+// inference", JASA 22:209–212, 1927; the interval of R's prop.test without
+// continuity correction). economics.md uses it for the schema-valid rate.
+// With n = 0 it returns [0, 1]. It panics unless 0 <= x <= n and level is
+// in (0, 1).
+func Wilson(x, n int, level float64) (lo, hi float64) {
+	checkLevel("Wilson", level)
+	if x < 0 || x > n {
+		panic(fmt.Sprintf("stats: Wilson x=%d outside [0, n=%d]", x, n))
+	}
+	if n == 0 {
+		return 0, 1
+	}
+	z := NormalQuantile((1 + level) / 2)
+	N, X, z2 := float64(n), float64(x), z*z
+	center := (X + z2/2) / (N + z2)
+	half := z / (N + z2) * math.Sqrt(X*(N-X)/N+z2/4)
+	lo, hi = center-half, center+half
+	// The exact ends at x = 0 and x = n; rounding elsewhere stays in [0, 1].
+	if x == 0 {
+		lo = 0
+	}
+	if x == n {
+		hi = 1
+	}
+	return math.Max(0, lo), math.Min(1, hi)
+}
+
+// Quantile7 returns the prob quantile of sorted (ascending, not checked) by
+// Hyndman and Fan's (1996) definition 7, R's default quantile(type = 7):
+// with h = (n − 1)·prob, j = ⌊h⌋, the value (1 − (h−j))·x_j + (h−j)·x_{j+1}
+// (0-based), or x_j when x_{j+1} = x_j or h = j. Infinite values follow R's
+// arithmetic, except that a quantile falling strictly between −Inf and +Inf
+// returns the nearer of the two instead of NaN.
+// It panics when sorted is empty or prob is outside [0, 1].
+func Quantile7(sorted []float64, prob float64) float64 {
+	if len(sorted) == 0 {
+		panic("stats: Quantile7 of empty data")
+	}
+	if !(prob >= 0 && prob <= 1) {
+		panic(fmt.Sprintf("stats: Quantile7 probability %v outside [0, 1]", prob))
+	}
+	h := float64(len(sorted)-1) * prob
+	j := int(math.Floor(h))
+	if j >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	f := h - float64(j)
+	a, b := sorted[j], sorted[j+1]
+	if f == 0 || a == b {
+		return a
+	}
+	if math.IsInf(a, -1) && math.IsInf(b, 1) {
+		if f < 0.5 {
+			return a
+		}
+		return b
+	}
+	return (1-f)*a + f*b
+}

@@ -1,0 +1,437 @@
+package stats
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The oracle files are written by testdata/oracle/make_oracle.R (base R) and
+// make_oracle.py (scipy); see testdata/oracle/README.md. CI has neither tool:
+// these tests only read the recorded values.
+
+const oracleDir = "../testdata/oracle"
+
+// Tolerances. Closed forms: 1e-9, as |got − want| <= 1e-9·max(1, |want|)
+// (absolute for values up to 1, relative beyond) and, for p-values, also
+// relative to want, so tiny tail probabilities are checked to 9 digits.
+// Holm: 1e-12.
+const (
+	tolClosed = 1e-9
+	tolHolm   = 1e-12
+)
+
+type oracle map[string]string
+
+func oracleKey(dataset, quantity, param string) string {
+	return dataset + "|" + quantity + "|" + param
+}
+
+func readOracle(t *testing.T, name string) oracle {
+	t.Helper()
+	f, err := os.Open(filepath.Join(oracleDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	o := oracle{}
+	for _, rec := range recs[1:] {
+		o[oracleKey(rec[0], rec[1], rec[2])] = rec[3]
+	}
+	return o
+}
+
+// get returns the value of (dataset, quantity, param); ok is false when absent.
+func (o oracle) get(t *testing.T, dataset, quantity, param string) (float64, bool) {
+	t.Helper()
+	s, ok := o[oracleKey(dataset, quantity, param)]
+	if !ok {
+		return 0, false
+	}
+	if s == "NA" || s == "nan" {
+		return math.NaN(), true
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("oracle %s/%s/%s: %v", dataset, quantity, param, err)
+	}
+	return v, true
+}
+
+func (o oracle) must(t *testing.T, dataset, quantity, param string) float64 {
+	t.Helper()
+	v, ok := o.get(t, dataset, quantity, param)
+	if !ok {
+		t.Fatalf("oracle value %s/%s/%s missing", dataset, quantity, param)
+	}
+	return v
+}
+
+// params returns the sorted params recorded for (dataset, quantity).
+func (o oracle) params(dataset, quantity string) []string {
+	var ps []string
+	prefix := dataset + "|" + quantity + "|"
+	for k := range o {
+		if strings.HasPrefix(k, prefix) {
+			ps = append(ps, strings.TrimPrefix(k, prefix))
+		}
+	}
+	sort.Strings(ps)
+	return ps
+}
+
+func close9(got, want, tol float64) bool {
+	if math.IsNaN(want) {
+		return math.IsNaN(got)
+	}
+	if got == want {
+		return true
+	}
+	d := math.Abs(got - want)
+	return d <= tol*math.Max(1, math.Abs(want))
+}
+
+// closeP checks a probability both absolutely and relative to want.
+func closeP(got, want, tol float64) bool {
+	return close9(got, want, tol) && math.Abs(got-want) <= tol*math.Abs(want)+1e-300
+}
+
+func checkClose(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if !close9(got, want, tol) {
+		t.Errorf("%s = %.17g, want %.17g (diff %.3g, tol %g)", what, got, want, got-want, tol)
+	}
+}
+
+func checkP(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if !closeP(got, want, tolClosed) {
+		t.Errorf("%s = %.17g, want %.17g (rel diff %.3g)", what, got, want, (got-want)/want)
+	}
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// dataset is one oracle input: per-sample rows and per-case means.
+type dataset struct {
+	// per sample
+	sampleCluster           []int
+	latB, latC, accCSamples []float64
+	// per case, in case order
+	cluster                  []int
+	accB, accC, costB, costC []float64
+	single                   bool // one sample per case
+}
+
+func readDataset(t *testing.T, name string) dataset {
+	t.Helper()
+	f, err := os.Open(filepath.Join(oracleDir, name+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var d dataset
+	d.single = true
+	type acc struct {
+		n              int
+		ab, ac, cb, cc float64
+		cluster        int
+	}
+	var order []int
+	cases := map[int]*acc{}
+	for _, r := range recs[1:] {
+		id := atoi(t, r[col["case"]])
+		cl := atoi(t, r[col["cluster"]])
+		a := cases[id]
+		if a == nil {
+			a = &acc{cluster: cl}
+			cases[id] = a
+			order = append(order, id)
+		} else {
+			d.single = false
+		}
+		a.n++
+		a.ab += atof(t, r[col["acc_b"]])
+		a.ac += atof(t, r[col["acc_c"]])
+		a.cb += atof(t, r[col["cost_b"]])
+		a.cc += atof(t, r[col["cost_c"]])
+		d.sampleCluster = append(d.sampleCluster, cl)
+		d.latB = append(d.latB, atof(t, r[col["lat_b"]]))
+		d.latC = append(d.latC, atof(t, r[col["lat_c"]]))
+		d.accCSamples = append(d.accCSamples, atof(t, r[col["acc_c"]]))
+	}
+	sort.Ints(order)
+	for _, id := range order {
+		a := cases[id]
+		k := float64(a.n)
+		d.cluster = append(d.cluster, a.cluster)
+		d.accB = append(d.accB, a.ab/k)
+		d.accC = append(d.accC, a.ac/k)
+		d.costB = append(d.costB, a.cb/k)
+		d.costC = append(d.costC, a.cc/k)
+	}
+	return d
+}
+
+func (d dataset) ratio() RatioData {
+	return RatioData{CostB: d.costB, AccB: d.accB, CostC: d.costC, AccC: d.accC, Cluster: d.cluster}
+}
+
+var datasets = []string{"single", "clustered", "zero_discordant", "small"}
+
+func TestOracleBinom(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	ps := o.params("binom", "mcnemar_upper")
+	if len(ps) < 10 {
+		t.Fatalf("only %d binom cases in oracle", len(ps))
+	}
+	for _, p := range ps {
+		var b, c int
+		if _, err := fmt.Sscanf(p, "%d:%d", &b, &c); err != nil {
+			t.Fatal(err)
+		}
+		checkP(t, fmt.Sprintf("McNemarUpper(%d, %d)", b, c), McNemarUpper(b, c), o.must(t, "binom", "mcnemar_upper", p))
+		checkP(t, fmt.Sprintf("McNemarLower(%d, %d)", b, c), McNemarLower(b, c), o.must(t, "binom", "mcnemar_lower", p))
+	}
+}
+
+func TestOracleHolm(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	for _, k := range []string{"a", "b", "c", "d", "e"} {
+		var p, want []float64
+		for j := 1; ; j++ {
+			v, ok := o.get(t, "holm", "p_"+k, strconv.Itoa(j))
+			if !ok {
+				break
+			}
+			p = append(p, v)
+			want = append(want, o.must(t, "holm", "adj_"+k, strconv.Itoa(j)))
+		}
+		if len(p) == 0 {
+			t.Fatalf("holm vector %s missing", k)
+		}
+		got := Holm(p)
+		for j := range got {
+			checkClose(t, fmt.Sprintf("Holm(%s)[%d]", k, j), got[j], want[j], tolHolm)
+		}
+	}
+}
+
+func TestOracleQuantile7(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	for _, k := range []string{"ten", "five", "norm", "one"} {
+		var x []float64
+		for j := 1; ; j++ {
+			v, ok := o.get(t, "quantile", "x_"+k, strconv.Itoa(j))
+			if !ok {
+				break
+			}
+			x = append(x, v)
+		}
+		ps := o.params("quantile", "q_"+k)
+		if len(x) == 0 || len(ps) == 0 {
+			t.Fatalf("quantile vector %s missing", k)
+		}
+		for _, p := range ps {
+			checkClose(t, fmt.Sprintf("Quantile7(%s, %s)", k, p), Quantile7(x, atof(t, p)), o.must(t, "quantile", "q_"+k, p), tolClosed)
+		}
+	}
+}
+
+func TestOracleWilson(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	ps := o.params("wilson", "lo")
+	if len(ps) == 0 {
+		t.Fatal("no wilson cases")
+	}
+	for _, p := range ps {
+		var x, n int
+		var level float64
+		if _, err := fmt.Sscanf(strings.ReplaceAll(p, ":", " "), "%d %d %g", &x, &n, &level); err != nil {
+			t.Fatal(err)
+		}
+		lo, hi := Wilson(x, n, level)
+		checkClose(t, "Wilson lo "+p, lo, o.must(t, "wilson", "lo", p), tolClosed)
+		checkClose(t, "Wilson hi "+p, hi, o.must(t, "wilson", "hi", p), tolClosed)
+	}
+}
+
+func splitFloats(t *testing.T, p string) []float64 {
+	t.Helper()
+	var v []float64
+	for _, s := range strings.Split(p, ":") {
+		v = append(v, atof(t, s))
+	}
+	return v
+}
+
+func TestOraclePower(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	for _, q := range []string{"connor_n", "connor_mde", "cluster_n", "cluster_mde"} {
+		ps := o.params("power", q)
+		if len(ps) == 0 {
+			t.Fatalf("no %s cases", q)
+		}
+		for _, p := range ps {
+			v := splitFloats(t, p)
+			var got float64
+			switch q {
+			case "connor_n":
+				got = ConnorN(v[0], v[1], v[2], v[3])
+			case "connor_mde":
+				got = ConnorMDE(v[0], int(v[1]), v[2], v[3])
+			case "cluster_n":
+				got = ClusterN(v[0], v[1], v[2], v[3], v[4])
+			case "cluster_mde":
+				got = ClusterMDE(v[0], v[1], int(v[2]), v[3], v[4])
+			}
+			checkClose(t, q+" "+p, got, o.must(t, "power", q, p), tolClosed)
+		}
+	}
+}
+
+func TestOracleTango(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	zs := o.params("tango", "z")
+	if len(zs) < 20 {
+		t.Fatalf("only %d tango z cases", len(zs))
+	}
+	for _, p := range zs {
+		v := splitFloats(t, p)
+		got := TangoZ(int(v[0]), int(v[1]), int(v[2]), v[3])
+		checkClose(t, "TangoZ "+p, got, o.must(t, "tango", "z", p), tolClosed)
+	}
+	for _, p := range o.params("tango", "lo") {
+		v := splitFloats(t, p)
+		lo, hi := TangoInterval(int(v[0]), int(v[1]), int(v[2]), v[3])
+		checkClose(t, "TangoInterval lo "+p, lo, o.must(t, "tango", "lo", p), tolClosed)
+		checkClose(t, "TangoInterval hi "+p, hi, o.must(t, "tango", "hi", p), tolClosed)
+	}
+}
+
+func TestOracleDatasets(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_r.csv")
+	for _, name := range datasets {
+		t.Run(name, func(t *testing.T) {
+			d := readDataset(t, name)
+			n := len(d.cluster)
+			if want := o.must(t, name, "n", ""); float64(n) != want {
+				t.Fatalf("n = %d, oracle %v", n, want)
+			}
+			diff := make([]float64, n)
+			for i := range diff {
+				diff[i] = d.accC[i] - d.accB[i]
+			}
+			if d.single {
+				var b, c int
+				for i := range diff {
+					switch diff[i] {
+					case 1:
+						b++
+					case -1:
+						c++
+					}
+				}
+				checkClose(t, "b", float64(b), o.must(t, name, "b", ""), 0)
+				checkClose(t, "c", float64(c), o.must(t, name, "c", ""), 0)
+				if want, ok := o.get(t, name, "mcnemar_upper", ""); ok {
+					checkP(t, "McNemarUpper", McNemarUpper(b, c), want)
+					checkP(t, "McNemarLower", McNemarLower(b, c), o.must(t, name, "mcnemar_lower", ""))
+				}
+			}
+			nct := 0
+			for _, m := range o.params(name, "ct_se") {
+				nct++
+				r := ClusterT(diff, d.cluster, atof(t, m), 0.9)
+				if len(r.Warnings) != 0 {
+					t.Errorf("ClusterT m=%s warnings %v", m, r.Warnings)
+				}
+				for _, c := range []struct {
+					q   string
+					got float64
+				}{
+					{"delta", r.Delta}, {"se", r.SE}, {"df", float64(r.DF)}, {"t", r.T},
+					{"lo", r.Lo}, {"hi", r.Hi},
+				} {
+					checkClose(t, "ClusterT "+c.q+" m="+m, c.got, o.must(t, name, "ct_"+c.q, m), tolClosed)
+				}
+				checkP(t, "ClusterT p_upper m="+m, r.PUpper, o.must(t, name, "ct_p_upper", m))
+				checkP(t, "ClusterT p_lower m="+m, r.PLower, o.must(t, name, "ct_p_lower", m))
+			}
+			if name != "zero_discordant" && nct != 2 {
+				t.Errorf("%d cluster-t cases in oracle, want 2", nct)
+			}
+			for _, rr := range []string{"1", "0.8"} {
+				r := DeltaRatio(d.ratio(), atof(t, rr), 0.9)
+				for _, c := range []struct {
+					q   string
+					got float64
+				}{
+					{"L", r.L}, {"se", r.SE}, {"z", r.Z}, {"lo", r.Lo}, {"hi", r.Hi},
+				} {
+					checkClose(t, "DeltaRatio "+c.q+" r="+rr, c.got, o.must(t, name, "delta_"+c.q, rr), tolClosed)
+				}
+				checkP(t, "DeltaRatio p r="+rr, r.P, o.must(t, name, "delta_p", rr))
+			}
+			x := 0
+			for _, v := range d.accCSamples {
+				x += int(v)
+			}
+			for _, level := range []string{"0.9", "0.95"} {
+				lo, hi := Wilson(x, len(d.accCSamples), atof(t, level))
+				checkClose(t, "Wilson lo "+level, lo, o.must(t, name, "wilson_c_lo", level), tolClosed)
+				checkClose(t, "Wilson hi "+level, hi, o.must(t, name, "wilson_c_hi", level), tolClosed)
+			}
+			for _, p := range []string{"0.5", "0.95"} {
+				for arm, x := range map[string][]float64{"b": d.latB, "c": d.latC} {
+					s := append([]float64(nil), x...)
+					sort.Float64s(s)
+					checkClose(t, "Quantile7 lat_"+arm+" "+p, Quantile7(s, atof(t, p)), o.must(t, name, "lat_"+arm+"_q7", p), tolClosed)
+				}
+			}
+		})
+	}
+}

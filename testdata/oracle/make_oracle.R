@@ -1,0 +1,172 @@
+# Oracle values for ftgate's stats package, computed the plain R way.
+# Rscript make_oracle.R   (writes oracle_r.csv; see README.md)
+# Every number here comes from base R (binom.test, p.adjust, quantile, pt/qt,
+# pnorm/qnorm, uniroot, t.test) or from formulas written out below directly
+# from the cited papers, not from the Go code.
+options(digits = 17)
+out <- list()
+put <- function(dataset, quantity, param, value) {
+  out[[length(out) + 1]] <<- data.frame(dataset = dataset, quantity = quantity,
+                                        param = as.character(param), value = value)
+}
+fmt <- function(x) ifelse(is.na(x), "NA", ifelse(is.infinite(x),
+                  ifelse(x > 0, "Inf", "-Inf"), trimws(formatC(x, digits = 17, format = "g"))))
+
+# ---- exact McNemar: binom.test tails --------------------------------------
+bc <- rbind(c(8, 2), c(2, 8), c(0, 5), c(5, 0), c(1, 1), c(15, 15), c(60, 35),
+            c(600, 520), c(3000, 2850), c(10, 40), c(1, 1000), c(400, 300))
+for (i in seq_len(nrow(bc))) {
+  b <- bc[i, 1]; c <- bc[i, 2]; key <- paste0(b, ":", c)
+  put("binom", "mcnemar_upper", key, binom.test(b, b + c, 0.5, alternative = "greater")$p.value)
+  put("binom", "mcnemar_lower", key, binom.test(b, b + c, 0.5, alternative = "less")$p.value)
+}
+
+# ---- Holm -----------------------------------------------------------------
+pv <- list(a = c(0.01, 0.04, 0.03, 0.005),
+           b = c(0.2, 0.2, 0.01, 0.5, 0.04, 0.04, 0.9),
+           c = c(1e-8, 0.3, NA, 0.02, 0.011),
+           d = c(0.5),
+           e = c(0.03, 0.01, 0.02, 0.04, 0.05, 0.06, 0.2, 0.0001, 0.33, 0.6))
+for (k in names(pv)) {
+  adj <- p.adjust(pv[[k]], "holm")
+  for (j in seq_along(adj)) {
+    put("holm", paste0("p_", k), j, pv[[k]][j])
+    put("holm", paste0("adj_", k), j, adj[j])
+  }
+}
+
+# ---- type-7 quantiles -------------------------------------------------------
+set.seed(7)
+qv <- list(ten = 1:10, five = sort(c(3.2, -1, 7, 7, 2.5)), norm = sort(rnorm(37)), one = 42.5)
+probs <- c(0, 0.05, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1)
+for (k in names(qv)) {
+  for (j in seq_along(qv[[k]])) put("quantile", paste0("x_", k), j, qv[[k]][j])
+  for (p in probs) put("quantile", paste0("q_", k), p, unname(quantile(qv[[k]], p, type = 7)))
+}
+
+# ---- Wilson score interval (Wilson 1927), written out ----------------------
+wilson <- function(x, n, level) {
+  z <- qnorm((1 + level) / 2)
+  p <- x / n
+  centre <- (p + z^2 / (2 * n)) / (1 + z^2 / n)
+  half <- z / (1 + z^2 / n) * sqrt(p * (1 - p) / n + z^2 / (4 * n^2))
+  c(max(0, centre - half), min(1, centre + half))
+}
+for (xn in list(c(0, 10), c(10, 10), c(3, 10), c(45, 50), c(500, 1000), c(1, 3), c(97, 120))) {
+  for (level in c(0.9, 0.95)) {
+    w <- wilson(xn[1], xn[2], level)
+    key <- paste0(xn[1], ":", xn[2], ":", level)
+    put("wilson", "lo", key, w[1]); put("wilson", "hi", key, w[2])
+  }
+}
+
+# ---- power: Connor (1987) and the clustered normal formula -----------------
+connor <- function(psi, delta, alpha, power)
+  (qnorm(1 - alpha) * sqrt(psi) + qnorm(power) * sqrt(psi - delta^2))^2 / delta^2
+for (psi in c(0.1, 0.2, 0.35)) for (delta in c(0.02, 0.05, 0.1)) for (alpha in c(0.05, 0.025))
+  for (power in c(0.8, 0.9)) {
+    key <- paste(psi, delta, alpha, power, sep = ":")
+    put("power", "connor_n", key, connor(psi, delta, alpha, power))
+  }
+for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) {
+  key <- paste(psi, n, 0.05, 0.9, sep = ":")
+  mde <- uniroot(function(d) connor(psi, d, 0.05, 0.9) - n, c(1e-9, psi), tol = 1e-15)$root
+  put("power", "connor_mde", key, mde)
+}
+for (s2 in c(0.1, 0.4)) for (deff in c(1, 2.5)) for (delta in c(0.02, 0.05)) {
+  key <- paste(s2, deff, delta, 0.05, 0.9, sep = ":")
+  put("power", "cluster_n", key, (qnorm(0.95) + qnorm(0.9))^2 * s2 * deff / delta^2)
+  put("power", "cluster_mde", paste(s2, deff, 1000, 0.05, 0.9, sep = ":"),
+      (qnorm(0.95) + qnorm(0.9)) * sqrt(s2 * deff / 1000))
+}
+
+# ---- Tango (1998) score statistic, constrained MLE in closed form ----------
+# x12 = b (C=1,B=0), x21 = c (C=0,B=1); Delta = q12 - q21.
+tango_z <- function(b, c, n, d) {
+  A <- 2 * n; B <- -b - c + (2 * n - b + c) * d; C <- -c * d * (1 - d)
+  q21 <- (sqrt(B^2 - 4 * A * C) - B) / (2 * A)
+  (b - c - n * d) / sqrt(n * (2 * q21 + d * (1 - d)))
+}
+tango_ci <- function(b, c, n, level) {
+  z <- qnorm((1 + level) / 2); est <- (b - c) / n
+  f <- function(d) tango_z(b, c, n, d)
+  # Z(est) = 0 by definition (the 0/0 of b = c = 0 included)
+  lo <- if (est <= -1) -1 else uniroot(function(d) f(d) - z, c(-1 + 1e-12, est),
+                                       f.upper = -z, tol = 1e-15)$root
+  hi <- if (est >= 1) 1 else uniroot(function(d) f(d) + z, c(est, 1 - 1e-12),
+                                     f.lower = z, tol = 1e-15)$root
+  c(lo, hi)
+}
+for (bcn in list(c(8, 2, 50), c(15, 5, 80), c(3, 9, 40), c(40, 38, 400), c(0, 0, 30), c(0, 4, 10), c(7, 0, 7))) {
+  b <- bcn[1]; c <- bcn[2]; n <- bcn[3]; key <- paste(b, c, n, sep = ":")
+  for (d in c(-0.1, -0.02, 0.05, 0.1)) put("tango", "z", paste(key, d, sep = ":"), tango_z(b, c, n, d))
+  if (b + c > 0) put("tango", "z", paste(key, 0, sep = ":"), tango_z(b, c, n, 0))
+  for (level in c(0.9, 0.95)) {
+    ci <- tango_ci(b, c, n, level)
+    put("tango", "lo", paste(key, level, sep = ":"), ci[1])
+    put("tango", "hi", paste(key, level, sep = ":"), ci[2])
+  }
+}
+
+# ---- per-dataset quantities --------------------------------------------------
+cluster_t <- function(d, cl, m, level) {
+  n <- length(d); G <- length(unique(cl)); dbar <- mean(d)
+  Dg <- tapply(d - dbar, cl, sum)
+  se <- sqrt(G / (G - 1) * sum(Dg^2)) / n
+  t <- (dbar - m) / se; q <- qt((1 + level) / 2, G - 1)
+  list(delta = dbar, se = se, df = G - 1, t = t,
+       p_upper = pt(t, G - 1, lower.tail = FALSE), p_lower = pt(t, G - 1),
+       lo = dbar - q * se, hi = dbar + q * se)
+}
+delta_ratio <- function(cb, ab, cc, ac, cl, r, level) {
+  n <- length(cb); G <- length(unique(cl))
+  L <- log((sum(cc) / sum(ac)) / (sum(cb) / sum(ab)))
+  IF <- (cc / mean(cc) - ac / mean(ac)) - (cb / mean(cb) - ab / mean(ab))
+  se <- sqrt(G / (G - 1) * sum(tapply(IF, cl, sum)^2)) / n
+  z <- (L - log(r)) / se; q <- qnorm((1 + level) / 2)
+  list(L = L, se = se, z = z, p = pnorm(z), lo = exp(L - q * se), hi = exp(L + q * se))
+}
+for (name in c("single", "clustered", "zero_discordant", "small")) {
+  s <- read.csv(paste0(name, ".csv"))
+  # per-case means over samples
+  cs <- aggregate(cbind(acc_b, acc_c, cost_b, cost_c) ~ case + cluster, data = s, FUN = mean)
+  cs <- cs[order(cs$case), ]
+  d <- cs$acc_c - cs$acc_b
+  put(name, "n", "", nrow(cs)); put(name, "G", "", length(unique(cs$cluster)))
+  if (all(table(s$case) == 1)) {
+    b <- sum(s$acc_c == 1 & s$acc_b == 0); c <- sum(s$acc_c == 0 & s$acc_b == 1)
+    put(name, "b", "", b); put(name, "c", "", c)
+    if (b + c > 0) {
+      put(name, "mcnemar_upper", "", binom.test(b, b + c, 0.5, alternative = "greater")$p.value)
+      put(name, "mcnemar_lower", "", binom.test(b, b + c, 0.5, alternative = "less")$p.value)
+    }
+  }
+  for (m in c(0, -0.05)) {
+    r <- cluster_t(d, cs$cluster, m, 0.9)
+    if (r$se > 0) for (k in names(r)) put(name, paste0("ct_", k), m, r[[k]])
+    if (r$se > 0 && m == 0 && length(unique(cs$cluster)) == nrow(cs)) {
+      # unclustered: the clustered SE is the paired t test's
+      stopifnot(isTRUE(all.equal(unname(t.test(cs$acc_c, cs$acc_b, paired = TRUE)$statistic), r$t)))
+    }
+  }
+  for (rr in c(1, 0.8)) {
+    r <- delta_ratio(cs$cost_b, cs$acc_b, cs$cost_c, cs$acc_c, cs$cluster, rr, 0.9)
+    for (k in names(r)) put(name, paste0("delta_", k), rr, r[[k]])
+  }
+  for (level in c(0.9, 0.95)) {
+    w <- wilson(sum(s$acc_c), nrow(s), level)
+    put(name, "wilson_c_lo", level, w[1]); put(name, "wilson_c_hi", level, w[2])
+  }
+  for (p in c(0.5, 0.95)) {
+    put(name, "lat_b_q7", p, unname(quantile(s$lat_b, p)))
+    put(name, "lat_c_q7", p, unname(quantile(s$lat_c, p)))
+  }
+}
+
+res <- do.call(rbind, out)
+res$value <- fmt(res$value)
+con <- file("oracle_r.csv", "w")
+writeLines(c(paste("#", R.version.string),
+             "# generated by make_oracle.R; columns: dataset,quantity,param,value"), con)
+write.csv(res, con, row.names = FALSE, quote = FALSE)
+close(con)
