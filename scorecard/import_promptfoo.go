@@ -282,15 +282,20 @@ func promptfooSelect(in *jsonInput, rows []pfRow, want string) []pfRow {
 			chosen = id
 		}
 	}
-	if chosen == "" {
-		choices := names
-		if want != "" {
-			choices = append(append([]string(nil), names...), sortedKeys(labels)...)
+	switch {
+	case chosen != "":
+	case want == "" && len(names) == 1:
+		chosen = names[0]
+	case want == "":
+		in.fail("this file has %d providers (%s); pick one with --provider (its id or label)", len(names), promptfooProviders(names, labels))
+		return nil
+	default:
+		msg := fmt.Sprintf("no provider %q in this file (it has %s)", want, promptfooProviders(names, labels))
+		if s := Suggest(want, append(names, sortedKeys(labels)...)); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
-		var ok bool
-		if chosen, ok = pickName(in, "provider", "provider", want, choices); !ok {
-			return nil
-		}
+		in.fail("%s", msg)
+		return nil
 	}
 	var kept []pfRow
 	prompts := map[int]string{}
@@ -324,6 +329,20 @@ func promptfooSelect(in *jsonInput, rows []pfRow, want string) []pfRow {
 		return a.order < b.order
 	})
 	return kept
+}
+
+// promptfooProviders lists provider ids with their labels, for messages.
+func promptfooProviders(ids []string, labels map[string]string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%q", id)
+		for _, l := range sortedKeys(labels) {
+			if labels[l] == id {
+				parts[i] += fmt.Sprintf(" (label %q)", l)
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // promptfooIDs gives each row its case id and sample number: the test's

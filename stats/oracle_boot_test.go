@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"testing"
@@ -138,5 +137,4 @@ func TestOracleBootstrapWindowBites(t *testing.T) {
 	if got, want := bt.p(s.must(t, "clustered", "bca_null_ratio", "0.6")), 0.05; math.Abs(got-want) <= pTolMultiple*math.Sqrt(2*want*(1-want)/oracleBootB) {
 		t.Errorf("p at the level-0.6 end %v is within tolerance of 0.05", got)
 	}
-	_ = fmt.Sprint()
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 
@@ -11,15 +10,21 @@ import (
 
 // writeExtraReports writes the Markdown, JUnit and SVG outputs asked for.
 func writeExtraReports(env Env, d *gate.Decision, inputs []report.Input, names report.Names, f compareFlags) error {
-	if f.markdown != "" || f.junit != "" || f.plot != "" {
-		return usagef("--markdown, --junit and --plot are not available in this build yet")
+	if f.markdown != "" {
+		if err := writeMarkdown(env, d, names, f.markdown); err != nil {
+			return err
+		}
 	}
-	return nil
-}
-
-// publishActions writes step outputs, the job summary and annotations when
-// running inside GitHub Actions.
-func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
+	if f.junit != "" {
+		if err := writeJUnit(env, d, names, f.junit); err != nil {
+			return err
+		}
+	}
+	if f.plot != "" {
+		if err := writePlot(env, d, names, f.plot); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

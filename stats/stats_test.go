@@ -1,0 +1,498 @@
+package stats
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// Hand-checkable values; each number below is derived in its comment.
+
+func TestMcNemarHand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		b, c         int
+		upper, lower float64
+	}{
+		// X ~ Bin(10, ½): P(X >= 8) = (C(10,8)+C(10,9)+C(10,10))/1024 = (45+10+1)/1024.
+		{"8-2", 8, 2, 56.0 / 1024, 1 - 11.0/1024},
+		// P(X <= 2) = 56/1024 by symmetry; P(X >= 2) = 1 − P(X <= 1) = 1 − 11/1024.
+		{"2-8", 2, 8, 1 - 11.0/1024, 56.0 / 1024},
+		{"no discordant", 0, 0, 1, 1},
+		{"5-0", 5, 0, 1.0 / 32, 1},
+		{"0-5", 0, 5, 1, 1.0 / 32},
+		// Bin(2, ½): P(X >= 1) = 3/4, P(X <= 1) = 3/4.
+		{"1-1", 1, 1, 0.75, 0.75},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := [2]float64{McNemarUpper(tt.b, tt.c), McNemarLower(tt.b, tt.c)}
+			want := [2]float64{tt.upper, tt.lower}
+			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-14, 0)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTangoHand(t *testing.T) {
+	t.Parallel()
+	// At Δ0 = 0 the constrained MLE is q̂ = (b+c)/(2n) and Z = (b−c)/sqrt(b+c),
+	// the McNemar z.
+	if got, want := TangoZ(8, 2, 50, 0), 6/math.Sqrt(10); math.Abs(got-want) > 1e-14 {
+		t.Errorf("TangoZ(8,2,50,0) = %v, want %v", got, want)
+	}
+	// b = c = 0: for Δ0 > 0, q̂ = 0 and Z = −nΔ0/sqrt(nΔ0(1−Δ0)); Z = −z gives
+	// Δ0 = z²/(n+z²), and the interval is symmetric.
+	z := 1.959963984540054 // z_0.975
+	lo, hi := TangoInterval(0, 0, 100, 0.95)
+	want := z * z / (100 + z*z)
+	if diff := cmp.Diff([2]float64{-want, want}, [2]float64{lo, hi}, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		t.Errorf("TangoInterval(0,0,100) (-want +got)\n%s", diff)
+	}
+	if got := TangoZ(0, 0, 100, 0); got != 0 {
+		t.Errorf("TangoZ(0,0,100,0) = %v, want 0 (0/0 defined as 0)", got)
+	}
+	// All pairs favour the candidate: the upper end is 1.
+	if _, hi := TangoInterval(7, 0, 7, 0.9); hi != 1 {
+		t.Errorf("TangoInterval(7,0,7) hi = %v, want 1", hi)
+	}
+	if got := TangoZ(3, 1, 10, 1); !math.IsInf(got, -1) {
+		t.Errorf("TangoZ at Δ0 = 1 = %v, want -Inf", got)
+	}
+}
+
+func TestClusterTHand(t *testing.T) {
+	t.Parallel()
+	// d = (1, 0, 1, 1), clusters (0, 0, 1, 2): d̄ = 0.75, centred
+	// (.25, −.75, .25, .25), D = (−.5, .25, .25), ΣD² = .375,
+	// SE = sqrt(3/2·.375)/4 = .75/4 = .1875, T = 4, df = 2.
+	// t₂: F(t) = ½ + t/(2·sqrt(2+t²)), so PUpper = ½ − 2/sqrt(18);
+	// t₂ quantile: t_p = (2p−1)·sqrt(2/(4p(1−p))), t_.95 = .9·sqrt(2/.19).
+	got := ClusterT([]float64{1, 0, 1, 1}, []int{0, 0, 1, 2}, 0, 0.9)
+	q := 0.9 * math.Sqrt(2/0.19)
+	// Var = Σ(d−d̄)²/3 = (3·.0625 + .5625)/3 = .25; DEff = SE²·n/Var = .140625.
+	want := ClusterTResult{
+		Delta: 0.75, SE: 0.1875, N: 4, G: 3, DF: 2, Var: 0.25, DEff: 0.140625, T: 4,
+		PUpper: 0.5 - 2/math.Sqrt(18), PLower: 0.5 + 2/math.Sqrt(18),
+		Lo: 0.75 - q*0.1875, Hi: 0.75 + q*0.1875, Level: 0.9,
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 1e-14)); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestClusterTDegenerate(t *testing.T) {
+	t.Parallel()
+	inf := math.Inf(1)
+	tests := []struct {
+		name    string
+		d       []float64
+		cluster []int
+		m       float64
+		want    ClusterTResult
+		warn    error
+	}{
+		{"empty", nil, nil, 0, ClusterTResult{SE: inf, DEff: 1, PUpper: 1, PLower: 1, Lo: -inf, Hi: inf, Level: 0.9}, ErrEmpty},
+		{"one cluster", []float64{1, 0, 1}, []int{4, 4, 4}, 0,
+			ClusterTResult{Delta: 2.0 / 3, N: 3, G: 1, Var: 1.0 / 3, SE: inf, DEff: 1, PUpper: 1, PLower: 1, Lo: -inf, Hi: inf, Level: 0.9}, ErrFewClusters},
+		{"all equal above margin", []float64{0.5, 0.5, 0.5}, []int{0, 1, 2}, 0,
+			ClusterTResult{Delta: 0.5, N: 3, G: 3, DF: 2, DEff: 1, T: inf, PUpper: 0, PLower: 1, Lo: 0.5, Hi: 0.5, Level: 0.9}, ErrZeroSE},
+		{"all equal below margin", []float64{0, 0}, []int{0, 1}, 0.01,
+			ClusterTResult{N: 2, G: 2, DF: 1, DEff: 1, T: -inf, PUpper: 1, PLower: 0, Level: 0.9}, ErrZeroSE},
+		{"all equal at margin", []float64{0.1, 0.1}, []int{0, 1}, 0.1,
+			ClusterTResult{Delta: 0.1, N: 2, G: 2, DF: 1, DEff: 1, PUpper: 0.5, PLower: 0.5, Lo: 0.1, Hi: 0.1, Level: 0.9}, ErrZeroSE},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ClusterT(tt.d, tt.cluster, tt.m, 0.9)
+			if len(got.Warnings) != 1 || !errors.Is(got.Warnings[0], tt.warn) {
+				t.Errorf("Warnings = %v, want [%v]", got.Warnings, tt.warn)
+			}
+			got.Warnings = nil
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateApprox(1e-15, 0)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestClusterTUnclusteredIsPairedT(t *testing.T) {
+	t.Parallel()
+	// Without clustering SE² = s²/n, the paired t test: with d = (1, −1, 1, 1, 0)
+	// d̄ = .4, s² = (.36+1.96+.36+.36+.16)/4 = .8, SE = sqrt(.16) = .4, T = 1,
+	// and the design effect is exactly 1.
+	got := ClusterT([]float64{1, -1, 1, 1, 0}, []int{0, 1, 2, 3, 4}, 0, 0.9)
+	want := [4]float64{0.4, 0.4, 1, 1}
+	if diff := cmp.Diff(want, [4]float64{got.Delta, got.SE, got.T, got.DEff}, cmpopts.EquateApprox(1e-14, 0)); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestHolmHand(t *testing.T) {
+	t.Parallel()
+	// Sorted .005, .01, .03, .04 times 4, 3, 2, 1 = .02, .03, .06, .04;
+	// running max .02, .03, .06, .06; back in input order:
+	got := Holm([]float64{0.01, 0.04, 0.03, 0.005})
+	want := []float64{0.03, 0.06, 0.06, 0.02}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-15, 0)); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	// Capped at 1; NaN kept and not counted (k = 2): .6·2 → 1, .3·1 → cummax 1.
+	got = Holm([]float64{0.6, math.NaN(), 0.3})
+	if got[0] != 1 || !math.IsNaN(got[1]) || got[2] != 0.6 {
+		t.Errorf("Holm with NaN = %v, want [1 NaN 0.6]", got)
+	}
+	if got := Holm(nil); len(got) != 0 {
+		t.Errorf("Holm(nil) = %v", got)
+	}
+}
+
+func TestQuantile7Hand(t *testing.T) {
+	t.Parallel()
+	x := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	// h = 9p: p=.5 → 4.5 → 5.5; p=.95 → 8.55 → 9.55; p=.1 → .9 → 1.9.
+	tests := []struct{ p, want float64 }{{0, 1}, {0.1, 1.9}, {0.5, 5.5}, {0.95, 9.55}, {1, 10}}
+	for _, tt := range tests {
+		if got := Quantile7(x, tt.p); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("Quantile7(1..10, %v) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	inf := math.Inf(1)
+	if got := Quantile7([]float64{1, inf}, 0.5); got != inf {
+		t.Errorf("Quantile7 with +Inf neighbour = %v, want +Inf", got)
+	}
+	if got := Quantile7([]float64{-inf, inf}, 0.25); got != -inf {
+		t.Errorf("Quantile7 between -Inf and +Inf = %v, want -Inf", got)
+	}
+}
+
+func TestWilsonHand(t *testing.T) {
+	t.Parallel()
+	// x = 0: lo = 0, hi = z²/(n+z²); with z = z_.975, n = 10: 3.8415/13.8415.
+	z := 1.959963984540054
+	lo, hi := Wilson(0, 10, 0.95)
+	if lo != 0 || math.Abs(hi-z*z/(10+z*z)) > 1e-15 {
+		t.Errorf("Wilson(0,10) = [%v, %v], want [0, %v]", lo, hi, z*z/(10+z*z))
+	}
+	// Symmetry: x = n mirrors x = 0.
+	lo, hi = Wilson(10, 10, 0.95)
+	if hi != 1 || math.Abs(lo-10/(10+z*z)) > 1e-15 {
+		t.Errorf("Wilson(10,10) = [%v, %v]", lo, hi)
+	}
+	if lo, hi := Wilson(0, 0, 0.9); lo != 0 || hi != 1 {
+		t.Errorf("Wilson(0,0) = [%v, %v], want [0, 1]", lo, hi)
+	}
+}
+
+func TestPowerHand(t *testing.T) {
+	t.Parallel()
+	za, zb := 1.6448536269514722, 1.2815515655446004 // z_.95, z_.90
+	// Connor: ψ = .2, δ = .1: [za·sqrt(.2) + zb·sqrt(.19)]²/.01.
+	want := math.Pow(za*math.Sqrt(0.2)+zb*math.Sqrt(0.19), 2) / 0.01
+	if got := ConnorN(0.2, 0.1, 0.05, 0.9); math.Abs(got-want) > 1e-10 {
+		t.Errorf("ConnorN = %v, want %v", got, want)
+	}
+	// The MDE solves the quadratic (n + zb²)δ² − 2·sqrt(n)·za·sqrt(ψ)·δ + (za² − zb²)ψ = 0:
+	// δ = sqrt(ψ)·(sqrt(n)·za + zb·sqrt(n + zb² − za²))/(n + zb²).
+	n, psi := 500.0, 0.2
+	mde := math.Sqrt(psi) * (math.Sqrt(n)*za + zb*math.Sqrt(n+zb*zb-za*za)) / (n + zb*zb)
+	if got := ConnorMDE(psi, 500, 0.05, 0.9); math.Abs(got-mde) > 1e-12 {
+		t.Errorf("ConnorMDE = %v, want %v", got, mde)
+	}
+	// ConnorPower at ConnorN's n is the target power.
+	if got := ConnorPower(0.2, 0.1, 0, 0.05); got >= 0.06 {
+		t.Errorf("ConnorPower at n = 0 = %v, want about 0", got)
+	}
+	if got := connorPowerReal(0.2, 0.1, want, 0.05); math.Abs(got-0.9) > 1e-12 {
+		t.Errorf("power at ConnorN = %v, want 0.9", got)
+	}
+	// Clustered: (za+zb)²·σ²·deff/δ² and its inverse.
+	cn := ClusterN(0.25, 2, 0.05, 0.05, 0.9)
+	if want := math.Pow(za+zb, 2) * 0.25 * 2 / 0.0025; math.Abs(cn-want) > 1e-9 {
+		t.Errorf("ClusterN = %v, want %v", cn, want)
+	}
+	if got := ClusterMDE(0.25, 2, 800, 0.05, 0.9); math.Abs(got-(za+zb)*math.Sqrt(0.5/800)) > 1e-15 {
+		t.Errorf("ClusterMDE = %v", got)
+	}
+	// Guards: no effect needs infinitely many cases; ψ below δ is raised to δ.
+	if got := ConnorN(0.2, 0, 0.05, 0.9); !math.IsInf(got, 1) {
+		t.Errorf("ConnorN(δ=0) = %v, want +Inf", got)
+	}
+	if got, want := ConnorN(0, 0.1, 0.05, 0.9), ConnorN(0.1, 0.1, 0.05, 0.9); got != want || got <= 0 {
+		t.Errorf("ConnorN(ψ=0, δ=.1) = %v, want ConnorN(ψ=.1) = %v > 0", got, want)
+	}
+	if got := ConnorMDE(0.2, 2, 0.05, 0.9); !math.IsInf(got, 1) {
+		t.Errorf("ConnorMDE(n=2) = %v, want +Inf", got)
+	}
+}
+
+// connorPowerReal is ConnorPower for a non-integer n, written out.
+func connorPowerReal(psi, delta, n, alpha float64) float64 {
+	za := NormalQuantile(1 - alpha)
+	return NormalCDF((delta*math.Sqrt(n) - za*math.Sqrt(psi)) / math.Sqrt(psi-delta*delta))
+}
+
+func TestDeltaRatioHand(t *testing.T) {
+	t.Parallel()
+	// Two cases, two clusters. Baseline: costs (1, 3), accepted (1, 1):
+	// CPA_B = 4/2 = 2. Candidate: costs (1, 1), accepted (1, 0): CPA_C = 2/1 = 2.
+	// L = 0. Means c̄B = 2, āB = 1, c̄C = 1, āC = .5.
+	// IF_1 = (1/1 − 1/.5) − (1/2 − 1/1) = −1 + .5 = −.5; IF_2 = (1 − 0) − (3/2 − 1) = .5.
+	// SE = (1/2)·sqrt(2·(.25+.25)) = .5; Z = (0 − log .5)/.5 = 2·log 2.
+	d := RatioData{CostB: []float64{1, 3}, AccB: []float64{1, 1}, CostC: []float64{1, 1}, AccC: []float64{1, 0}, Cluster: []int{0, 1}}
+	got := DeltaRatio(d, 0.5, 0.9)
+	z := 1.6448536269514722
+	want := DeltaResult{L: 0, SE: 0.5, Ratio: 1, Lo: math.Exp(-z * 0.5), Hi: math.Exp(z * 0.5),
+		Z: 2 * math.Ln2, P: NormalCDF(2 * math.Ln2), N: 2, G: 2, Level: 0.9, NullRatio: 0.5}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-14, 1e-15)); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestDeltaRatioDegenerate(t *testing.T) {
+	t.Parallel()
+	noAccC := RatioData{CostB: []float64{1, 2}, AccB: []float64{1, 0}, CostC: []float64{1, 1}, AccC: []float64{0, 0}, Cluster: []int{0, 1}}
+	got := DeltaRatio(noAccC, 1, 0.9)
+	if !math.IsInf(got.L, 1) || got.P != 1 || !errors.Is(got.Warnings[0], ErrNoAccepted) {
+		t.Errorf("no candidate acceptance: %+v", got)
+	}
+	one := RatioData{CostB: []float64{1, 2}, AccB: []float64{1, 0}, CostC: []float64{1, 1}, AccC: []float64{1, 1}, Cluster: []int{3, 3}}
+	got = DeltaRatio(one, 1, 0.9)
+	if got.P != 1 || got.Lo != 0 || !math.IsInf(got.Hi, 1) || !errors.Is(got.Warnings[0], ErrFewClusters) {
+		t.Errorf("one cluster: %+v", got)
+	}
+}
+
+// randomRatioData makes G clusters of 1–3 cases with lognormal costs and
+// Bernoulli acceptance; the candidate is cheaper by the factor shift.
+func randomRatioData(rng *rand.Rand, G int, shift float64) RatioData {
+	var d RatioData
+	for g := 0; g < G; g++ {
+		ce := math.Exp(0.4 * rng.NormFloat64())
+		for j := 1 + rng.IntN(3); j > 0; j-- {
+			d.Cluster = append(d.Cluster, g)
+			d.CostB = append(d.CostB, ce*math.Exp(0.5*rng.NormFloat64()))
+			d.CostC = append(d.CostC, shift*ce*math.Exp(0.5*rng.NormFloat64()))
+			d.AccB = append(d.AccB, b2f(rng.Float64() < 0.6))
+			d.AccC = append(d.AccC, b2f(rng.Float64() < 0.65))
+		}
+	}
+	return d
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestBootstrapDeterministicAcrossGOMAXPROCS(t *testing.T) {
+	// Not parallel: changes GOMAXPROCS.
+	d := randomRatioData(rand.New(rand.NewPCG(1, 2)), 300, 0.9)
+	o := BootstrapOptions{Resamples: 5500, Seed: 99, Level: 0.9, NullRatio: 1}
+	samples := Samples{X: d.CostB, Cluster: d.Cluster}
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	want := BootstrapRatio(d, o)
+	wantQ := BootstrapQuantiles(samples, Samples{X: d.CostC, Cluster: d.Cluster}, 0.95, o)
+	for _, procs := range []int{2, 3, 8} {
+		runtime.GOMAXPROCS(procs)
+		if diff := cmp.Diff(want, BootstrapRatio(d, o)); diff != "" {
+			t.Errorf("GOMAXPROCS=%d: BootstrapRatio differs (-1 proc +%d procs)\n%s", procs, procs, diff)
+		}
+		if diff := cmp.Diff(wantQ, BootstrapQuantiles(samples, Samples{X: d.CostC, Cluster: d.Cluster}, 0.95, o)); diff != "" {
+			t.Errorf("GOMAXPROCS=%d: BootstrapQuantiles differs\n%s", procs, diff)
+		}
+	}
+	// A different seed gives a different (but close) answer.
+	o.Seed = 100
+	other := BootstrapRatio(d, o)
+	if other.Lo == want.Lo && other.Hi == want.Hi {
+		t.Errorf("seed does not change the draws")
+	}
+}
+
+// TestBootstrapPIntervalConsistency checks the claim of methods.md §3: the
+// one-sided p is at most α exactly when the BCa interval at 1 − 2α lies
+// below r, away from a discreteness margin.
+func TestBootstrapPIntervalConsistency(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	const B = 4000
+	checked := 0
+	for rep := 0; rep < 40; rep++ {
+		d := randomRatioData(rng, 20+rng.IntN(60), 0.7+0.5*rng.Float64())
+		per, tot := d.clusterSums()
+		bt := bootRatio(per, tot, B, uint64(rep))
+		for _, alpha := range []float64{0.01, 0.05, 0.1, 0.25} {
+			for _, r := range []float64{0.6, 0.8, 0.9, 1, 1.1, 1.3} {
+				p := bt.p(r)
+				if math.Abs(p-alpha) < 3.0/B { // discreteness margin: a few draws
+					continue
+				}
+				_, hi := bt.interval(1 - 2*alpha)
+				checked++
+				if (p <= alpha) != (hi < r) {
+					t.Errorf("rep %d α=%v r=%v: p = %v but interval upper end %v", rep, alpha, r, p, hi)
+				}
+			}
+		}
+	}
+	if checked < 800 {
+		t.Errorf("only %d comparisons", checked)
+	}
+}
+
+func TestBootstrapTwoClustersExact(t *testing.T) {
+	t.Parallel()
+	// G = 2 clusters: a draw is {1,1}, {1,2} or {2,2} with probabilities
+	// ¼, ½, ¼. Cluster 1: costs B 1, C 1, accepted 1 and 1 → ρ = 1;
+	// cluster 2: costs B 1, C 3, accepted 1, 1 → ρ = 3; both: ρ = (4/2)/(2/2) = 2.
+	// θ̂ = log 2 sits on the middle atom: F̂(θ̂) = ¼ + ½·½ = ½, so z0 = 0 up to MC
+	// error; jackknife values log 1 and log 3 are symmetric about their mean:
+	// a = 0. So p at r = 2.5 is the share of θ* >= log 2.5, i.e. P({2,2}) = ¼.
+	d := RatioData{CostB: []float64{1, 1}, AccB: []float64{1, 1}, CostC: []float64{1, 3}, AccC: []float64{1, 1}, Cluster: []int{0, 1}}
+	got := BootstrapRatio(d, BootstrapOptions{Resamples: 100000, Seed: 3, Level: 0.5, NullRatio: 2.5})
+	const B = 100000.0
+	if math.Abs(got.Z0) > 4*math.Sqrt(0.25/B)/0.3989 || got.Accel != 0 {
+		t.Errorf("z0 = %v, a = %v; want about 0 and 0", got.Z0, got.Accel)
+	}
+	if math.Abs(got.P-0.25) > 4*math.Sqrt(0.25*0.75/B)*1.5 {
+		t.Errorf("P = %v, want about 0.25", got.P)
+	}
+	// Level .5 with z0 ≈ 0: quantiles at .25 and .75, both on the middle atom.
+	if math.Abs(got.Lo-2) > 1e-12 || math.Abs(got.Hi-2) > 1e-12 {
+		t.Errorf("interval [%v, %v], want [2, 2]", got.Lo, got.Hi)
+	}
+}
+
+func TestBootstrapDegenerate(t *testing.T) {
+	t.Parallel()
+	o := BootstrapOptions{Resamples: 2000, Seed: 1}
+	one := RatioData{CostB: []float64{1, 2}, AccB: []float64{1, 1}, CostC: []float64{1, 1}, AccC: []float64{1, 1}, Cluster: []int{0, 0}}
+	got := BootstrapRatio(one, o)
+	if got.P != 1 || got.Lo != 0 || !math.IsInf(got.Hi, 1) || !errors.Is(got.Warnings[0], ErrFewClusters) {
+		t.Errorf("one cluster: %+v", got)
+	}
+	// Candidate never accepted: θ̂ = +Inf and every draw is +Inf: p = 1.
+	noC := RatioData{CostB: []float64{1, 2, 1}, AccB: []float64{1, 1, 0}, CostC: []float64{1, 1, 1}, AccC: []float64{0, 0, 0}, Cluster: []int{0, 1, 2}}
+	got = BootstrapRatio(noC, o)
+	if !math.IsInf(got.Theta, 1) || got.P < 0.99 || !hasWarning(got.Warnings, ErrNoAccepted) {
+		t.Errorf("no candidate acceptance: %+v", got)
+	}
+	if math.IsNaN(got.Lo) || math.IsNaN(got.Hi) || math.IsNaN(got.P) || math.IsNaN(got.Z0) || math.IsNaN(got.Accel) {
+		t.Errorf("NaN in %+v", got)
+	}
+	empty := BootstrapRatio(RatioData{}, o)
+	if empty.P != 1 || !hasWarning(empty.Warnings, ErrEmpty) {
+		t.Errorf("empty: %+v", empty)
+	}
+}
+
+func hasWarning(ws []error, target error) bool {
+	for _, w := range ws {
+		if errors.Is(w, target) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestWeightedQuantileMatchesExpansion(t *testing.T) {
+	t.Parallel()
+	// The bootstrap's scan over cluster multiplicities must give the type-7
+	// quantile of the explicitly expanded sample.
+	rng := rand.New(rand.NewPCG(7, 8))
+	for rep := 0; rep < 300; rep++ {
+		G := 1 + rng.IntN(12)
+		var x []float64
+		var cl []int
+		for i := rng.IntN(40); i >= 0; i-- {
+			x = append(x, math.Round(rng.NormFloat64()*3)) // ties on purpose
+			cl = append(cl, rng.IntN(G))
+		}
+		arm := newArm(x, cl, G)
+		w := make([]int32, G)
+		for g := range w {
+			w[g] = int32(rng.IntN(3))
+		}
+		var expanded []float64
+		for i, v := range x {
+			for k := int32(0); k < w[cl[i]]; k++ {
+				expanded = append(expanded, v)
+			}
+		}
+		slices.Sort(expanded)
+		for _, p := range []float64{0, 0.05, 0.3, 0.5, 0.77, 0.95, 1} {
+			got := arm.quantile(w, p)
+			if len(expanded) == 0 {
+				if !math.IsNaN(got) {
+					t.Fatalf("empty draw gave %v", got)
+				}
+				continue
+			}
+			if want := Quantile7(expanded, p); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("rep %d p %v: got %v, want %v (w %v, x %v, cl %v)", rep, p, got, want, w, x, cl)
+			}
+		}
+	}
+}
+
+func TestStudentTQuantileRoundTrip(t *testing.T) {
+	t.Parallel()
+	// t_1 is Cauchy: quantile tan(π(p − ½)).
+	for _, p := range []float64{0.6, 0.9, 0.95, 0.995, 0.05} {
+		if got, want := studentTQuantile(p, 1), math.Tan(math.Pi*(p-0.5)); math.Abs(got-want) > 1e-11*math.Max(1, math.Abs(want)) {
+			t.Errorf("t_1 quantile(%v) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestPanicsOnProgrammerErrors(t *testing.T) {
+	t.Parallel()
+	tests := map[string]func(){
+		"McNemar negative": func() { McNemarUpper(-1, 2) },
+		"Tango b+c > n":    func() { TangoZ(3, 3, 5, 0) },
+		"ClusterT lengths": func() { ClusterT([]float64{1}, []int{0, 1}, 0, 0.9) },
+		"ClusterT level":   func() { ClusterT([]float64{1}, []int{0}, 0, 1) },
+		"Wilson x > n":     func() { Wilson(3, 2, 0.9) },
+		"Quantile7 empty":  func() { Quantile7(nil, 0.5) },
+		"Quantile7 prob":   func() { Quantile7([]float64{1}, 1.5) },
+		"Bootstrap negative": func() {
+			BootstrapRatio(RatioData{CostB: []float64{-1}, AccB: []float64{1}, CostC: []float64{1}, AccC: []float64{1}, Cluster: []int{0}}, BootstrapOptions{})
+		},
+		"Bootstrap null": func() { BootstrapRatio(RatioData{}, BootstrapOptions{NullRatio: -1}) },
+		"ConnorN alpha":  func() { ConnorN(0.2, 0.1, 0, 0.9) },
+		"NormalQuantile": func() { NormalQuantile(1.1) },
+	}
+	for name, f := range tests {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("no panic")
+				}
+			}()
+			f()
+		})
+	}
+}
+
+func TestDefaultBootstrapOptions(t *testing.T) {
+	t.Parallel()
+	want := BootstrapOptions{Resamples: 10000, Seed: DefaultSeed, Level: 0.9, NullRatio: 1}
+	if diff := cmp.Diff(want, DefaultBootstrapOptions()); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff(BootstrapOptions{Resamples: 10000, Level: 0.9, NullRatio: 1}, BootstrapOptions{}.withDefaults("x")); diff != "" {
+		t.Errorf("zero options (-want +got)\n%s", diff)
+	}
+}
