@@ -38,7 +38,7 @@ func sniffInspect(data []byte) bool {
 	top, _ := jsonHeadKeys(data, "")
 	_, samples := top["samples"]
 	_, status := top["status"]
-	return top["eval"] == '{' && (samples || status)
+	return top["eval"] == '{' && (samples || status) && !looksNativeDocument(top)
 }
 
 // An inspectRun is what an Inspect log says about the run as a whole.

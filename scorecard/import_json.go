@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -127,6 +128,14 @@ func looksNative(keys map[string]byte) bool {
 	return h || (id && acc)
 }
 
+// looksNativeDocument reports whether the top-level keys of a JSON
+// document are those of a native scorecard.
+func looksNativeDocument(top map[string]byte) bool {
+	_, version := top["scorecard"]
+	_, cases := top["cases"]
+	return version || cases
+}
+
 // A jsonInput is one JSON or JSONL text being imported. It turns offsets
 // into FILE:LINE:COL and collects every problem found. For a member of a zip
 // archive (an Inspect .eval file) the error's file stays the archive and the
@@ -202,6 +211,13 @@ func (in *jsonInput) object(off int, raw []byte, what string) (jobj, bool) {
 	}
 	fields, err := objectFields(raw)
 	if err != nil {
+		// json.Decoder's syntax error offsets drift from the text's;
+		// json.Unmarshal's validation pins the offending byte (and the end
+		// of a truncated line rather than of the file).
+		var se *json.SyntaxError
+		if err2 := json.Unmarshal(raw, new(struct{})); errors.As(err2, &se) {
+			err = err2
+		}
 		in.jsonError(off, err)
 		return jobj{}, false
 	}
@@ -397,7 +413,7 @@ func (o jobj) idString(key, path string) (string, bool) {
 			return s, true
 		}
 	}
-	o.in.failAt(off, "%s.%s must be a non-empty string or an integer, found %s", path, key, strings.TrimSpace(string(raw)))
+	o.in.failAt(off, "%s must be a non-empty string or an integer, found %s", key, strings.TrimSpace(string(raw)))
 	return "", false
 }
 

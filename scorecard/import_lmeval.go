@@ -68,7 +68,7 @@ func readLMEval(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		if !ok {
 			continue
 		}
-		id, ok := obj.idString("doc_id", "row")
+		id, ok := obj.idString("doc_id", "line")
 		if !ok {
 			continue
 		}
@@ -104,7 +104,11 @@ func readLMEval(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	for _, r := range rows {
 		raw, off, ok := r.obj.member(metric)
 		if !ok {
-			in.failAt(r.obj.off, "document %s has no metric %q (it has %s)", r.docID, metric, quoteList(lmEvalMetrics(r)))
+			msg := fmt.Sprintf("document %s has no %q value", r.docID, metric)
+			if others := lmEvalScalarMetrics(r); len(others) > 0 {
+				msg += fmt.Sprintf(" (it has %s)", quoteList(others))
+			}
+			in.failAt(r.obj.off, "%s", msg)
 			continue
 		}
 		s := Sample{Line: in.line(r.obj.off), Workflow: task}

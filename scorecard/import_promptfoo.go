@@ -15,7 +15,7 @@ import (
 // result row (success plus testIdx, promptIdx or testCase).
 func sniffPromptfoo(data []byte) bool {
 	top, inner := jsonHeadKeys(data, "results")
-	if top["results"] == '{' && inner != nil {
+	if top["results"] == '{' && inner != nil && !looksNativeDocument(top) {
 		_, version := inner["version"]
 		return version && inner["results"] == '['
 	}

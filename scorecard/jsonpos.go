@@ -59,6 +59,28 @@ func skipSep(data []byte, off int) int {
 // fails with an error whose offset (see jsonErrorOffset) is relative to raw
 // when raw is not a well-formed object.
 func objectFields(raw []byte) ([]jsonField, error) {
+	fields, err := splitObject(raw)
+	if err != nil {
+		return nil, preciseError(raw, err)
+	}
+	return fields, nil
+}
+
+// preciseError replaces a streaming decoder's syntax error, whose offset is
+// not always relative to raw, with the one json.Unmarshal reports.
+func preciseError(raw []byte, err error) error {
+	var oe *offsetError
+	if errors.As(err, &oe) {
+		return err
+	}
+	var v any
+	if uerr := json.Unmarshal(raw, &v); uerr != nil {
+		return uerr
+	}
+	return err
+}
+
+func splitObject(raw []byte) ([]jsonField, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -94,6 +116,14 @@ func objectFields(raw []byte) ([]jsonField, error) {
 // arrayElements splits the JSON array raw into its elements with their
 // offsets relative to raw.
 func arrayElements(raw []byte) ([]jsonField, error) {
+	elems, err := splitArray(raw)
+	if err != nil {
+		return nil, preciseError(raw, err)
+	}
+	return elems, nil
+}
+
+func splitArray(raw []byte) ([]jsonField, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	tok, err := dec.Token()
 	if err != nil {

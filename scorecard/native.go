@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -445,7 +446,10 @@ func parseNumber(raw json.RawMessage, nonNegative bool) (float64, string) {
 		return 0, fmt.Sprintf("must be a number, found the string %s", s)
 	}
 	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if errors.Is(err, strconv.ErrRange) && !math.IsInf(x, 0) {
+		err = nil // underflow to zero or a denormal: a finite number
+	}
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Sprintf("must be a number, found %s", describeJSON(raw))
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {

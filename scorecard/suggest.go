@@ -1,9 +1,15 @@
 package scorecard
 
+import "strings"
+
 // Suggest returns the candidate closest to s by edit distance when it is
 // close enough to be a plausible typo (at most a third of the longer
-// name's length, and at most 3 edits), else "".
+// name's length, and at most 3 edits), else the only candidate that s
+// begins, else "".
 func Suggest(s string, candidates []string) string {
+	if s == "" {
+		return ""
+	}
 	best, bestD := "", 4
 	for _, c := range candidates {
 		d := editDistance(s, c)
@@ -13,6 +19,17 @@ func Suggest(s string, candidates []string) string {
 		}
 		if d <= limit && d < bestD {
 			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		// A unique completion ("mcnemar" for "mcnemar-exact").
+		for _, c := range candidates {
+			if strings.HasPrefix(c, s) {
+				if best != "" {
+					return ""
+				}
+				best = c
+			}
 		}
 	}
 	return best

@@ -78,9 +78,9 @@ func TestClusterTHand(t *testing.T) {
 	// t₂ quantile: t_p = (2p−1)·sqrt(2/(4p(1−p))), t_.95 = .9·sqrt(2/.19).
 	got := ClusterT([]float64{1, 0, 1, 1}, []int{0, 0, 1, 2}, 0, 0.9)
 	q := 0.9 * math.Sqrt(2/0.19)
-	// Var = Σ(d−d̄)²/3 = (3·.0625 + .5625)/3 = .25; DEff = SE²·n/Var = .140625.
+	// Var = Σ(d−d̄)²/3 = (3·.0625 + .5625)/3 = .25; DEff = SE²·n/Var = .03515625·4/.25 = .5625.
 	want := ClusterTResult{
-		Delta: 0.75, SE: 0.1875, N: 4, G: 3, DF: 2, Var: 0.25, DEff: 0.140625, T: 4,
+		Delta: 0.75, SE: 0.1875, N: 4, G: 3, DF: 2, Var: 0.25, DEff: 0.5625, T: 4,
 		PUpper: 0.5 - 2/math.Sqrt(18), PLower: 0.5 + 2/math.Sqrt(18),
 		Lo: 0.75 - q*0.1875, Hi: 0.75 + q*0.1875, Level: 0.9,
 	}
@@ -145,10 +145,14 @@ func TestHolmHand(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-15, 0)); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
-	// Capped at 1; NaN kept and not counted (k = 2): .6·2 → 1, .3·1 → cummax 1.
+	// NaN kept and not counted (k = 2): .3·2 = .6, .6·1 → cummax .6.
 	got = Holm([]float64{0.6, math.NaN(), 0.3})
-	if got[0] != 1 || !math.IsNaN(got[1]) || got[2] != 0.6 {
-		t.Errorf("Holm with NaN = %v, want [1 NaN 0.6]", got)
+	if got[0] != 0.6 || !math.IsNaN(got[1]) || got[2] != 0.6 {
+		t.Errorf("Holm with NaN = %v, want [0.6 NaN 0.6]", got)
+	}
+	// Capped at 1: .6·2 = 1.2 → 1, then cummax 1.
+	if got := Holm([]float64{0.6, 0.7}); got[0] != 1 || got[1] != 1 {
+		t.Errorf("Holm cap = %v, want [1 1]", got)
 	}
 	if got := Holm(nil); len(got) != 0 {
 		t.Errorf("Holm(nil) = %v", got)
@@ -361,7 +365,7 @@ func TestBootstrapTwoClustersExact(t *testing.T) {
 	// error; jackknife values log 1 and log 3 are symmetric about their mean:
 	// a = 0. So p at r = 2.5 is the share of θ* >= log 2.5, i.e. P({2,2}) = ¼.
 	d := RatioData{CostB: []float64{1, 1}, AccB: []float64{1, 1}, CostC: []float64{1, 3}, AccC: []float64{1, 1}, Cluster: []int{0, 1}}
-	got := BootstrapRatio(d, BootstrapOptions{Resamples: 100000, Seed: 3, Level: 0.5, NullRatio: 2.5})
+	got := BootstrapRatio(d, BootstrapOptions{Resamples: 100000, Seed: 3, Level: 0.2, NullRatio: 2.5})
 	const B = 100000.0
 	if math.Abs(got.Z0) > 4*math.Sqrt(0.25/B)/0.3989 || got.Accel != 0 {
 		t.Errorf("z0 = %v, a = %v; want about 0 and 0", got.Z0, got.Accel)
@@ -369,7 +373,7 @@ func TestBootstrapTwoClustersExact(t *testing.T) {
 	if math.Abs(got.P-0.25) > 4*math.Sqrt(0.25*0.75/B)*1.5 {
 		t.Errorf("P = %v, want about 0.25", got.P)
 	}
-	// Level .5 with z0 ≈ 0: quantiles at .25 and .75, both on the middle atom.
+	// Level .2 with z0 ≈ 0: quantiles at .4 and .6, both inside the middle atom.
 	if math.Abs(got.Lo-2) > 1e-12 || math.Abs(got.Hi-2) > 1e-12 {
 		t.Errorf("interval [%v, %v], want [2, 2]", got.Lo, got.Hi)
 	}

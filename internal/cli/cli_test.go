@@ -1,0 +1,242 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/internal/cli"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// run calls the command line in-process and returns its exit code and
+// output.
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+// examples lists the bundled scenarios with the exit code each must give.
+var examples = []struct {
+	name      string
+	baselines []string
+	verdict   string
+	code      int
+}{
+	{"pass", []string{"baseline.jsonl"}, "pass", 0},
+	{"cost-loss", []string{"baseline.jsonl"}, "fail", 1},
+	{"inconclusive", []string{"baseline.jsonl"}, "inconclusive", 1},
+	{"segment-regression", []string{"baseline.jsonl"}, "fail", 1},
+	{"routed", []string{"baseline-small.jsonl", "baseline-medium.jsonl", "baseline-large.jsonl"}, "fail", 1},
+	{"volume", []string{"baseline.jsonl"}, "pass", 0},
+}
+
+func exampleArgs(dir string, baselines []string, jsonOut string) []string {
+	args := []string{"compare"}
+	for _, b := range baselines {
+		args = append(args, "--baseline", filepath.Join(dir, b))
+	}
+	args = append(args, "--candidate", filepath.Join(dir, "candidate.jsonl"), "--policy", filepath.Join(dir, "gate.yaml"))
+	if jsonOut != "" {
+		args = append(args, "--json", jsonOut)
+	}
+	return args
+}
+
+// The JSON report must carry every name interface.md promises.
+var requiredKeys = map[string][]string{
+	"":        {"schema", "verdict", "exit_code", "reasons", "alpha", "policy", "inputs", "cases", "quality", "cost", "latency", "format", "segments", "power", "economics", "checklist", "tiers", "warnings"},
+	"cases":   {"paired", "clusters", "baseline_only", "candidate_only", "max_samples_per_case"},
+	"quality": {"method", "baseline", "candidate", "delta", "margin", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed"},
+	"cost": {"method", "baseline_cpa", "candidate_cpa", "ratio", "max_ratio", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed",
+		"delta_ci_low", "delta_ci_high", "resamples", "seed", "baseline_total_usd", "candidate_total_usd"},
+	"latency": {"baseline_p50_ms", "baseline_p95_ms", "candidate_p50_ms", "candidate_p95_ms", "baseline_p95_ms_ci_low", "baseline_p95_ms_ci_high",
+		"candidate_p95_ms_ci_low", "candidate_p95_ms_ci_high", "constraints"},
+	"format": {"baseline_valid_rate", "candidate_valid_rate", "constraints"},
+	"power":  {"effect", "target", "cases_needed", "more_cases_needed", "mde"},
+}
+
+func TestExamples(t *testing.T) {
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join("..", "..", "examples", ex.name)
+			out := filepath.Join(t.TempDir(), "report.json")
+			code, stdout, stderr := run(t, "", exampleArgs(dir, ex.baselines, out)...)
+			if code != ex.code {
+				t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ex.code, stdout, stderr)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep map[string]any
+			if err := json.Unmarshal(data, &rep); err != nil {
+				t.Fatalf("report is not JSON: %v", err)
+			}
+			if rep["verdict"] != ex.verdict || rep["schema"] != "ftgate.report/v1" || rep["exit_code"] != float64(ex.code) {
+				t.Errorf("verdict %v schema %v exit_code %v", rep["verdict"], rep["schema"], rep["exit_code"])
+			}
+			for section, keys := range requiredKeys {
+				obj := rep
+				if section != "" {
+					obj, _ = rep[section].(map[string]any)
+				}
+				for _, k := range keys {
+					if _, ok := obj[k]; !ok {
+						t.Errorf("report has no %s.%s", section, k)
+					}
+				}
+			}
+			if !strings.Contains(stdout, "verdict: "+strings.ToUpper(ex.verdict)) {
+				t.Errorf("terminal report lacks the verdict line:\n%s", stdout)
+			}
+			golden := filepath.Join("testdata", "golden", ex.name+".stdout")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("missing golden file (run go test -update): %v", err)
+			}
+			if diff := cmp.Diff(string(want), stdout); diff != "" {
+				t.Errorf("terminal report (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Same inputs and policy give a byte-identical JSON report, whatever
+// GOMAXPROCS is. Not parallel: it changes GOMAXPROCS.
+func TestReportIsDeterministic(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	dir := filepath.Join("..", "..", "examples", "pass")
+	var first []byte
+	for i, procs := range []int{1, 8, 2, 1} {
+		runtime.GOMAXPROCS(procs)
+		out := filepath.Join(t.TempDir(), "r.json")
+		if code, _, stderr := run(t, "", exampleArgs(dir, []string{"baseline.jsonl"}, out)...); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = data
+			continue
+		}
+		if !bytes.Equal(first, data) {
+			t.Fatalf("report with GOMAXPROCS=%d differs from the first run", procs)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no args", nil, 2, "Usage:"},
+		{"unknown command", []string{"compair"}, 2, `unknown command "compair"; did you mean "compare"?`},
+		{"no candidate", []string{"compare", "--baseline", "x"}, 2, "compare needs --candidate FILE"},
+		{"no baseline", []string{"compare", "--candidate", "x"}, 2, "compare needs at least one --baseline FILE"},
+		{"unknown flag", []string{"compare", "--baseline", "x", "--candidat", "y"}, 2, "flag provided but not defined: -candidat"},
+		{"stray argument", []string{"compare", "x"}, 2, `unexpected argument "x"`},
+		{"missing file", []string{"compare", "--baseline", "nope.jsonl", "--candidate", "nope2.jsonl"}, 2, "nope.jsonl: cannot read: no such file or directory"},
+		{"bad format", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--format", "promptfu"}, 2, `unknown format "promptfu"`},
+		{"help", []string{"compare", "-h"}, 0, ""},
+		{"version", []string{"version"}, 0, ""},
+		{"validate nothing", []string{"validate"}, 2, "validate needs at least one FILE"},
+	} {
+		code, _, stderr := run(t, "", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
+		}
+	}
+}
+
+func TestBadInputsExit2(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bad := write("bad.jsonl", "{\"id\":\"a\",\"accepted\":true}\n{\"id\":\"b\",\"accepted\":1}\n")
+	typo := write("typo.yaml", "alpha: 0.05\nquality:\n  min_gian: 0.01\n")
+	other := write("other.jsonl", "{\"id\":\"zzz\",\"accepted\":true}\n")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"malformed candidate", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", bad}, bad + ":2:11: accepted must be true or false, found 1"},
+		{"policy typo", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--policy", typo},
+			typo + `:3:3: unknown key "quality.min_gian"; did you mean "quality.min_gain"?`},
+		{"mismatched cases", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", other}, "do not cover the same cases"},
+		{"validate lists every problem", []string{"validate", bad, typo}, typo + ":3:3"},
+	} {
+		code, stdout, stderr := run(t, "", tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tc.name, code, stderr, tc.stderr)
+		}
+		if strings.Contains(stdout, "verdict") {
+			t.Errorf("%s: a verdict was printed on bad input:\n%s", tc.name, stdout)
+		}
+	}
+}
+
+func TestInitPolicyValidates(t *testing.T) {
+	t.Parallel()
+	code, policy, stderr := run(t, "", "init")
+	if code != 0 || !strings.Contains(policy, "alpha: 0.05") {
+		t.Fatalf("init: exit %d, stderr %s", code, stderr)
+	}
+	code, stdout, stderr := run(t, policy, "validate", "--policy", "-")
+	if code != 0 || !strings.Contains(stdout, "-: policy ok") {
+		t.Errorf("validate of the starter policy: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "gate.yaml")
+	if code, _, stderr := run(t, "", "init", "--out", out); code != 0 {
+		t.Fatalf("init --out: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "init", "--out", out); code != 2 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("init over an existing file: exit %d, %s", code, stderr)
+	}
+}
+
+func TestValidateDescribes(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := run(t, "", "validate", filepath.Join("..", "..", "examples", "pass", "baseline.jsonl"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"format:   native", "system:   support-rag-v7", "cases:    600 (600 samples", "fields:   workflow, cluster"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, stdout)
+		}
+	}
+}

@@ -1,0 +1,229 @@
+package scorecard_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/scorecard"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// The same two cases written as a JSON document, as JSONL and as CSV must
+// read to the same samples.
+func TestNativeFormatsAgree(t *testing.T) {
+	t.Parallel()
+	doc := `{
+  "scorecard": 1,
+  "system": {"name": "support-rag-v7", "role": "baseline", "model": "gpt-4.1-mini", "tier": "small"},
+  "run": {"id": "r1", "dataset": "d@v1", "commit": "abc"},
+  "cases": [
+    {"id": "refund-1", "workflow": "refund-email", "cluster": "t-1", "accepted": true, "score": 0.9,
+     "cost_usd": 0.0031, "latency_ms": 820, "schema_valid": true,
+     "usage": {"model": "gpt-4.1-mini", "input_tokens": 812, "output_tokens": 140, "cached_input_tokens": 12},
+     "metadata": {"anything": [1, 2]}},
+    {"id": "refund-1", "sample": 1, "workflow": "refund-email", "cluster": "t-1", "accepted": false,
+     "failure_class": "tone", "error": ""}
+  ]
+}`
+	jsonl := `{"scorecard":1,"system":{"name":"support-rag-v7","role":"baseline","model":"gpt-4.1-mini","tier":"small"},"run":{"id":"r1","dataset":"d@v1","commit":"abc"}}
+{"id":"refund-1","workflow":"refund-email","cluster":"t-1","accepted":true,"score":0.9,"cost_usd":0.0031,"latency_ms":820,"schema_valid":true,"usage":{"model":"gpt-4.1-mini","input_tokens":812,"output_tokens":140,"cached_input_tokens":12}}
+
+{"id":"refund-1","sample":1,"workflow":"refund-email","cluster":"t-1","accepted":false,"failure_class":"tone"}
+`
+	csv := "id,sample,workflow,cluster,accepted,score,cost_usd,latency_ms,schema_valid,failure_class,error,input_tokens,output_tokens,cached_input_tokens,model\n" +
+		"refund-1,0,refund-email,t-1,yes,0.9,0.0031,820,1,,,812,140,12,gpt-4.1-mini\n" +
+		"refund-1,1,refund-email,t-1,no,,,,,tone,,,,,\n"
+	want := []scorecard.Sample{
+		{ID: "refund-1", Workflow: "refund-email", Cluster: "t-1", Accepted: true, Score: ptr(0.9), CostUSD: ptr(0.0031),
+			LatencyMS: ptr(820.0), SchemaValid: ptr(true),
+			Usage: &scorecard.Usage{Model: "gpt-4.1-mini", InputTokens: 812, OutputTokens: 140, CachedInputTokens: 12}},
+		{ID: "refund-1", Sample: 1, Workflow: "refund-email", Cluster: "t-1", FailureClass: "tone"},
+	}
+	for _, tc := range []struct{ name, data, format string }{
+		{"doc.json", doc, "native"}, {"cases.jsonl", jsonl, "native"}, {"cases.csv", csv, "csv"},
+	} {
+		sc, err := scorecard.Read(tc.name, []byte(tc.data), scorecard.ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if sc.Format != tc.format {
+			t.Errorf("%s: format %q, want %q", tc.name, sc.Format, tc.format)
+		}
+		if diff := cmp.Diff(want, sc.Samples, cmpopts.IgnoreFields(scorecard.Sample{}, "Line")); diff != "" {
+			t.Errorf("%s samples (-want +got):\n%s", tc.name, diff)
+		}
+		if tc.format == "native" {
+			wantSys := scorecard.System{Name: "support-rag-v7", Role: "baseline", Model: "gpt-4.1-mini", Tier: "small"}
+			if diff := cmp.Diff(wantSys, sc.System); diff != "" {
+				t.Errorf("%s system (-want +got):\n%s", tc.name, diff)
+			}
+		}
+	}
+}
+
+func TestLenientTurnsUnknownFieldsIntoWarnings(t *testing.T) {
+	t.Parallel()
+	data := []byte("{\"id\":\"a\",\"accepted\":true,\"acepted\":false}\n")
+	if _, err := scorecard.Read("x.jsonl", data, scorecard.ReadOptions{}); err == nil {
+		t.Fatal("strict read accepted an unknown field")
+	}
+	sc, err := scorecard.Read("x.jsonl", data, scorecard.ReadOptions{Lenient: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Warnings) != 1 || !strings.Contains(sc.Warnings[0], `"acepted"`) || !strings.HasPrefix(sc.Warnings[0], "x.jsonl:1:") {
+		t.Errorf("warnings = %q", sc.Warnings)
+	}
+	if sc.System.Name != "x" {
+		t.Errorf("system name %q, want the file stem %q", sc.System.Name, "x")
+	}
+}
+
+func TestErroredSampleIsNotAccepted(t *testing.T) {
+	t.Parallel()
+	sc, err := scorecard.Read("x.jsonl", []byte(`{"id":"a","accepted":true,"error":"timeout"}`+"\n"), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Samples[0].Accepted {
+		t.Error("a sample with an error counts as accepted")
+	}
+}
+
+// Prices are per million tokens; input_tokens include the cached ones.
+func TestPricing(t *testing.T) {
+	t.Parallel()
+	prices := map[string]scorecard.Price{
+		"m":      {InputPerMTok: 0.40, OutputPerMTok: 1.60, CachedInputPerMTok: ptr(0.10)},
+		"nocach": {InputPerMTok: 2, OutputPerMTok: 8},
+	}
+	data := `{"id":"a","accepted":true,"usage":{"model":"m","input_tokens":2000,"output_tokens":500,"cached_input_tokens":1000}}
+{"id":"b","accepted":true,"usage":{"model":"nocach","input_tokens":1000,"output_tokens":100,"cached_input_tokens":400}}
+{"id":"c","accepted":true,"cost_usd":0.5,"usage":{"model":"m","input_tokens":1,"output_tokens":1}}
+`
+	sc, err := scorecard.Read("p.jsonl", []byte(data), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scorecard.ApplyPricing(sc, prices); err != nil {
+		t.Fatal(err)
+	}
+	// a: 1000 fresh × 0.40 + 1000 cached × 0.10 + 500 out × 1.60 = 400 + 100 + 800 = 1300 per 1e6 → 0.0013
+	// b: 600 × 2 + 400 × 2 (cached at the input rate) + 100 × 8 = 1200 + 800 + 800 = 2800 → 0.0028
+	// c: cost_usd given, kept.
+	for i, want := range []float64{0.0013, 0.0028, 0.5} {
+		got := *sc.Samples[i].CostUSD
+		if math.Abs(got-want) > 1e-15 {
+			t.Errorf("sample %d cost %v, want %v", i, got, want)
+		}
+	}
+}
+
+func TestPricingMixedCostsIsAnError(t *testing.T) {
+	t.Parallel()
+	data := `{"id":"a","accepted":true,"cost_usd":0.1}
+{"id":"b","accepted":true,"usage":{"model":"unpriced","input_tokens":10,"output_tokens":10}}
+`
+	sc, err := scorecard.Read("mixed.jsonl", []byte(data), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = scorecard.ApplyPricing(sc, nil)
+	want := `mixed.jsonl:2: case "b" has no cost while 1 other samples do (1 of 2 samples lack cost_usd and priced usage); add these models to the policy's pricing table: "unpriced"`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+func read(t *testing.T, name, data string) *scorecard.Scorecard {
+	t.Helper()
+	sc, err := scorecard.Read(name, []byte(data), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func TestPair(t *testing.T) {
+	t.Parallel()
+	b := read(t, "b.jsonl", `{"id":"x","cluster":"c1","accepted":true,"cost_usd":1}
+{"id":"x","sample":1,"cluster":"c1","accepted":false,"cost_usd":3}
+{"id":"y","cluster":"c1","accepted":true,"cost_usd":1}
+{"id":"z","accepted":false,"cost_usd":1}
+`)
+	c := read(t, "c.jsonl", `{"id":"z","accepted":true,"cost_usd":2}
+{"id":"y","cluster":"c1","accepted":true,"cost_usd":1}
+{"id":"x","cluster":"c1","accepted":true,"cost_usd":1}
+`)
+	p, err := scorecard.Pair([]*scorecard.Scorecard{b, c}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{p.Cases[0].ID, p.Cases[1].ID, p.Cases[2].ID}; !cmp.Equal(got, []string{"x", "y", "z"}) {
+		t.Errorf("case order %v", got)
+	}
+	if diff := cmp.Diff([]string{"c1", "z"}, p.Clusters); diff != "" {
+		t.Errorf("clusters (-want +got):\n%s", diff)
+	}
+	if p.MaxSamples != 2 || p.Single() || !p.Clustered() {
+		t.Errorf("MaxSamples %d Single %v Clustered %v", p.MaxSamples, p.Single(), p.Clustered())
+	}
+	x := p.Cases[0].Arms[0]
+	if x.Accepted != 0.5 || x.Cost != 2 {
+		t.Errorf("case x baseline mean accepted %v cost %v, want 0.5 and 2", x.Accepted, x.Cost)
+	}
+}
+
+func TestPairErrors(t *testing.T) {
+	t.Parallel()
+	base := `{"id":"a","workflow":"w1","accepted":true}
+{"id":"b","workflow":"w1","accepted":true}
+{"id":"c","workflow":"w1","accepted":true}
+`
+	for _, tc := range []struct {
+		name, cand string
+		allow      bool
+		want       string
+	}{
+		{"unmatched", `{"id":"a","workflow":"w1","accepted":true}
+{"id":"d","workflow":"w1","accepted":true}
+`, false, `b.jsonl: the scorecards do not cover the same cases: 2 of 3 cases in b.jsonl are missing from another scorecard ("b", "c"); 1 of 2 cases in c.jsonl are missing from another scorecard ("d"); evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy to drop them`},
+		{"workflow differs", `{"id":"a","workflow":"w2","accepted":true}
+{"id":"b","workflow":"w1","accepted":true}
+{"id":"c","workflow":"w1","accepted":true}
+`, false, `c.jsonl:1: case "a" has workflow "w2" here but "w1" in b.jsonl:1; a case must have the same workflow in every scorecard`},
+		{"cluster differs", `{"id":"a","workflow":"w1","accepted":true}
+{"id":"b","workflow":"w1","cluster":"k","accepted":true}
+{"id":"c","workflow":"w1","accepted":true}
+`, false, `c.jsonl:2: case "b" has cluster "k" here but "" in b.jsonl:2; a case must have the same cluster in every scorecard`},
+		{"nothing in common", `{"id":"q","workflow":"w1","accepted":true}
+`, true, `b.jsonl: the scorecards have no case id in common`},
+	} {
+		_, err := scorecard.Pair([]*scorecard.Scorecard{read(t, "b.jsonl", base), read(t, "c.jsonl", tc.cand)}, scorecard.PairOptions{AllowUnmatched: tc.allow})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s:\n got %v\nwant %s", tc.name, err, tc.want)
+		}
+	}
+	p, err := scorecard.Pair([]*scorecard.Scorecard{read(t, "b.jsonl", base), read(t, "c.jsonl", `{"id":"a","workflow":"w1","accepted":true}
+`)}, scorecard.PairOptions{AllowUnmatched: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Cases) != 1 || !cmp.Equal(p.Unmatched, []int{2, 0}) || len(p.Warnings) != 1 {
+		t.Errorf("allow_unmatched: %d cases, unmatched %v, warnings %q", len(p.Cases), p.Unmatched, p.Warnings)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	t.Parallel()
+	known := []string{"alpha", "quality", "cost", "segments"}
+	for in, want := range map[string]string{"alhpa": "alpha", "qualty": "quality", "cots": "cost", "zzz": "", "segmnets": "segments"} {
+		if got := scorecard.Suggest(in, known); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
