@@ -43,6 +43,16 @@ type Decision struct {
 	// Routed maps each workflow to the baseline tier that serves it, when
 	// several baseline tiers were given.
 	Routed map[string]string
+	// Routes details the routed baseline, one row per workflow in name
+	// order (empty with a single baseline).
+	Routes []Route
+	// FailureClasses counts the not-accepted samples of each arm by
+	// failure class (checklist point 1).
+	FailureClasses []FailureClassCount
+	// FailureTransitions counts, case by case, how the baseline's outcome
+	// (accepted or a failure class) turned into the candidate's: what the
+	// tune fixed and what it broke.
+	FailureTransitions []Transition
 }
 
 // CaseCounts describes what was paired.
@@ -136,23 +146,57 @@ type Power struct {
 	MDE             float64
 }
 
-// Economics is the break-even analysis and threshold rule (economics.md).
+// Economics is the break-even analysis and threshold rule (economics.md,
+// docs/economics.md). Money is in USD, volumes are per month; a value that
+// cannot be computed (no volume in the policy, no cost data) is NaN, and
+// "never" (no saving) is +Inf.
 type Economics struct {
-	OneTimeUSD                         float64
-	MonthlyUSD                         float64
-	SavingPerAcceptedUSD               float64
-	SavingPerAcceptedConservativeUSD   float64
-	BreakEvenMonths                    float64
+	// OneTimeUSD is F: curation, annotation QC, training runs × cycles and
+	// deployment.
+	OneTimeUSD float64
+	// MonthlyUSD is M: hosting, monitoring, maintenance and the retrain
+	// cost amortised over its cadence.
+	MonthlyUSD float64
+	// RetrainMonthlyUSD is the retrain part of MonthlyUSD.
+	RetrainMonthlyUSD float64
+	HorizonMonths     float64
+	// VolumeBasis is "accepted_outcomes" when the policy gives
+	// accepted_outcomes_per_month, "requests" when it gives
+	// requests_per_month, "" when it gives neither. Break-even volumes
+	// are in this unit (accepted outcomes without a volume).
+	VolumeBasis string
+	// AcceptedOutcomesPerMonth is N (with requests, requests × the
+	// baseline acceptance, for information); RequestsPerMonth is the
+	// policy's request volume (NaN without one).
+	AcceptedOutcomesPerMonth float64
+	RequestsPerMonth         float64
+	// SavingPerAcceptedUSD is s = CPA_B − CPA_C; the conservative value is
+	// CPA_B·(1 − ρ_upper) with ρ_upper the cost interval's upper end.
+	SavingPerAcceptedUSD             float64
+	SavingPerAcceptedConservativeUSD float64
+	// SavingPerRequestUSD is c̄_B − c̄_C, the mean cost per request saved;
+	// the conservative value is c̄_B·(1 − κ_upper) with κ the per-request
+	// cost ratio. Computed only on the requests basis (NaN otherwise).
+	SavingPerRequestUSD             float64
+	SavingPerRequestConservativeUSD float64
+	// MonthlySavingUSD is S = volume × saving per unit − M.
+	MonthlySavingUSD             float64
+	MonthlySavingConservativeUSD float64
+	// BreakEvenMonths is F/S (+Inf when S ≤ 0).
+	BreakEvenMonths             float64
+	BreakEvenMonthsConservative float64
+	// BreakEvenMonthlyVolume is (F/H + M)/saving per unit, in the unit of
+	// VolumeBasis (+Inf when there is no saving).
 	BreakEvenMonthlyVolume             float64
 	BreakEvenMonthlyVolumeConservative float64
-	NetValueHorizonUSD                 float64
-	NetValueHorizonConservativeUSD     float64
-	AcceptedOutcomesPerMonth           float64
-	Conditions                         []Condition
-	Met                                int
-	Required                           int
-	Enforced                           bool
-	Blocks                             bool
+	// NetValueHorizonUSD is H·S − F.
+	NetValueHorizonUSD             float64
+	NetValueHorizonConservativeUSD float64
+	Conditions                     []Condition
+	Met                            int
+	Required                       int
+	Enforced                       bool
+	Blocks                         bool
 }
 
 // A Condition is one of the four threshold conditions.
@@ -161,6 +205,41 @@ type Condition struct {
 	Status string // met, not_met or not_measured
 	Detail string
 }
+
+// A Route is the routed baseline's choice for one workflow: the cheapest
+// tier (by cost per accepted outcome) among those whose acceptance on the
+// workflow is within routing.max_quality_loss of the best tier's.
+type Route struct {
+	Workflow       string
+	Cases          int
+	Tier           string
+	Acceptance     float64
+	CPA            float64
+	BestTier       string
+	BestAcceptance float64
+}
+
+// A FailureClassCount is one row of the failure-class table: how many
+// not-accepted samples of each arm carry the class (Unlabelled for none).
+type FailureClassCount struct {
+	Class               string
+	Baseline, Candidate int
+}
+
+// A Transition counts the cases whose baseline outcome From (Accepted or
+// a failure class) became the candidate outcome To. With several samples
+// per case the counts are expected counts (each case spreads one unit over
+// the pairs of its samples' outcomes), so they may be fractional.
+type Transition struct {
+	From, To string
+	Cases    float64
+}
+
+// Outcome labels of the failure-class tables.
+const (
+	Accepted   = "accepted"
+	Unlabelled = "(unlabelled)"
+)
 
 // A ChecklistItem is one question of the decision checklist.
 type ChecklistItem struct {

@@ -1,7 +1,11 @@
 package gate
 
 import (
+	"fmt"
 	"math"
+	"sort"
+
+	"github.com/ftgate/ftgate/scorecard"
 
 	"github.com/ftgate/ftgate/stats"
 )
@@ -45,4 +49,136 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 		pw.MoreCasesNeeded = max(0, int(math.Ceil(pw.CasesNeeded))-n)
 	}
 	return pw
+}
+
+// A PowerPlan is the sample-size advice of 'ftgate power': the Power block
+// with what it was computed from.
+type PowerPlan struct {
+	Power
+	// Method is the quality test the numbers are for.
+	Method string
+	// Margin is the policy's quality margin.
+	Margin float64
+	// Cases is the number of paired cases (or baseline cases) at hand.
+	Cases int
+	// Baseline is the baseline's acceptance rate.
+	Baseline float64
+	// Psi is the discordant share (McNemar/Tango paths); Sigma2 and DEff
+	// the per-case difference variance and design effect (cluster-t).
+	Psi, Sigma2, DEff float64
+	// Assumed is true when no candidate was given and the discordance
+	// was derived from the baseline alone.
+	Assumed  bool
+	Warnings []string
+}
+
+// PlanPower computes the power advice from paired baseline and candidate
+// results, as the gate would report it.
+func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
+	p := in.Paired
+	if p == nil || len(p.Cases) == 0 || len(in.Baselines) == 0 {
+		return nil, fmt.Errorf("no paired cases")
+	}
+	base, cand := armOf(p, in.Baselines[0]), armOf(p, in.Candidate)
+	q, err := qualityTest(p, base, cand, p.ClusterIndex(), pol)
+	if err != nil {
+		return nil, err
+	}
+	d := &Decision{}
+	pw := powerAnalysis(d, q, len(p.Cases), pol)
+	return &PowerPlan{Power: pw, Method: q.Method, Margin: pol.Quality.MinGain, Cases: len(p.Cases), Baseline: q.Baseline,
+		Psi: q.psi, Sigma2: q.sigma2, DEff: q.deff, Warnings: append(q.warnings, d.Warnings...)}, nil
+}
+
+// PlanPowerFromBaseline sizes an eval before the candidate exists. It
+// assumes the candidate will accept a share p_B + effect of cases and that
+// its failures are independent of the baseline's, so the discordant share
+// is ψ = p_B(1 − p_C) + p_C(1 − p_B) and the per-case difference variance
+// is ψ − effect². Clusters and repeated samples in the baseline scorecard
+// set the design effect (the clustered variance of the baseline's
+// acceptance over its independent-case variance).
+func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, error) {
+	if sc == nil || len(sc.Samples) == 0 {
+		return nil, fmt.Errorf("no baseline cases")
+	}
+	type caseAcc struct {
+		sum, k  float64
+		cluster string
+	}
+	byID := map[string]*caseAcc{}
+	var ids []string
+	maxK := 0.0
+	for _, s := range sc.Samples {
+		c, ok := byID[s.ID]
+		if !ok {
+			c = &caseAcc{cluster: s.Cluster}
+			byID[s.ID] = c
+			ids = append(ids, s.ID)
+		}
+		c.k++
+		maxK = math.Max(maxK, c.k)
+		if s.Accepted {
+			c.sum++
+		}
+	}
+	sort.Strings(ids)
+	acc := make([]float64, len(ids))
+	cluster := make([]int, len(ids))
+	clusterIdx := map[string]int{}
+	for i, id := range ids {
+		c := byID[id]
+		acc[i] = c.sum / c.k
+		key := "case\x00" + id
+		if c.cluster != "" {
+			key = "cluster\x00" + c.cluster
+		}
+		k, ok := clusterIdx[key]
+		if !ok {
+			k = len(clusterIdx)
+			clusterIdx[key] = k
+		}
+		cluster[i] = k
+	}
+	n := len(ids)
+	effect, m := pol.EffectivePowerEffect(), pol.Quality.MinGain
+	pB := mean(acc)
+	pC := math.Min(1, pB+effect)
+	psi := pB*(1-pC) + pC*(1-pB)
+	plan := &PowerPlan{Margin: m, Cases: n, Baseline: pB, Psi: psi, Assumed: true, DEff: 1}
+	plan.Power = Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.Inf(1)}
+	if pB+effect > 1 {
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("the baseline already accepts %.1f%% of cases, so a gain of %.1f points is impossible", 100*pB, 100*effect))
+		return plan, nil
+	}
+	simple := maxK == 1 && len(clusterIdx) == n
+	dist := effect - m
+	if dist <= 0 {
+		plan.Warnings = append(plan.Warnings, "power.effect is not above quality.min_gain")
+		return plan, nil
+	}
+	if simple {
+		plan.Method = "mcnemar-exact"
+		if m != 0 {
+			plan.Method = "tango"
+		}
+		plan.CasesNeeded = stats.ConnorN(psi, dist, pol.Alpha, pol.Power.Target)
+		plan.MDE = m + stats.ConnorMDE(psi, n, pol.Alpha, pol.Power.Target)
+	} else {
+		plan.Method = "cluster-t"
+		// The design effect of the baseline's own acceptance.
+		ct := stats.ClusterT(acc, cluster, 0, 0.9)
+		if ct.Var > 0 && !math.IsInf(ct.DEff, 0) {
+			plan.DEff = ct.DEff
+		}
+		plan.Sigma2 = psi - effect*effect
+		if plan.Sigma2 <= 0 {
+			plan.Sigma2 = psi
+		}
+		plan.CasesNeeded = stats.ClusterN(plan.Sigma2, plan.DEff, dist, pol.Alpha, pol.Power.Target)
+		plan.MDE = m + stats.ClusterMDE(plan.Sigma2, plan.DEff, n, pol.Alpha, pol.Power.Target)
+	}
+	if !math.IsInf(plan.CasesNeeded, 0) {
+		plan.MoreCasesNeeded = max(0, int(math.Ceil(plan.CasesNeeded))-n)
+	}
+	return plan, nil
 }

@@ -1,56 +1,55 @@
-package scorecard
+package scorecard_test
 
 import (
 	"bufio"
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ftgate/ftgate/scorecard"
 	"github.com/google/go-cmp/cmp"
 )
 
-var updateImport = flag.Bool("update-import", false, "rewrite the .want files of testdata/import/bad")
-
-// TestImportBadInputs reads every file in testdata/import/bad (besides the
-// .want and .opts files) and checks that it fails with exactly the error
-// text in NAME.want. NAME.opts, when present, holds key=value lines (format,
-// scorer, metric, provider, partial) for ReadOptions. Run with
-// -update-import to rewrite the .want files, then review the diff.
+// TestImportBadInputs reads every file in testdata/import/bad and checks
+// that it fails with exactly the error text in FILE.want. FILE.opts, when
+// present, holds key=value lines (format, scorer, metric, provider,
+// partial) for the read options. Run with -update to rewrite the .want
+// files, then review the diff.
 func TestImportBadInputs(t *testing.T) {
-	dir := filepath.Join("testdata", "import", "bad")
-	entries, err := os.ReadDir(dir)
+	files, err := filepath.Glob(filepath.Join("testdata", "import", "bad", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, e := range entries {
-		name := e.Name()
-		ext := filepath.Ext(name)
-		if e.IsDir() || ext == ".want" || ext == ".opts" {
+	for _, path := range files {
+		if ext := filepath.Ext(path); ext == ".want" || ext == ".opts" {
 			continue
 		}
 		n++
-		stem := strings.TrimSuffix(name, ext)
-		t.Run(name, func(t *testing.T) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
-			data, err := os.ReadFile(filepath.Join(dir, name))
+			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := readOpts(t, filepath.Join(dir, stem+".opts"))
-			sc, err := Read(name, data, o)
+			name := filepath.ToSlash(path)
+			sc, err := scorecard.Read(name, data, readOpts(t, path+".opts"))
 			if err == nil {
 				t.Fatalf("Read(%s) = %d samples, want an error", name, len(sc.Samples))
 			}
-			if !IsInputError(err) {
+			if !scorecard.IsInputError(err) {
 				t.Errorf("Read(%s) error %T is not an input error", name, err)
 			}
 			got := err.Error() + "\n"
-			wantFile := filepath.Join(dir, stem+".want")
-			if *updateImport {
+			for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+				if !strings.HasPrefix(line, name+":") {
+					t.Errorf("error line %q does not start with %q", line, name+":")
+				}
+			}
+			wantFile := path + ".want"
+			if *update {
 				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -58,7 +57,7 @@ func TestImportBadInputs(t *testing.T) {
 			}
 			want, err := os.ReadFile(wantFile)
 			if err != nil {
-				t.Fatalf("%v (run go test -run TestImportBadInputs -update-import to create it)", err)
+				t.Fatalf("missing golden file (run go test -update): %v", err)
 			}
 			if diff := cmp.Diff(string(want), got); diff != "" {
 				t.Errorf("Read(%s) error mismatch (-want +got):\n%s", name, diff)
@@ -66,14 +65,14 @@ func TestImportBadInputs(t *testing.T) {
 		})
 	}
 	if n == 0 {
-		t.Fatalf("no bad inputs found in %s", dir)
+		t.Fatal("no bad inputs in testdata/import/bad")
 	}
 }
 
 // readOpts reads an optional key=value options file.
-func readOpts(t *testing.T, path string) ReadOptions {
+func readOpts(t *testing.T, path string) scorecard.ReadOptions {
 	t.Helper()
-	o := ReadOptions{Format: "auto"}
+	o := scorecard.ReadOptions{Format: "auto"}
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return o

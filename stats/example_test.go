@@ -31,5 +31,6 @@ func ExampleBootstrapRatio() {
 	}
 	r := stats.BootstrapRatio(d, stats.DefaultBootstrapOptions())
 	fmt.Printf("ratio %.3f, 90%% BCa [%.3f, %.3f], p %.4f\n", r.Ratio, r.Lo, r.Hi, r.P)
-	// Output: ratio 0.492, 90% BCa [0.414, 0.583], p 0.0000
+	// ρ̂ = (9.2/7)/(16.4/6) = 0.481.
+	// Output: ratio 0.481, 90% BCa [0.312, 0.569], p 0.0000
 }

@@ -1,0 +1,199 @@
+package gate_test
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// armSpec describes one synthetic scorecard: n single-sample cases.
+type armSpec struct {
+	acc      func(i int) bool
+	cost     func(i int) float64 // nil: no cost
+	latency  func(i int) float64 // nil: no latency
+	workflow func(i int) string  // nil: no workflow
+}
+
+func build(t *testing.T, name string, n int, s armSpec) *scorecard.Scorecard {
+	t.Helper()
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"id":"c%04d","accepted":%v`, i, s.acc(i))
+		if s.cost != nil {
+			fmt.Fprintf(&b, `,"cost_usd":%v`, s.cost(i))
+		}
+		if s.latency != nil {
+			fmt.Fprintf(&b, `,"latency_ms":%v`, s.latency(i))
+		}
+		if s.workflow != nil {
+			fmt.Fprintf(&b, `,"workflow":%q`, s.workflow(i))
+		}
+		b.WriteString("}\n")
+	}
+	sc, err := scorecard.Read(name, []byte(b.String()), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func decide(t *testing.T, n int, base, cand armSpec, pol gate.Policy) *gate.Decision {
+	t.Helper()
+	p, err := scorecard.Pair([]*scorecard.Scorecard{build(t, "b.jsonl", n, base), build(t, "c.jsonl", n, cand)}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := gate.Decide(gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func constCost(c float64) func(int) float64 { return func(int) float64 { return c } }
+
+// 200 cases: the baseline accepts 0-139 (70%), the candidate 0-129 and
+// 140-179 (85%): b = 40 candidate-only, c = 10 baseline-only.
+var (
+	accB70 = func(i int) bool { return i < 140 }
+	accC85 = func(i int) bool { return i < 130 || (i >= 140 && i < 180) }
+	// costs: baseline 0.010 a case, candidate 0.004 (ratio (0.8/0.85)·... below 1).
+	cheap = constCost(0.004)
+	dear  = constCost(0.010)
+)
+
+func TestVerdicts(t *testing.T) {
+	t.Parallel()
+	def := gate.DefaultPolicy()
+	def.Statistics.Resamples = 2000
+	with := func(f func(*gate.Policy)) gate.Policy { p := def; f(&p); return p }
+	for _, tc := range []struct {
+		name       string
+		base, cand armSpec
+		pol        gate.Policy
+		verdict    gate.Verdict
+		code       int
+		reason     string // a substring of some reason
+	}{
+		{"both met", armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap}, def, gate.Pass, 0, "so the gain over the margin +0.0 pts is established (mcnemar-exact)"},
+		{"quality missed", armSpec{acc: accC85, cost: dear}, armSpec{acc: accB70, cost: cheap}, def, gate.Fail, 1, "lies below the margin"},
+		{"cost missed", armSpec{acc: accB70, cost: cheap}, armSpec{acc: accC85, cost: dear}, def, gate.Fail, 1, "lies above the limit"},
+		{"cost not measured", armSpec{acc: accB70}, armSpec{acc: accC85}, def, gate.Inconclusive, 1, "Cost: not measured"},
+		{"cost not required", armSpec{acc: accB70}, armSpec{acc: accC85}, with(func(p *gate.Policy) { p.Cost.Required = false }), gate.Pass, 0, "decides on quality alone"},
+		{"inconclusive warn", armSpec{acc: accB70}, armSpec{acc: accC85}, with(func(p *gate.Policy) { p.Inconclusive = "warn" }), gate.Inconclusive, 0, "inconclusive: warn"},
+		{"no difference", armSpec{acc: accB70, cost: dear}, armSpec{acc: accB70, cost: cheap}, def, gate.Inconclusive, 1, "is not established"},
+		{"latency broken", armSpec{acc: accB70, cost: dear, latency: constFloat(900)}, armSpec{acc: accC85, cost: cheap, latency: constFloat(3000)},
+			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0) }), gate.Fail, 1, "Constraint latency.max_p95_ms: broken, 3000 against the limit 2500."},
+		{"latency required, not measured", armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap},
+			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0); p.Latency.Required = true }), gate.Inconclusive, 1, "not measured, and the policy marks it required"},
+		{"latency not required, not measured", armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap},
+			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0) }), gate.Pass, 0, "not measured (no data), not required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := decide(t, 200, tc.base, tc.cand, tc.pol)
+			if d.Verdict != tc.verdict || d.ExitCode != tc.code {
+				t.Errorf("verdict %s exit %d, want %s %d; reasons:\n%s", d.Verdict, d.ExitCode, tc.verdict, tc.code, strings.Join(d.Reasons, "\n"))
+			}
+			if !strings.Contains(strings.Join(d.Reasons, "\n"), tc.reason) {
+				t.Errorf("no reason contains %q:\n%s", tc.reason, strings.Join(d.Reasons, "\n"))
+			}
+		})
+	}
+}
+
+func constFloat(x float64) func(int) float64 { return func(int) float64 { return x } }
+
+// The McNemar path's numbers, by hand: b = 40, c = 10, n = 200.
+// Δ = (40 − 10)/200 = 0.15; p_B = 0.70, p_C = 0.85.
+// CPA_B = 200·0.010/140, CPA_C = 200·0.004/170, ratio = (0.8/170)/(2/140) = 0.329411…
+func TestQualityAndCostNumbers(t *testing.T) {
+	t.Parallel()
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 2000
+	d := decide(t, 200, armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap}, pol)
+	q := d.Quality
+	if q.Method != "mcnemar-exact" || q.Discordant == nil || q.Discordant.CandidateOnly != 40 || q.Discordant.BaselineOnly != 10 {
+		t.Fatalf("method %s discordant %+v", q.Method, q.Discordant)
+	}
+	near := func(name string, got, want, tol float64) {
+		t.Helper()
+		if math.Abs(got-want) > tol {
+			t.Errorf("%s = %.15g, want %.15g", name, got, want)
+		}
+	}
+	near("baseline", q.Baseline, 0.70, 1e-15)
+	near("candidate", q.Candidate, 0.85, 1e-15)
+	near("delta", q.Delta, 0.15, 1e-15)
+	// R: binom.test(40, 50, 0.5, alternative = "greater")$p.value
+	near("p", q.PValue, 1.19306658383778e-05, 1e-9*1.19306658383778e-05)
+	near("ci level", q.CILevel, 0.90, 1e-15)
+	c := d.Cost
+	near("baseline CPA", c.BaselineCPA, 2.0/140, 1e-15)
+	near("candidate CPA", c.CandidateCPA, 0.8/170, 1e-15)
+	near("ratio", c.Ratio, (0.8/170)/(2.0/140), 1e-15)
+	near("baseline total", c.BaselineTotalUSD, 2.0, 1e-12)
+	near("candidate total", c.CandidateTotalUSD, 0.8, 1e-12)
+	if !(c.CILow < c.Ratio && c.Ratio < c.CIHigh) || !(c.DeltaCILow < c.Ratio && c.Ratio < c.DeltaCIHigh) {
+		t.Errorf("intervals [%v, %v] and [%v, %v] do not contain the ratio %v", c.CILow, c.CIHigh, c.DeltaCILow, c.DeltaCIHigh, c.Ratio)
+	}
+}
+
+// A workflow that regresses while the total improves fails the gate, and
+// the reason names it.
+func TestSegmentRegressionFails(t *testing.T) {
+	t.Parallel()
+	wf := func(i int) string {
+		if i < 100 {
+			return "policy-qa"
+		}
+		return "refund-email"
+	}
+	// policy-qa (0-99): baseline accepts 0-79, candidate 0-49 → drop of 30 pts.
+	// refund-email (100-399): baseline accepts 100-199, candidate 100-379.
+	base := armSpec{acc: func(i int) bool { return i < 80 || (i >= 100 && i < 200) }, cost: dear, workflow: wf}
+	cand := armSpec{acc: func(i int) bool { return i < 50 || (i >= 100 && i < 380) }, cost: cheap, workflow: wf}
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 2000
+	d := decide(t, 400, base, cand, pol)
+	if d.Verdict != gate.Fail || !d.Quality.Met {
+		t.Fatalf("verdict %s, quality met %v", d.Verdict, d.Quality.Met)
+	}
+	if !strings.Contains(strings.Join(d.Reasons, "\n"), `Segment "policy-qa" regresses`) {
+		t.Errorf("reasons do not name policy-qa:\n%s", strings.Join(d.Reasons, "\n"))
+	}
+	if len(d.Segments) != 2 || !d.Segments[0].Regression || d.Segments[1].Regression {
+		t.Errorf("segments %+v", d.Segments)
+	}
+	// policy-qa: b = 0, c = 30 → P(X ≤ 0 | 30, ½) = 2^-30; Holm over two
+	// segments doubles the smaller p-value.
+	if got, want := d.Segments[0].PAdjusted, 2*math.Pow(2, -30); math.Abs(got-want) > 1e-20 {
+		t.Errorf("policy-qa adjusted p = %g, want %g", got, want)
+	}
+	pol.Segments.BlockOnRegression = false
+	if d := decide(t, 400, base, cand, pol); d.Verdict != gate.Pass {
+		t.Errorf("with block_on_regression false the verdict is %s", d.Verdict)
+	}
+}
+
+func TestForcedMethodMustFitTheData(t *testing.T) {
+	t.Parallel()
+	b, err := scorecard.Read("b.jsonl", []byte("{\"id\":\"a\",\"cluster\":\"k\",\"accepted\":true}\n{\"id\":\"b\",\"cluster\":\"k\",\"accepted\":false}\n"), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := scorecard.Pair([]*scorecard.Scorecard{b, b}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := gate.DefaultPolicy()
+	pol.Quality.Method = "mcnemar-exact"
+	_, err = gate.Decide(gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}, pol)
+	if err == nil || !strings.Contains(err.Error(), "quality.method mcnemar-exact needs one sample per case") {
+		t.Errorf("err = %v", err)
+	}
+}
