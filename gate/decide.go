@@ -173,7 +173,7 @@ func verdict(d *Decision, pol Policy) {
 	if e := d.Economics; e != nil && e.Enforced {
 		if e.Blocks {
 			fail = true
-			add(fmt.Sprintf("Economics: fine-tuning does not clear the threshold rule (%d of 4 conditions met, %d required).", e.Met, e.Required))
+			add(fmt.Sprintf("Economics: fine-tuning does not clear the threshold rule (%d of 4 conditions); the policy requires %d and enforces the rule.", e.Met, e.Required))
 		} else {
 			add(fmt.Sprintf("Economics: the threshold rule holds (%d of 4 conditions met, %d required).", e.Met, e.Required))
 		}
