@@ -246,7 +246,8 @@ func TestCalibration(t *testing.T) {
 			"which the test passes (rejects H0): it must not exceed α + 3 Monte Carlo\n" +
 			"standard errors. A power row compares the pass rate under a real\n" +
 			"improvement with the power predicted by Connor (1987). \"over\" marks a row\n" +
-			"outside its check.\n\n" + table
+			"outside its check. The cost tests (BCa bootstrap, delta method) are\n" +
+			"asymptotic; the two cluster counts show how their size approaches α as G grows.\n\n" + table
 		if err := os.WriteFile("../testdata/oracle/calibration.md", []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
