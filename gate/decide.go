@@ -185,8 +185,8 @@ func verdict(d *Decision, pol Policy) {
 	case open:
 		d.Verdict, d.ExitCode = Inconclusive, ExitNotPass
 		if d.Power.MoreCasesNeeded > 0 {
-			add(fmt.Sprintf("About %d more paired cases (%s in all) would give %s power to detect a quality gain of %s.",
-				d.Power.MoreCasesNeeded, numfmt.Num(math.Ceil(d.Power.CasesNeeded)), numfmt.Pct(d.Power.Target), numfmt.Points(d.Power.Effect)))
+			add(fmt.Sprintf("About %d more paired cases (%d in all) would give %s power to detect a quality gain of %s.",
+				d.Power.MoreCasesNeeded, d.Power.MoreCasesNeeded+d.Cases.Paired, numfmt.Pct(d.Power.Target), numfmt.Points(d.Power.Effect)))
 		}
 		if pol.Inconclusive == "warn" {
 			d.ExitCode = ExitPass

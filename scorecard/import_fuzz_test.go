@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzImport feeds arbitrary bytes to every importer, detected and forced:
@@ -17,6 +18,12 @@ func FuzzImport(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v", d)
+			}
+		}()
 		for _, format := range []string{"auto", "promptfoo", "inspect", "lm-eval", "openai-evals"} {
 			sc, err := Read("samples_task_2026-01-01T00-00-00.jsonl", data, ReadOptions{Format: format})
 			if err != nil {

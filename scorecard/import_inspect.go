@@ -189,8 +189,8 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 			if in == nil {
 				continue
 			}
-			doc := jobj{in: in, off: 0, fields: []jsonField{{key: "summaries", value: in.data}}}
-			if elems, ok := doc.array("summaries", "the summaries"); ok {
+			start := skipSep(in.data, 0)
+			if elems, ok := in.array(start, in.data[start:], "the summaries"); ok {
 				for _, e := range elems {
 					if obj, ok := in.object(e.off, e.value, "a sample summary"); ok {
 						if s := inspectSampleOf(obj); s != nil {
@@ -316,20 +316,9 @@ func inspectSampleOf(obj jobj) *inspectSample {
 				s.scores[f.key] = scoreValue{raw: raw, off: off}
 			}
 		}
-	} else if v, ok := obj.object("score", "score"); ok {
-		// Logs of the first format version held a single "score".
-		if raw, off, ok := v.member("value"); ok {
-			s.scores["score"] = scoreValue{raw: raw, off: off}
-		}
 	}
 	if md, ok := obj.object("metadata", "metadata"); ok {
-		if raw, off, ok := md.member("workflow"); ok {
-			if firstNonSpace(raw) == '"' {
-				x.Workflow = md.str("workflow", "metadata.workflow")
-			} else {
-				in.failAt(off, "metadata.workflow must be a string, found %s", describeJSON(raw))
-			}
-		}
+		x.Workflow = md.str("workflow", "metadata.workflow")
 	}
 	if t := obj.number("total_time", "total_time", true); t != nil {
 		ms := *t * 1000
@@ -500,7 +489,7 @@ func inspectScore(name string, sc *Scorecard, run inspectRun, samples []*inspect
 		return Errorf(name, 0, "no sample has a score from scorer %q (run status %q)", scorer, run.status)
 	}
 	if len(unscored) > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d samples have no %q score and no error, so they are left out: %s", name, len(unscored), scorer, firstFew(unscored, 5)))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s no %q score and no error, so left out: %s", name, counted(len(unscored), "sample has", "samples have"), scorer, firstFew(unscored, 5)))
 	}
 	if len(leftOut) > 0 {
 		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage of %s is not counted: only the evaluated model %q is priced", name, quoteList(sortedKeys(leftOut)), run.model))

@@ -89,7 +89,7 @@ func TestImportInspect(t *testing.T) {
 			},
 			warnings: []string{
 				`FILE: the Inspect run ended with status "cancelled": KeyboardInterrupt; its samples may be incomplete`,
-				`FILE: 1 samples have no "match" score and no error, so they are left out: "3"`,
+				`FILE: 1 sample has no "match" score and no error, so left out: "3"`,
 				"FILE: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost or token usage (the cost check is not measured)",
 			},
 		},

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -17,8 +16,13 @@ import (
 // input that reports problems at FILE:LINE:COL, typed access to the members
 // of a JSON object, and the warning that names the fields a format lacks.
 
-// sniffHead bounds how much of a file a sniffer reads.
-const sniffHead = 64 << 10
+// sniffHead bounds how much of a file a sniffer reads; sniffLine bounds
+// how much of a JSONL file's first line (whose record may carry a whole
+// document and its model outputs) a sniffer decodes.
+const (
+	sniffHead = 64 << 10
+	sniffLine = 1 << 20
+)
 
 // jsonHeadKeys walks the top-level JSON object in the first sniffHead bytes
 // of data and returns its keys, each with the first byte of its value (so
@@ -26,58 +30,55 @@ const sniffHead = 64 << 10
 // that object's keys are returned as inner. A truncated or malformed head
 // ends the walk quietly: sniffers only ever say yes or no.
 func jsonHeadKeys(data []byte, descend string) (top, inner map[string]byte) {
+	return headKeys(data, sniffHead, descend)
+}
+
+// headKeys is jsonHeadKeys reading at most limit bytes.
+func headKeys(data []byte, limit int, descend string) (top, inner map[string]byte) {
 	head := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(head) > sniffHead {
-		head = head[:sniffHead]
+	if len(head) > limit {
+		head = head[:limit]
 	}
 	top = map[string]byte{}
 	dec := json.NewDecoder(bytes.NewReader(head))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return top, nil
 	}
-	keys := func(into map[string]byte, nested string, out *map[string]byte) bool {
-		for dec.More() {
-			tok, err := dec.Token()
-			key, ok := tok.(string)
-			if err != nil || !ok {
-				return false
-			}
-			off := skipSep(head, int(dec.InputOffset()))
-			if off >= len(head) {
-				return false
-			}
-			into[key] = head[off]
-			if key == nested && head[off] == '{' && out != nil {
-				*out = map[string]byte{}
-				dec.Token() // the '{' just seen
-				for dec.More() {
-					tok, err := dec.Token()
-					k, ok := tok.(string)
-					if err != nil || !ok {
-						return false
-					}
-					off := skipSep(head, int(dec.InputOffset()))
-					if off >= len(head) {
-						return false
-					}
-					(*out)[k] = head[off]
-					if skipJSONValue(dec) != nil {
-						return false
-					}
-				}
-				if _, err := dec.Token(); err != nil {
-					return false
-				}
-				continue
-			}
-			if skipJSONValue(dec) != nil {
-				return false
-			}
+	walkKeys(dec, head, top, func(key string, first byte) bool {
+		if key != descend || first != '{' {
+			return skipJSONValue(dec) == nil
 		}
-		return true
-	}
-	keys(top, descend, &inner)
+		inner = map[string]byte{}
+		dec.Token() // the '{' just seen
+		if !walkKeys(dec, head, inner, func(string, byte) bool { return skipJSONValue(dec) == nil }) {
+			return false
+		}
+		_, err := dec.Token()
+		return err == nil
+	})
 	return top, inner
+}
+
+// walkKeys reads the members of the object whose '{' dec has just read,
+// noting each key in into with the first byte of its value; value must
+// consume that value. It returns false when the text ends or breaks first.
+func walkKeys(dec *json.Decoder, head []byte, into map[string]byte, value func(key string, first byte) bool) bool {
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return false
+		}
+		off := skipSep(head, int(dec.InputOffset()))
+		if off >= len(head) {
+			return false
+		}
+		into[key] = head[off]
+		if !value(key, head[off]) {
+			return false
+		}
+	}
+	return true
 }
 
 // skipJSONValue consumes the next value from dec without keeping it.
@@ -100,21 +101,18 @@ func skipJSONValue(dec *json.Decoder) error {
 	}
 }
 
-// firstLineKeys decodes the first non-blank line of data as a JSON object
-// and returns its keys with the first byte of each value, or nil when that
-// line is not a complete object.
+// firstLineKeys returns the keys of the JSON object on the first non-blank
+// line of data, each with the first byte of its value, or nil when that
+// line does not start an object. Only the first sniffLine bytes of the line
+// are decoded; the keys found before that are returned.
 func firstLineKeys(data []byte) map[string]byte {
 	line := bytes.TrimSpace(firstLine(data))
 	if firstNonSpace(line) != '{' {
 		return nil
 	}
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(line, &probe) != nil {
+	keys, _ := headKeys(line, sniffLine, "")
+	if len(keys) == 0 {
 		return nil
-	}
-	keys := make(map[string]byte, len(probe))
-	for k, v := range probe {
-		keys[k] = firstNonSpace(v)
 	}
 	return keys
 }
@@ -211,13 +209,6 @@ func (in *jsonInput) object(off int, raw []byte, what string) (jobj, bool) {
 	}
 	fields, err := objectFields(raw)
 	if err != nil {
-		// json.Decoder's syntax error offsets drift from the text's;
-		// json.Unmarshal's validation pins the offending byte (and the end
-		// of a truncated line rather than of the file).
-		var se *json.SyntaxError
-		if err2 := json.Unmarshal(raw, new(struct{})); errors.As(err2, &se) {
-			err = err2
-		}
 		in.jsonError(off, err)
 		return jobj{}, false
 	}
@@ -377,13 +368,19 @@ func (o jobj) array(key, path string) ([]jsonField, bool) {
 	if !ok {
 		return nil, false
 	}
+	return o.in.array(off, raw, path)
+}
+
+// array splits the JSON array raw, found at offset off, into its elements
+// with their offsets in the input.
+func (in *jsonInput) array(off int, raw []byte, what string) ([]jsonField, bool) {
 	if firstNonSpace(raw) != '[' {
-		o.in.failAt(off, "%s must be an array, found %s", path, describeJSON(raw))
+		in.failAt(off, "%s must be an array, found %s", what, describeJSON(raw))
 		return nil, false
 	}
 	elems, err := arrayElements(raw)
 	if err != nil {
-		o.in.jsonError(off, err)
+		in.jsonError(off, err)
 		return nil, false
 	}
 	for i := range elems {
@@ -485,6 +482,14 @@ func pickName(in *jsonInput, what, flag, want string, have []string) (string, bo
 	}
 	in.fail("this file has %d %ss (%s); pick one with --%s", len(have), what, quoteList(have), flag)
 	return "", false
+}
+
+// counted writes n with the singular or plural phrase that follows it.
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // quoteList returns the names quoted and comma-separated, in the given order.

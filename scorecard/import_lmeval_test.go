@@ -57,9 +57,9 @@ func TestImportLMEval(t *testing.T) {
 
 func TestImportLMEvalTask(t *testing.T) {
 	for name, want := range map[string]string{
-		"samples_arc_easy_2026-01-02T03-04-05.678901.jsonl":              "arc_easy",
+		"samples_arc_easy_2026-01-02T03-04-05.678901.jsonl":                 "arc_easy",
 		"out/model/samples_mmlu_abstract_algebra_2024-05-06T07-08-09.jsonl": "mmlu_abstract_algebra",
-		"samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl":   "math_perturbed_full",
+		"samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl":      "math_perturbed_full",
 		"arc.jsonl": "arc",
 		"-":         "",
 	} {

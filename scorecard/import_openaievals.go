@@ -143,10 +143,10 @@ func readOpenAIEvals(name string, data []byte, o ReadOptions) (*Scorecard, error
 		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: no final_report line: the run may have stopped before the end", name))
 	}
 	if len(ungraded) > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d samples were sampled but never graded (no match event); they count as not accepted, with an error: %s", name, len(ungraded), firstFew(ungraded, 5)))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s sampled but never graded (no match event), so not accepted, with an error: %s", name, counted(len(ungraded), "sample was", "samples were"), firstFew(ungraded, 5)))
 	}
 	if len(runErrors) > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d error events belong to no sample; the first: %s", name, len(runErrors), runErrors[0]))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s no sample; the first: %s", name, counted(len(runErrors), "error event belongs to", "error events belong to"), runErrors[0]))
 	}
 	noteLacking(sc, name, "openai-evals")
 	return sc, nil
@@ -230,8 +230,7 @@ func oaiStrings(in *jsonInput, raw []byte, off int, path string) []string {
 	if firstNonSpace(raw) == '"' {
 		return []string{jsonString(in, raw, off, path)}
 	}
-	o := jobj{in: in, off: off, fields: []jsonField{{key: "v", value: raw}}}
-	elems, ok := o.array("v", path)
+	elems, ok := in.array(off, raw, path)
 	if !ok {
 		return nil
 	}

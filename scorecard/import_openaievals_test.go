@@ -26,7 +26,7 @@ func TestImportOpenAIEvals(t *testing.T) {
 		{ID: "support-match.dev.4", Sample: 1, Workflow: wf, Accepted: true, Usage: tokens(model, 100, 6, 0), Line: 13},
 	}
 	warnings := []string{
-		`FILE: 1 samples were sampled but never graded (no match event); they count as not accepted, with an error: "support-match.dev.3"`,
+		`FILE: 1 sample was sampled but never graded (no match event), so not accepted, with an error: "support-match.dev.3"`,
 		"FILE: openai-evals input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (token usage is priced with the policy's price table); latency (the latency constraint is not measured)",
 	}
 	runImportCases(t, []importCase{{

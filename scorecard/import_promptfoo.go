@@ -35,7 +35,6 @@ func isPromptfooRow(keys map[string]byte) bool {
 
 // A pfRow is one promptfoo result row, as far as ftgate reads it.
 type pfRow struct {
-	line          int
 	order         int // position in the input
 	testIdx       int
 	promptIdx     int
@@ -135,9 +134,9 @@ func promptfooDocument(in *jsonInput, sc *Scorecard) []pfRow {
 // promptfooRow decodes one result row.
 func promptfooRow(r jobj, order int) pfRow {
 	in := r.in
-	row := pfRow{line: in.line(r.off), order: order, testIdx: -1, promptIdx: -1}
+	row := pfRow{order: order, testIdx: -1, promptIdx: -1}
 	s := &row.sample
-	s.Line = row.line
+	s.Line = in.line(r.off)
 	success := r.boolean("success", "success")
 	if success == nil {
 		if !r.has("success") {
@@ -171,7 +170,10 @@ func promptfooRow(r jobj, order int) pfRow {
 			row.prompt = p.str("raw", "prompt.raw")
 		}
 	}
+	// The id of a test without description hashes its vars (testCase.vars,
+	// else the row's), or else its whole definition.
 	varsRaw, _, hasVars := r.member("vars")
+	tcRaw, _, hasTC := r.member("testCase")
 	if tc, ok := r.object("testCase", "testCase"); ok {
 		row.description = strings.TrimSpace(tc.str("description", "testCase.description"))
 		if v, _, ok := tc.member("vars"); ok {
@@ -180,16 +182,13 @@ func promptfooRow(r jobj, order int) pfRow {
 		if md, ok := tc.object("metadata", "testCase.metadata"); ok {
 			s.Workflow = md.str("workflow", "testCase.metadata.workflow")
 		}
-		if !hasVars {
-			// A test without vars is told apart by the rest of its definition.
-			tcRaw, _, _ := r.member("testCase")
-			row.varsHash = "test-" + canonicalHash(tcRaw)
-		}
 	}
-	if hasVars {
+	switch {
+	case hasVars:
 		row.varsHash = "vars-" + canonicalHash(varsRaw)
-	}
-	if row.varsHash == "" {
+	case hasTC:
+		row.varsHash = "test-" + canonicalHash(tcRaw)
+	default:
 		row.varsHash = "vars-" + canonicalHash([]byte("{}"))
 	}
 	if reason := r.number("failureReason", "failureReason", true); reason != nil && *reason == 2 {
@@ -262,45 +261,77 @@ func promptfooFailedAssertion(r jobj) string {
 	return ""
 }
 
-// promptfooSelect keeps the rows of one provider (the one named, or the
-// only one) and sorts them by test and prompt index.
+// A pfProvider is one provider of a promptfoo file: its id and, when the
+// config gave one, its label (the same id may appear under several labels,
+// each with its own prompts or settings).
+type pfProvider struct{ id, label string }
+
+func (p pfProvider) String() string {
+	if p.label == "" {
+		return fmt.Sprintf("%q", p.id)
+	}
+	return fmt.Sprintf("%q (label %q)", p.id, p.label)
+}
+
+// promptfooSelect keeps the rows of one provider (the one named by id or
+// label, or the only one) and sorts them by test and prompt index.
 func promptfooSelect(in *jsonInput, rows []pfRow, want string) []pfRow {
-	ids := map[string]bool{}
-	labels := map[string]string{}
+	seen := map[pfProvider]bool{}
+	var all []pfProvider
 	for _, r := range rows {
-		ids[r.provider] = true
-		if r.providerLabel != "" {
-			labels[r.providerLabel] = r.provider
+		p := pfProvider{r.provider, r.providerLabel}
+		if !seen[p] {
+			seen[p] = true
+			all = append(all, p)
 		}
 	}
-	names := sortedKeys(ids)
-	chosen := ""
-	if want != "" {
-		if ids[want] {
-			chosen = want
-		} else if id, ok := labels[want]; ok {
-			chosen = id
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].id != all[j].id {
+			return all[i].id < all[j].id
+		}
+		return all[i].label < all[j].label
+	})
+	list := func(ps []pfProvider) string {
+		parts := make([]string, len(ps))
+		for i, p := range ps {
+			parts[i] = p.String()
+		}
+		return strings.Join(parts, ", ")
+	}
+	var matches []pfProvider
+	for _, p := range all {
+		if want == "" || p.id == want || p.label == want {
+			matches = append(matches, p)
 		}
 	}
 	switch {
-	case chosen != "":
-	case want == "" && len(names) == 1:
-		chosen = names[0]
+	case len(matches) == 1:
 	case want == "":
-		in.fail("this file has %d providers (%s); pick one with --provider (its id or label)", len(names), promptfooProviders(names, labels))
+		in.fail("this file has %d providers (%s); pick one with --provider (its id or label)", len(all), list(all))
 		return nil
-	default:
-		msg := fmt.Sprintf("no provider %q in this file (it has %s)", want, promptfooProviders(names, labels))
-		if s := Suggest(want, append(names, sortedKeys(labels)...)); s != "" {
+	case len(matches) == 0:
+		msg := fmt.Sprintf("no provider %q in this file (it has %s)", want, list(all))
+		var names []string
+		for _, p := range all {
+			names = append(names, p.id)
+			if p.label != "" {
+				names = append(names, p.label)
+			}
+		}
+		if s := Suggest(want, names); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		in.fail("%s", msg)
 		return nil
+	default:
+		in.fail("--provider %q matches %d providers (%s); name one by its label", want, len(matches), list(matches))
+		return nil
 	}
+	chosen := matches[0]
 	var kept []pfRow
 	prompts := map[int]string{}
 	for _, r := range rows {
-		if r.provider == chosen {
+		if (pfProvider{r.provider, r.providerLabel}) == chosen {
 			kept = append(kept, r)
 			prompts[r.promptIdx] = r.prompt
 		}
@@ -315,7 +346,7 @@ func promptfooSelect(in *jsonInput, rows []pfRow, want string) []pfRow {
 		for i, p := range idx {
 			labels[i] = fmt.Sprintf("%d: %q", p, truncate(prompts[p], 40))
 		}
-		in.fail("provider %q ran %d prompts (%s); a scorecard is one system, so give ftgate a file with one prompt per provider", chosen, len(prompts), strings.Join(labels, ", "))
+		in.fail("provider %s ran %d prompts (%s); a scorecard is one system, so give each prompt its own provider label or its own eval", chosen, len(prompts), strings.Join(labels, ", "))
 		return nil
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
@@ -329,20 +360,6 @@ func promptfooSelect(in *jsonInput, rows []pfRow, want string) []pfRow {
 		return a.order < b.order
 	})
 	return kept
-}
-
-// promptfooProviders lists provider ids with their labels, for messages.
-func promptfooProviders(ids []string, labels map[string]string) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = fmt.Sprintf("%q", id)
-		for _, l := range sortedKeys(labels) {
-			if labels[l] == id {
-				parts[i] += fmt.Sprintf(" (label %q)", l)
-			}
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // promptfooIDs gives each row its case id and sample number: the test's
@@ -414,7 +431,7 @@ func promptfooCosts(file string, sc *Scorecard, rows []pfRow) {
 		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: every promptfoo cost is 0, which promptfoo writes when it has no price for the provider; cost is taken from token usage and the policy's price table instead", file))
 	}
 	if fromCache > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d of %d results were served from promptfoo's response cache, which records no prompt/completion token split, so their tokens cannot be priced; rerun with promptfoo eval --no-cache", file, fromCache, len(rows)))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d of %d results came from promptfoo's response cache, which records no prompt/completion token split, so their tokens cannot be priced; rerun with promptfoo eval --no-cache", file, fromCache, len(rows)))
 	}
 }
 

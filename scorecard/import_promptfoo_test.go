@@ -6,6 +6,7 @@ func TestImportPromptfoo(t *testing.T) {
 	const mini = "openai:chat:gpt-4o-mini"
 	const ft = "openai:chat:ft:gpt-4.1-mini:acme::x1"
 	const big = "openai:chat:gpt-4.1"
+	const haiku = "anthropic:messages:claude-haiku-4-5"
 	runImportCases(t, []importCase{
 		{
 			// results[] out of testIdx order; a failed assertion (failure
@@ -71,7 +72,7 @@ func TestImportPromptfoo(t *testing.T) {
 				{ID: "case b", Accepted: true, Score: fp(1), CostUSD: fp(0.0001), LatencyMS: fp(0), Line: 18},
 			},
 			warnings: []string{
-				"FILE: 1 of 2 results were served from promptfoo's response cache, which records no prompt/completion token split, so their tokens cannot be priced; rerun with promptfoo eval --no-cache",
+				"FILE: 1 of 2 results came from promptfoo's response cache, which records no prompt/completion token split, so their tokens cannot be priced; rerun with promptfoo eval --no-cache",
 				"FILE: promptfoo input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured)",
 			},
 		},
@@ -88,6 +89,38 @@ func TestImportPromptfoo(t *testing.T) {
 				{ID: "case b", Accepted: true, Score: fp(1), CostUSD: fp(0.002), LatencyMS: fp(310),
 					Usage: tokens(big, 210, 25, 0), Line: 14},
 			},
+			warnings: []string{
+				"FILE: promptfoo input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured)",
+			},
+		},
+		{
+			// Two tests with different vars share a description: each id
+			// gets its vars hash (sha256 of {"text":"hello"} starts
+			// cbbbdcd27692, of {"text":"goodbye"} 1aa71cc4873e).
+			name:   "shared description",
+			file:   "promptfoo/shared_description.jsonl",
+			format: "promptfoo",
+			system: System{Name: haiku, Model: haiku},
+			samples: []Sample{
+				{ID: "translate (vars-cbbbdcd27692)", Accepted: true, CostUSD: fp(0.001), LatencyMS: fp(500), Line: 1},
+				{ID: "translate (vars-1aa71cc4873e)", Accepted: false, CostUSD: fp(0.001), LatencyMS: fp(600), Line: 2},
+				{ID: "summarise", Workflow: "digest", Accepted: true, CostUSD: fp(0.001), LatencyMS: fp(450), Line: 3},
+			},
+			warnings: []string{
+				`FILE: tests with different vars share a description ("translate"); their ids get the vars hash appended`,
+				"FILE: promptfoo input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured)",
+			},
+		},
+		{
+			// One provider id under two labels (two prompt setups): the
+			// label picks the rows.
+			name:    "same id, two labels",
+			file:    "promptfoo/same_id_two_labels.json",
+			opts:    ReadOptions{Provider: "short-prompt"},
+			format:  "promptfoo",
+			system:  System{Name: "short-prompt", Model: big},
+			run:     Run{ID: "eval-labels"},
+			samples: []Sample{{ID: "q1", Accepted: false, CostUSD: fp(0.002), LatencyMS: fp(500), Line: 9}},
 			warnings: []string{
 				"FILE: promptfoo input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured)",
 			},

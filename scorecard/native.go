@@ -2,8 +2,8 @@ package scorecard
 
 import (
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"

@@ -240,3 +240,40 @@ func TestValidateDescribes(t *testing.T) {
 		}
 	}
 }
+
+// The two Inspect AI logs of the same task (written by the tool itself)
+// compare directly: no conversion, token usage priced by the policy.
+func TestCompareRealInspectLogs(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "..", "shared", "samples", "inspect_ai")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("real samples absent: %v", err)
+	}
+	policy := filepath.Join(t.TempDir(), "gate.yaml")
+	os.WriteFile(policy, []byte(`pairing: {allow_unmatched: true}
+pricing:
+  ollama/qwen2.5:0.5b: {input_per_mtok: 0.05, output_per_mtok: 0.10}
+  anthropic/claude-sonnet-4-0: {input_per_mtok: 3, output_per_mtok: 15, cached_input_per_mtok: 0.3}
+`), 0o644)
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(dir, "arc_easy_qwen2.5-0.5b.json"),
+		"--candidate", filepath.Join(dir, "arc_easy_claude-sonnet-4.json"), "--policy", policy, "--json", out)
+	if code != 1 || !strings.Contains(stdout, "verdict: INCONCLUSIVE") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var rep struct {
+		Cases struct {
+			Paired        int `json:"paired"`
+			CandidateOnly int `json:"candidate_only"`
+		}
+		Inputs []struct{ Format string }
+		Cost   struct{ Measured bool }
+	}
+	data, _ := os.ReadFile(out)
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Cases.Paired != 3 || rep.Cases.CandidateOnly != 2 || rep.Inputs[0].Format != "inspect" || rep.Inputs[1].Format != "inspect" || !rep.Cost.Measured {
+		t.Errorf("paired %d, formats %+v, cost measured %v", rep.Cases.Paired, rep.Inputs, rep.Cost.Measured)
+	}
+}

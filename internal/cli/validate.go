@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ftgate/ftgate/report"
 	"github.com/ftgate/ftgate/scorecard"
 )
 
@@ -110,12 +111,4 @@ func describe(env Env, sc *scorecard.Scorecard) {
 	}
 }
 
-// clean makes scorecard text safe to print on a terminal.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-}
+func clean(s string) string { return report.Clean(s) }
