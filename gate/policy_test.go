@@ -1,17 +1,15 @@
 package gate_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/golden"
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestBadPolicies parses every policy in testdata/policy/bad and compares
 // the error with the .want file beside it.
@@ -25,35 +23,14 @@ func TestBadPolicies(t *testing.T) {
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			name := filepath.ToSlash(path)
 			_, err = gate.ParsePolicy(name, data)
-			if err == nil {
-				t.Fatalf("ParsePolicy(%s) succeeded; want an error", name)
-			}
-			got := err.Error() + "\n"
-			for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
-				if !strings.HasPrefix(line, name+":") {
-					t.Errorf("error line %q does not start with %q", line, name+":")
-				}
-			}
-			wantFile := strings.TrimSuffix(path, ".yaml") + ".want"
-			if *update {
-				if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(wantFile)
-			if err != nil {
-				t.Fatalf("missing golden file (run go test -update): %v", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
-			}
+			golden.CheckInputError(t, name, err, strings.TrimSuffix(path, ".yaml")+".want")
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,10 +11,8 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/internal/cli"
-	"github.com/google/go-cmp/cmp"
+	"github.com/ftgate/ftgate/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // run calls the command line in-process and returns its exit code and
 // output.
@@ -101,21 +98,7 @@ func TestExamples(t *testing.T) {
 			if !strings.Contains(stdout, "verdict: "+strings.ToUpper(ex.verdict)) {
 				t.Errorf("terminal report lacks the verdict line:\n%s", stdout)
 			}
-			golden := filepath.Join("testdata", "golden", ex.name+".stdout")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("missing golden file (run go test -update): %v", err)
-			}
-			if diff := cmp.Diff(string(want), stdout); diff != "" {
-				t.Errorf("terminal report (-want +got):\n%s", diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", ex.name+".stdout"), stdout)
 		})
 	}
 }

@@ -52,6 +52,8 @@ type loader struct {
 	errs scorecard.ErrorList
 	// stdinUsed guards against reading standard input twice.
 	stdinUsed bool
+	// announce says on standard error which format was detected.
+	announce bool
 }
 
 func (l *loader) read(name string) []byte {
@@ -86,6 +88,9 @@ func (l *loader) scorecard(name string) *scorecard.Scorecard {
 	if err != nil {
 		l.errs = append(l.errs, err)
 		return nil
+	}
+	if l.announce && (l.opts.Format == "" || l.opts.Format == "auto") && sc.Format != "native" {
+		fmt.Fprintf(l.env.Stderr, "ftgate: %s: read as %s (detected from its content; --format forces one)\n", name, sc.Format)
 	}
 	if err := scorecard.ApplyPricing(sc, l.pol.Pricing); err != nil {
 		l.errs = append(l.errs, err)
@@ -148,7 +153,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	l.opts, l.pol = opts, pol
+	l.opts, l.pol, l.announce = opts, pol, true
 	var arms []*scorecard.Scorecard
 	for _, b := range f.baselines {
 		arms = append(arms, l.scorecard(b))
@@ -198,7 +203,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := report.Text(&text, dec, names); err != nil {
 		return 0, err
 	}
-	if _, err := env.Stdout.Write(text.Bytes()); err != nil {
+	if _, err := env.Stdout.Write(guardCommands(env, text.Bytes())); err != nil {
 		return 0, fmt.Errorf("writing the report: %w", err)
 	}
 	if f.json != "" {
