@@ -224,8 +224,12 @@ func volumeCondition(e *Economics, vol float64, costOK bool) Condition {
 		cd.Detail = "cost per accepted outcome is not measured for both arms, so there is no saving to weigh against the hidden costs"
 		return cd
 	case e.VolumeBasis == "":
-		cd.Detail = fmt.Sprintf("the policy gives no volume (economics.accepted_outcomes_per_month or economics.requests_per_month); break-even needs %s accepted outcomes/month (%s at the cost interval's upper end)",
-			Count(e.BreakEvenMonthlyVolume), Count(e.BreakEvenMonthlyVolumeConservative))
+		cd.Detail = "the policy gives no volume (economics.accepted_outcomes_per_month or economics.requests_per_month)"
+		if math.IsInf(e.BreakEvenMonthlyVolumeConservative, 1) {
+			cd.Detail += "; at the cost interval's upper end there is no saving per accepted outcome, so no volume would break even"
+		} else {
+			cd.Detail += fmt.Sprintf("; break-even needs %s accepted outcomes/month at the cost interval's upper end", Count(e.BreakEvenMonthlyVolumeConservative))
+		}
 		return cd
 	case math.IsNaN(e.BreakEvenMonthlyVolumeConservative):
 		cd.Detail = "the cost interval is undefined, so the conservative break-even volume is unknown"

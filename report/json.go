@@ -64,7 +64,14 @@ type JSONReport struct {
 	Checklist []jsonChecklist   `json:"checklist"`
 	Tiers     []jsonTier        `json:"tiers"`
 	Routed    map[string]string `json:"routed,omitempty"`
-	Warnings  []string          `json:"warnings"`
+	// Routes details the routed baseline per workflow (several tiers only).
+	Routes []jsonRoute `json:"routes,omitempty"`
+	// FailureClasses and FailureTransitions are the checklist's class
+	// table and the baseline → candidate transitions (what the tune fixed
+	// and what it broke).
+	FailureClasses     []jsonFailureClass `json:"failure_classes"`
+	FailureTransitions []jsonTransition   `json:"failure_transitions"`
+	Warnings           []string           `json:"warnings"`
 }
 
 type jsonCases struct {
@@ -173,10 +180,20 @@ type jsonCondition struct {
 type jsonEconomics struct {
 	OneTimeUSD                         Float           `json:"one_time_usd"`
 	MonthlyUSD                         Float           `json:"monthly_usd"`
+	RetrainMonthlyUSD                  Float           `json:"retrain_monthly_usd"`
+	HorizonMonths                      Float           `json:"horizon_months"`
+	VolumeBasis                        string          `json:"volume_basis"`
 	AcceptedOutcomesPerMonth           Float           `json:"accepted_outcomes_per_month"`
+	RequestsPerMonth                   Float           `json:"requests_per_month"`
 	SavingPerAcceptedUSD               Float           `json:"saving_per_accepted_usd"`
 	SavingPerAcceptedConservativeUSD   Float           `json:"saving_per_accepted_conservative_usd"`
+	SavingPerRequestUSD                Float           `json:"saving_per_request_usd"`
+	SavingPerRequestConservativeUSD    Float           `json:"saving_per_request_conservative_usd"`
+	MonthlySavingUSD                   Float           `json:"monthly_saving_usd"`
+	MonthlySavingConservativeUSD       Float           `json:"monthly_saving_conservative_usd"`
 	BreakEvenMonths                    Float           `json:"break_even_months"`
+	BreakEvenMonthsConservative        Float           `json:"break_even_months_conservative"`
+	BreakEvenNever                     bool            `json:"break_even_never"`
 	BreakEvenMonthlyVolume             Float           `json:"break_even_monthly_volume"`
 	BreakEvenMonthlyVolumeConservative Float           `json:"break_even_monthly_volume_conservative"`
 	NetValueHorizonUSD                 Float           `json:"net_value_horizon_usd"`
@@ -185,6 +202,29 @@ type jsonEconomics struct {
 	Met                                int             `json:"met"`
 	Required                           int             `json:"required"`
 	Enforced                           bool            `json:"enforced"`
+	Blocks                             bool            `json:"blocks"`
+}
+
+type jsonRoute struct {
+	Workflow       string `json:"workflow"`
+	Cases          int    `json:"cases"`
+	Tier           string `json:"tier"`
+	Acceptance     Float  `json:"acceptance"`
+	CPA            Float  `json:"cpa"`
+	BestTier       string `json:"best_tier"`
+	BestAcceptance Float  `json:"best_acceptance"`
+}
+
+type jsonFailureClass struct {
+	Class     string `json:"class"`
+	Baseline  int    `json:"baseline"`
+	Candidate int    `json:"candidate"`
+}
+
+type jsonTransition struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Cases Float  `json:"cases"`
 }
 
 type jsonChecklist struct {
@@ -254,14 +294,34 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	p := d.Power
 	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE)}
 	if e := d.Economics; e != nil {
-		je := &jsonEconomics{Float(e.OneTimeUSD), Float(e.MonthlyUSD), Float(e.AcceptedOutcomesPerMonth), Float(e.SavingPerAcceptedUSD),
-			Float(e.SavingPerAcceptedConservativeUSD), Float(e.BreakEvenMonths), Float(e.BreakEvenMonthlyVolume),
-			Float(e.BreakEvenMonthlyVolumeConservative), Float(e.NetValueHorizonUSD), Float(e.NetValueHorizonConservativeUSD),
-			make([]jsonCondition, 0, len(e.Conditions)), e.Met, e.Required, e.Enforced}
+		je := &jsonEconomics{
+			OneTimeUSD: Float(e.OneTimeUSD), MonthlyUSD: Float(e.MonthlyUSD), RetrainMonthlyUSD: Float(e.RetrainMonthlyUSD),
+			HorizonMonths: Float(e.HorizonMonths), VolumeBasis: e.VolumeBasis,
+			AcceptedOutcomesPerMonth: Float(e.AcceptedOutcomesPerMonth), RequestsPerMonth: Float(e.RequestsPerMonth),
+			SavingPerAcceptedUSD: Float(e.SavingPerAcceptedUSD), SavingPerAcceptedConservativeUSD: Float(e.SavingPerAcceptedConservativeUSD),
+			SavingPerRequestUSD: Float(e.SavingPerRequestUSD), SavingPerRequestConservativeUSD: Float(e.SavingPerRequestConservativeUSD),
+			MonthlySavingUSD: Float(e.MonthlySavingUSD), MonthlySavingConservativeUSD: Float(e.MonthlySavingConservativeUSD),
+			BreakEvenMonths: Float(e.BreakEvenMonths), BreakEvenMonthsConservative: Float(e.BreakEvenMonthsConservative),
+			BreakEvenNever:         math.IsInf(e.BreakEvenMonths, 1) || math.IsInf(e.BreakEvenMonthlyVolume, 1),
+			BreakEvenMonthlyVolume: Float(e.BreakEvenMonthlyVolume), BreakEvenMonthlyVolumeConservative: Float(e.BreakEvenMonthlyVolumeConservative),
+			NetValueHorizonUSD: Float(e.NetValueHorizonUSD), NetValueHorizonConservativeUSD: Float(e.NetValueHorizonConservativeUSD),
+			Conditions: make([]jsonCondition, 0, len(e.Conditions)), Met: e.Met, Required: e.Required, Enforced: e.Enforced, Blocks: e.Blocks,
+		}
 		for _, c := range e.Conditions {
 			je.Conditions = append(je.Conditions, jsonCondition{c.Name, c.Status, c.Detail})
 		}
 		r.Economics = je
+	}
+	for _, rt := range d.Routes {
+		r.Routes = append(r.Routes, jsonRoute{rt.Workflow, rt.Cases, rt.Tier, Float(rt.Acceptance), Float(rt.CPA), rt.BestTier, Float(rt.BestAcceptance)})
+	}
+	r.FailureClasses = make([]jsonFailureClass, 0, len(d.FailureClasses))
+	for _, c := range d.FailureClasses {
+		r.FailureClasses = append(r.FailureClasses, jsonFailureClass{c.Class, c.Baseline, c.Candidate})
+	}
+	r.FailureTransitions = make([]jsonTransition, 0, len(d.FailureTransitions))
+	for _, t := range d.FailureTransitions {
+		r.FailureTransitions = append(r.FailureTransitions, jsonTransition{t.From, t.To, Float(t.Cases)})
 	}
 	r.Checklist = make([]jsonChecklist, 0, len(d.Checklist))
 	for _, c := range d.Checklist {

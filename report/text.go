@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
@@ -102,9 +104,7 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	p("; the smallest gain detectable now is %s\n", numfmt.Points(pw.MDE))
 
-	if e := d.Economics; e != nil {
-		textEconomics(ew, d)
-	}
+	textEconomics(ew, d)
 
 	p("\nverdict: %s\n", strings.ToUpper(string(d.Verdict)))
 	for _, r := range d.Reasons {
@@ -119,25 +119,214 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	return ew.err
 }
 
+// textEconomics writes the tiers and routing, the economics (break-even
+// and threshold rule), the decision checklist and the failure-class
+// tables. Sections without data are left out.
 func textEconomics(ew *errWriter, d *gate.Decision) {
-	e := d.Economics
 	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
-	p("\neconomics (hidden costs of fine-tuning)\n")
-	p("  one-time %s, recurring %s/month; %s accepted outcomes/month\n", numfmt.USD(e.OneTimeUSD), numfmt.USD(e.MonthlyUSD), numfmt.Num(e.AcceptedOutcomesPerMonth))
-	p("  saving per accepted outcome %s (conservative %s)\n", numfmt.USD(e.SavingPerAcceptedUSD), numfmt.USD(e.SavingPerAcceptedConservativeUSD))
-	p("  break-even after %s; break-even volume %s accepted/month (conservative %s); net value over the horizon %s (conservative %s)\n",
-		months(e.BreakEvenMonths), volume(e.BreakEvenMonthlyVolume), volume(e.BreakEvenMonthlyVolumeConservative),
-		numfmt.USD(e.NetValueHorizonUSD), numfmt.USD(e.NetValueHorizonConservativeUSD))
-	p("  threshold rule: %d of 4 conditions met (%d required%s)\n", e.Met, e.Required, map[bool]string{true: ", enforced", false: ", advice only"}[e.Enforced])
-	for _, c := range e.Conditions {
-		p("    %-14s %-12s %s\n", c.Name, c.Status, clean(c.Detail))
+	textTiers(ew, d)
+	if e := d.Economics; e != nil {
+		unit := "accepted outcomes"
+		if e.VolumeBasis == gate.BasisRequests {
+			unit = "requests"
+		}
+		p("\neconomics (hidden costs of fine-tuning over %s months)\n", numfmt.Num(e.HorizonMonths))
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		row := func(label, value string) { fmt.Fprintf(tw, "  %s\t%s\n", label, value) }
+		f := money(e.OneTimeUSD)
+		if e.OneTimeUSD == 0 && e.MonthlyUSD == 0 {
+			f += " (the policy prices no hidden costs: economics.costs)"
+		}
+		row("one-time costs F", f)
+		m := money(e.MonthlyUSD) + "/month"
+		if e.RetrainMonthlyUSD > 0 {
+			m += fmt.Sprintf(" (retraining %s/month of it)", money(e.RetrainMonthlyUSD))
+		}
+		row("recurring costs M", m)
+		switch e.VolumeBasis {
+		case gate.BasisRequests:
+			row("volume", fmt.Sprintf("%s requests/month (%s accepted outcomes at the baseline's acceptance)", gate.Count(e.RequestsPerMonth), gate.Count(e.AcceptedOutcomesPerMonth)))
+		case gate.BasisAcceptedOutcomes:
+			row("volume", gate.Count(e.AcceptedOutcomesPerMonth)+" accepted outcomes/month")
+		default:
+			row("volume", "not given (economics.accepted_outcomes_per_month or requests_per_month)")
+		}
+		row("saving per accepted outcome", pair(money(e.SavingPerAcceptedUSD), money(e.SavingPerAcceptedConservativeUSD)))
+		if e.VolumeBasis == gate.BasisRequests {
+			row("saving per request", pair(money(e.SavingPerRequestUSD), money(e.SavingPerRequestConservativeUSD)))
+		}
+		if e.VolumeBasis != "" {
+			row("monthly net saving S", pair(money(e.MonthlySavingUSD), money(e.MonthlySavingConservativeUSD)))
+			row("break-even after", pair(months(e.BreakEvenMonths), months(e.BreakEvenMonthsConservative)))
+		}
+		be := gate.Count(e.BreakEvenMonthlyVolume) + " " + unit + "/month"
+		if math.IsInf(e.BreakEvenMonthlyVolume, 1) {
+			be = "never (no saving per unit of volume)"
+		}
+		row("break-even volume", pair(be, gate.Count(e.BreakEvenMonthlyVolumeConservative)))
+		if e.VolumeBasis != "" {
+			row("net value over "+numfmt.Num(e.HorizonMonths)+" months", pair(money(e.NetValueHorizonUSD), money(e.NetValueHorizonConservativeUSD)))
+		}
+		tw.Flush()
+		mode := "advice only"
+		if e.Enforced {
+			mode = "enforced"
+		}
+		p("\nthreshold rule: %d of 4 conditions met, %d required (%s)\n", e.Met, e.Required, mode)
+		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		for _, c := range e.Conditions {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Name, strings.ReplaceAll(c.Status, "_", " "), clean(c.Detail))
+		}
+		tw.Flush()
 	}
 	if len(d.Checklist) > 0 {
-		p("  checklist\n")
+		p("\ndecision checklist\n")
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		for _, c := range d.Checklist {
-			p("    [%s] %s %s\n", c.Answer, clean(c.Question), clean(c.Detail))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Answer, clean(c.Question), clean(c.Detail))
+		}
+		tw.Flush()
+	}
+	textFailures(ew, d)
+}
+
+// textTiers writes every placed tier (baseline tiers, the routed baseline,
+// the candidate) with intervals and frontier marks, and the routing table.
+func textTiers(ew *errWriter, d *gate.Decision) {
+	if len(d.Tiers) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
+	p("\ntiers (%s intervals; * = on the Pareto frontier of cost against quality)\n", numfmt.Pct(1-2*d.Policy.Alpha))
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  \ttier\trole\tacceptance\tinterval\tcost/accepted\tinterval\n")
+	for _, t := range d.Tiers {
+		mark := ""
+		if t.OnFrontier {
+			mark = "*"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, clean(t.Name), t.Role, numfmt.Pct(t.Quality),
+			"["+numfmt.Pct(t.QualityLow)+", "+numfmt.Pct(t.QualityHigh)+"]", usdOrDash(t.CPA), usdInterval(t.CPALow, t.CPAHigh))
+	}
+	tw.Flush()
+	if len(d.Routes) > 0 {
+		p("\nrouted baseline (each workflow to the cheapest tier within %s of its best tier)\n", strings.TrimPrefix(numfmt.Points(d.Policy.Routing.MaxQualityLoss), "+"))
+		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  workflow\tcases\trouted to\tacceptance\tcost/accepted\tbest tier\n")
+		for _, r := range d.Routes {
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s (%s)\n", clean(r.Workflow), r.Cases, clean(r.Tier), numfmt.Pct(r.Acceptance), usdOrDash(r.CPA),
+				clean(r.BestTier), numfmt.Pct(r.BestAcceptance))
+		}
+		tw.Flush()
+	}
+}
+
+// textFailures writes the failure-class table and the transitions from
+// the baseline's outcome to the candidate's, as a matrix.
+func textFailures(ew *errWriter, d *gate.Decision) {
+	if len(d.FailureClasses) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
+	p("\nfailure classes (rejected samples)\n")
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  class\tbaseline\tcandidate\n")
+	for _, c := range d.FailureClasses {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\n", clean(c.Class), c.Baseline, c.Candidate)
+	}
+	tw.Flush()
+	if len(d.FailureTransitions) == 0 {
+		return
+	}
+	// Outcomes in table order: accepted first, then the classes.
+	outcomes := []string{gate.Accepted}
+	for _, c := range d.FailureClasses {
+		outcomes = append(outcomes, c.Class)
+	}
+	cell := map[[2]string]float64{}
+	var fixed, broke, changed, kept float64
+	for _, t := range d.FailureTransitions {
+		cell[[2]string{t.From, t.To}] = t.Cases
+		switch {
+		case t.To == gate.Accepted:
+			fixed += t.Cases
+		case t.From == gate.Accepted:
+			broke += t.Cases
+		case t.From == t.To:
+			kept += t.Cases
+		default:
+			changed += t.Cases
 		}
 	}
+	p("\ntransitions, cases (rows: baseline outcome, columns: candidate outcome)\n")
+	p("  fixed %s, broke %s, changed class %s, same class %s\n", count(fixed), count(broke), count(changed), count(kept))
+	// Numbers align right; the row labels are padded so that they read
+	// left-aligned.
+	width := 0
+	for _, o := range outcomes {
+		width = max(width, utf8.RuneCountInString(clean(o)))
+	}
+	label := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
+	tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "  %s\t", label(""))
+	for _, o := range outcomes {
+		fmt.Fprintf(tw, "%s\t", clean(o))
+	}
+	fmt.Fprintf(tw, "\n")
+	for _, from := range outcomes {
+		fmt.Fprintf(tw, "  %s\t", label(clean(from)))
+		for _, to := range outcomes {
+			v, ok := cell[[2]string{from, to}]
+			switch {
+			case from == gate.Accepted && to == gate.Accepted:
+				fmt.Fprintf(tw, "·\t")
+			case !ok:
+				fmt.Fprintf(tw, "0\t")
+			default:
+				fmt.Fprintf(tw, "%s\t", count(v))
+			}
+		}
+		fmt.Fprintf(tw, "\n")
+	}
+	tw.Flush()
+}
+
+// count formats a (possibly fractional) number of cases.
+func count(x float64) string {
+	if x == math.Trunc(x) {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return trimZeros(strconv.FormatFloat(x, 'f', 2, 64))
+}
+
+// money formats dollars with the sign before the dollar sign.
+func money(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "unknown"
+	case math.IsInf(x, -1):
+		return "−∞"
+	case x < 0:
+		return "−" + numfmt.USD(-x)
+	}
+	return numfmt.USD(x)
+}
+
+// pair writes a value with its conservative counterpart.
+func pair(v, cons string) string { return v + " (conservative " + cons + ")" }
+
+func usdOrDash(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return numfmt.USD(x)
+}
+
+func usdInterval(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "-"
+	}
+	return "[" + numfmt.USD(lo) + ", " + numfmt.USD(hi) + "]"
 }
 
 func outcome(met, missed, _ bool) string {
@@ -179,7 +368,10 @@ func casesNeeded(x float64) string {
 }
 
 func months(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
+	switch {
+	case math.IsNaN(x):
+		return "unknown"
+	case math.IsInf(x, 0):
 		return "never"
 	}
 	return fmt.Sprintf("%.1f months", x)

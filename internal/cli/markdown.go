@@ -1,22 +1,83 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/actions"
 	"github.com/ftgate/ftgate/report"
 )
 
+// writeMarkdown writes the Markdown summary (the same as the GitHub job
+// summary) for --markdown.
 func writeMarkdown(env Env, d *gate.Decision, names report.Names, path string) error {
-	return usagef("--markdown is not available in this build yet")
-}
-
-func writeJUnit(env Env, d *gate.Decision, names report.Names, path string) error {
-	return usagef("--junit is not available in this build yet")
-}
-
-// publishActions writes step outputs, the job summary and annotations when
-// running inside GitHub Actions.
-func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
+	var buf bytes.Buffer
+	if err := report.Markdown(&buf, d, names); err != nil {
+		return fmt.Errorf("--markdown: %w", err)
+	}
+	if err := env.WriteFile(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("--markdown: %s: %w", path, unwrapPath(err))
+	}
 	return nil
+}
+
+// writeJUnit writes JUnit XML, one test case per check, for --junit.
+func writeJUnit(env Env, d *gate.Decision, names report.Names, path string) error {
+	var buf bytes.Buffer
+	if err := report.JUnit(&buf, d, names); err != nil {
+		return fmt.Errorf("--junit: %w", err)
+	}
+	if err := env.WriteFile(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("--junit: %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// guardCommands keeps the terminal report from being read as workflow
+// commands inside GitHub Actions (a workflow named "::error::x" would
+// otherwise forge an annotation); elsewhere it returns text unchanged.
+func guardCommands(env Env, text []byte) []byte {
+	if !actions.InActions(env.Getenv) {
+		return text
+	}
+	return actions.GuardCommands(text, actions.NewStopToken())
+}
+
+// publishActions applies FTGATE_FAIL_ON (fail-on: fail lets an
+// inconclusive verdict exit 0) and, when running inside GitHub Actions,
+// writes the step outputs, the job summary, the annotations and the
+// optional pull-request comment. Its errors are warnings: they never
+// change the verdict.
+func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
+	var errs []error
+	failOn, err := actions.ParseFailOn(env.Getenv(actions.EnvFailOn))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	lowered := actions.ApplyFailOn(d, failOn)
+	if !actions.InActions(env.Getenv) {
+		if lowered {
+			fmt.Fprintf(env.Stderr, "ftgate: %s=fail: the inconclusive verdict does not fail (exit 0)\n", actions.EnvFailOn)
+		}
+		return joinWarnings(errs)
+	}
+	p := actions.New(actions.Options{Getenv: env.Getenv, Stdout: env.Stdout, Stderr: env.Stderr, ReadFile: env.ReadFile})
+	if err := p.Publish(ctx, actions.Result{Decision: d, Names: names, JSONPath: f.json}); err != nil {
+		errs = append(errs, err)
+	}
+	return joinWarnings(errs)
+}
+
+// joinWarnings joins errors on one line, for the single "ftgate: warning:"
+// line that the caller prints.
+func joinWarnings(errs []error) error {
+	err := errors.Join(errs...)
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
 }

@@ -1,0 +1,129 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Text taken from scorecards (case ids, workflow and system names, and the
+// reasons and warnings that quote them) is untrusted: a workflow named
+// "a|b" must not split a table cell, "<script>" must not reach a browser as
+// HTML and "`" must not open a code span. The functions below make such
+// text inert for one output context each. They are exported through
+// MarkdownText and MermaidLabel so that other renderers (the GitHub
+// Actions glue) escape exactly the same way.
+
+// MarkdownText returns s as literal Markdown inline text, safe inside a
+// GitHub-flavoured Markdown table cell, a list item or emphasis, and free
+// of raw HTML:
+//
+//   - control characters (newlines included) and Unicode bidirectional
+//     overrides become visible \xNN / \uNNNN escapes, so a value stays on
+//     its line and reads the same as it is stored;
+//   - &, < and > become character references, so no HTML tag, comment or
+//     entity survives;
+//   - the characters that start inline Markdown (\ ` * _ [ ] | ~ $ #)
+//     are backslash-escaped, which also keeps a "|" from ending a table
+//     cell and a "$" from starting GitHub's math;
+//   - a leading "-", "+", "=" or "1." that would start a list or a heading
+//     inside a list item is escaped too;
+//   - "@" is followed by a word joiner, so a name like "@team" quoted in a
+//     pull-request comment does not notify anyone.
+func MarkdownText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	lead := true  // only spaces so far
+	start := true // only spaces and digits so far
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\\x%02x`, s[i])
+			i++
+			lead, start = false, false
+			continue
+		}
+		first := lead && r != ' '
+		i += size
+		switch {
+		case isUnsafeControl(r):
+			fmt.Fprintf(&b, `\\x%02x`, r)
+		case isBidi(r):
+			fmt.Fprintf(&b, `\\u%04x`, r)
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '@':
+			b.WriteString("@\u2060")
+		case strings.ContainsRune("\\`*_[]|~$#", r),
+			first && (r == '-' || r == '+' || r == '='),
+			start && !first && (r == '.' || r == ')'):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+		lead = lead && r == ' '
+		start = start && (r == ' ' || r >= '0' && r <= '9')
+	}
+	return b.String()
+}
+
+// isBidi reports the Unicode characters that reorder how text is shown
+// (the "Trojan Source" characters), which must not hide what a name says.
+func isBidi(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// MermaidLabel returns s reduced to a label that a Mermaid diagram parses
+// as plain text wherever it is placed, in quotes or not: ASCII letters,
+// digits, spaces, "-", "_" and "."; every other character becomes "_",
+// and the label is cut to max runes (with "…" marking the cut). Mermaid
+// has no escape syntax that every diagram type honours, so sanitising is
+// the only safe choice; the tables beside the chart carry the exact names.
+func MermaidLabel(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == max {
+			return strings.TrimRight(b.String(), " ") + "..."
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == ' ', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		n++
+	}
+	out := strings.TrimSpace(b.String())
+	if out == "" {
+		return "unnamed"
+	}
+	return out
+}
+
+// xmlText makes s valid XML character data: encoding/xml escapes <, >, &
+// and quotes, and replaces characters XML 1.0 cannot hold with U+FFFD;
+// control characters are turned into visible escapes first so that the
+// report shows what the scorecard said instead of a replacement mark.
+func xmlText(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isUnsafeControl(r) && r != '\n' && r != '\t' }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnsafeControl(r) && r != '\n' && r != '\t' {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isUnsafeControl reports the C0 and C1 control characters and DEL.
+func isUnsafeControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

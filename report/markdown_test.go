@@ -1,0 +1,129 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestMarkdownGolden(t *testing.T) {
+	for _, f := range fixtures() {
+		t.Run(f.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Markdown(&buf, f.d, f.names); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, "markdown/"+f.name+".md", buf.Bytes())
+			checkMarkdownSafe(t, buf.String())
+		})
+	}
+}
+
+// checkMarkdownSafe checks what must hold for any decision: no raw HTML,
+// no workflow command, tables whose every row has the header's columns,
+// and Mermaid blocks of plain labels only.
+func checkMarkdownSafe(t *testing.T, md string) {
+	t.Helper()
+	if strings.Contains(md, "<") {
+		t.Errorf("Markdown holds a raw '<' (HTML could get through):\n%s", md)
+	}
+	cols := -1
+	inChart := false
+	for i, line := range strings.Split(md, "\n") {
+		trim := strings.TrimLeft(line, " \t")
+		if strings.HasPrefix(trim, "::") || strings.Contains(line, "##[") {
+			t.Errorf("line %d reads as a workflow command: %q", i+1, line)
+		}
+		switch {
+		case line == "```mermaid":
+			inChart = true
+			continue
+		case inChart && line == "```":
+			inChart = false
+			continue
+		case inChart:
+			for _, r := range line {
+				if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" -_.\"[],:>", r)) {
+					t.Errorf("line %d: Mermaid line has %q: %q", i+1, r, line)
+				}
+			}
+			continue
+		case strings.HasPrefix(line, "```"):
+			t.Errorf("line %d: a code fence outside the chart: %q", i+1, line)
+		}
+		if !strings.HasPrefix(line, "|") {
+			cols = -1
+			continue
+		}
+		n := tableCells(line)
+		if cols < 0 {
+			cols = n
+		} else if n != cols {
+			t.Errorf("line %d has %d cells, the table's header %d: %q", i+1, n, cols, line)
+		}
+	}
+}
+
+// tableCells counts the cells of a GFM table row: the pipes that are not
+// backslash-escaped, less one.
+func tableCells(row string) int {
+	n := 0
+	for i := 0; i < len(row); i++ {
+		switch row[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n - 1
+}
+
+func TestMarkdownText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"refund-email", "refund-email"},
+		{"a|b", `a\|b`},
+		{"`code`", "\\`code\\`"},
+		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"a&amp;b", "a&amp;amp;b"},
+		{"line\nbreak\r", `line\\x0abreak\\x0d`},
+		{"*b* _i_ ~s~", `\*b\* \_i\_ \~s\~`},
+		{"[l](http://x)", `\[l\](http://x)`},
+		{"- item", `\- item`},
+		{"  # head", `  \# head`},
+		{"1. first", `1\. first`},
+		{"v1.2", "v1.2"},
+		{"= setext", `\= setext`},
+		{"a-b = c", "a-b = c"},
+		{"$x$", `\$x\$`},
+		{"@octocat", "@\u2060octocat"},
+		{"\u202eevil", `\\u202eevil`},
+		{"back\\slash", `back\\slash`},
+		{"bad \xff utf8", `bad \\xff utf8`},
+		{"::error::x", "::error::x"},
+	} {
+		if got := MarkdownText(tc.in); got != tc.want {
+			t.Errorf("MarkdownText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestMermaidLabel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"baseline gpt-4.1-mini", 40, "baseline gpt-4.1-mini"},
+		{"a\"b:c;d%%e`f\ng", 40, "a_b_c_d__e_f_g"},
+		{"   ", 40, "unnamed"},
+		{"abcdefghij", 5, "abcde..."},
+		{"ünïcode", 40, "_n_code"},
+	} {
+		if got := MermaidLabel(tc.in, tc.max); got != tc.want {
+			t.Errorf("MermaidLabel(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}
