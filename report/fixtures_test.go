@@ -1,51 +1,20 @@
 package report
 
 import (
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
-	"github.com/google/go-cmp/cmp"
+	"github.com/ftgate/ftgate/internal/golden"
 )
 
-// The -update flag rewrites golden files. It is registered only if no other
-// test file of the package has registered it, so golden tests of several
-// renderers can share it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// checkGolden compares got with testdata/<name>, or rewrites it with -update.
+// checkGolden compares got with testdata/<name>, or rewrites it under
+// -update (internal/golden).
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), string(got))
 }
 
 // hostile is a name that tries every trick: a workflow command, a line

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ftgate/ftgate/gate"
@@ -201,7 +202,7 @@ func markdownEconomics(p func(string, ...any), d *gate.Decision) {
 	p("| --- | ---: | ---: |\n")
 	p("| One-time cost | %s | |\n", mdNum(numfmt.USD(e.OneTimeUSD)))
 	p("| Monthly cost | %s | |\n", mdNum(numfmt.USD(e.MonthlyUSD)))
-	p("| Accepted outcomes per month | %s | |\n", mdVolume(e.AcceptedOutcomesPerMonth))
+	p("| Accepted outcomes per month | %s | |\n", mdCount(e.AcceptedOutcomesPerMonth))
 	p("| Saving per accepted outcome | %s | %s |\n", mdNum(numfmt.USD(e.SavingPerAcceptedUSD)), mdNum(numfmt.USD(e.SavingPerAcceptedConservativeUSD)))
 	p("| Break-even | %s | |\n", mdMonths(e.BreakEvenMonths))
 	p("| Break-even monthly volume | %s | %s |\n", mdVolume(e.BreakEvenMonthlyVolume), mdVolume(e.BreakEvenMonthlyVolumeConservative))
@@ -294,18 +295,18 @@ func mdChartPoints(d *gate.Decision, names Names) []mdChartPoint {
 	var pts []mdChartPoint
 	if len(d.Tiers) > 0 {
 		for _, t := range d.Tiers {
-			if ok(t.Quality) && ok(t.CPA) && t.CPA >= 0 {
-				role := t.Role
-				if role == "" {
-					role = "tier"
+			if ok(t.Quality) && ok(t.CPA) && t.CPA > 0 {
+				label := t.Name
+				if t.Role != "" && !strings.Contains(strings.ToLower(t.Name), strings.ToLower(t.Role)) {
+					label = t.Role + " " + t.Name
 				}
-				pts = append(pts, mdChartPoint{MermaidLabel(role+" "+t.Name, 48), t.Quality, t.CPA})
+				pts = append(pts, mdChartPoint{MermaidLabel(label, 48), t.Quality, t.CPA})
 			}
 		}
 		return pts
 	}
 	pts = append(pts, mdChartPoint{MermaidLabel("baseline "+names.Baseline, 48), d.Quality.Baseline, d.Cost.BaselineCPA})
-	if ok(d.Cost.CandidateCPA) && ok(d.Quality.Candidate) {
+	if ok(d.Cost.CandidateCPA) && d.Cost.CandidateCPA > 0 && ok(d.Quality.Candidate) {
 		pts = append(pts, mdChartPoint{MermaidLabel("candidate "+names.Candidate, 48), d.Quality.Candidate, d.Cost.CandidateCPA})
 	}
 	return pts
@@ -314,24 +315,26 @@ func mdChartPoints(d *gate.Decision, names Names) []mdChartPoint {
 // markdownChart draws a Mermaid quadrant chart centred on the baseline:
 // left of centre is cheaper per accepted outcome, above is more accepted,
 // so the top-left quadrant is where a candidate worth releasing sits. The
-// axes are scaled to the spread of the points (the tables hold the exact
-// values).
+// cost axis is logarithmic (half and double the baseline's cost are
+// equally far from it); both axes are scaled to the spread of the points,
+// and the tables hold the exact values.
 func markdownChart(p func(string, ...any), d *gate.Decision, names Names) {
 	pts := mdChartPoints(d, names)
 	p("\n### Cost per accepted outcome against acceptance\n\n")
 	if len(pts) == 0 {
-		p("_No chart: cost per accepted outcome is not measured for the baseline._\n")
+		p("_No chart: cost per accepted outcome is not known for the baseline._\n")
 		return
 	}
 	refC, refQ := d.Cost.BaselineCPA, d.Quality.Baseline
-	sx, sy := 0.05, 0.01
+	sx, sy := math.Log2(1.1), 0.01
 	for _, pt := range pts {
-		sx = max(sx, 1.25*math.Abs(pt.cpa/refC-1))
+		sx = max(sx, 1.25*math.Abs(math.Log2(pt.cpa/refC)))
 		sy = max(sy, 1.25*math.Abs(pt.quality-refQ))
 	}
 	clamp := func(x float64) float64 { return min(0.98, max(0.02, x)) }
-	p("The baseline sits at the centre; the axes span ±%s in cost per accepted outcome and ±%s in acceptance.\n\n",
-		mdNum(numfmt.Pct(sx)), strings.TrimPrefix(numfmt.Points(sy), "+"))
+	span := strconv.FormatFloat(math.Exp2(sx), 'g', 3, 64)
+	p("The baseline sits at the centre. Cost per accepted outcome runs from ÷%s to ×%s the baseline's (logarithmic scale), acceptance from %s to %s.\n\n",
+		span, span, numfmt.Points(-sy), numfmt.Points(sy))
 	p("```mermaid\n")
 	p("quadrantChart\n")
 	p("    title Cost per accepted outcome against acceptance\n")
@@ -342,14 +345,14 @@ func markdownChart(p func(string, ...any), d *gate.Decision, names Names) {
 	p("    quadrant-3 Cheaper but worse\n")
 	p("    quadrant-4 Worse and costlier\n")
 	for _, pt := range pts {
-		x := clamp(0.5 + (pt.cpa/refC-1)/(2*sx))
+		x := clamp(0.5 + math.Log2(pt.cpa/refC)/(2*sx))
 		y := clamp(0.5 + (pt.quality-refQ)/(2*sy))
 		p("    \"%s\": [%.3f, %.3f]\n", pt.label, x, y)
 	}
 	p("```\n")
 }
 
-// sortedKeys returns the keys of m in order, for deterministic output.
+// mdSortedKeys returns the keys of m in order, for deterministic output.
 func mdSortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -392,6 +395,13 @@ func mdMonths(x float64) string {
 		return "never"
 	}
 	return fmt.Sprintf("%.1f months", x)
+}
+
+func mdCount(x float64) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return "not given"
+	}
+	return fmt.Sprintf("%.0f", x)
 }
 
 func mdVolume(x float64) string {

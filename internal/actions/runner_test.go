@@ -3,6 +3,7 @@ package actions
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // This file emulates how the GitHub Actions runner reads a step's output
@@ -36,7 +37,7 @@ func unescape(s string, property bool) string {
 }
 
 func parseV2(line string, names map[string]bool) (command, bool) {
-	line = strings.TrimLeft(line, " \t\v\f\u00a0")
+	line = strings.TrimLeftFunc(line, unicode.IsSpace) // .NET TrimStart
 	if !strings.HasPrefix(line, "::") {
 		return command{}, false
 	}

@@ -181,6 +181,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	applyFailOn(env, dec)
 	for a, sc := range arms {
 		role := "baseline"
 		if a == len(arms)-1 {

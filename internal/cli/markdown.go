@@ -47,29 +47,31 @@ func guardCommands(env Env, text []byte) []byte {
 	return actions.GuardCommands(text, actions.NewStopToken())
 }
 
-// publishActions applies FTGATE_FAIL_ON (fail-on: fail lets an
-// inconclusive verdict exit 0) and, when running inside GitHub Actions,
-// writes the step outputs, the job summary, the annotations and the
-// optional pull-request comment. Its errors are warnings: they never
-// change the verdict.
-func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
-	var errs []error
+// applyFailOn applies FTGATE_FAIL_ON (the action's fail-on input: with
+// "fail" an inconclusive verdict exits 0). It runs before any report is
+// written, so every report's exit_code is the process's.
+func applyFailOn(env Env, d *gate.Decision) {
 	failOn, err := actions.ParseFailOn(env.Getenv(actions.EnvFailOn))
 	if err != nil {
-		errs = append(errs, err)
+		fmt.Fprintf(env.Stderr, "ftgate: warning: %v\n", err)
 	}
-	lowered := actions.ApplyFailOn(d, failOn)
+	if actions.ApplyFailOn(d, failOn) && !actions.InActions(env.Getenv) {
+		fmt.Fprintf(env.Stderr, "ftgate: %s=fail: the inconclusive verdict does not fail (exit 0)\n", actions.EnvFailOn)
+	}
+}
+
+// publishActions writes, when running inside GitHub Actions, the step
+// outputs, the job summary, the annotations and the optional pull-request
+// comment. Its errors are warnings: they never change the verdict.
+func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
 	if !actions.InActions(env.Getenv) {
-		if lowered {
-			fmt.Fprintf(env.Stderr, "ftgate: %s=fail: the inconclusive verdict does not fail (exit 0)\n", actions.EnvFailOn)
-		}
-		return joinWarnings(errs)
+		return nil
 	}
 	p := actions.New(actions.Options{Getenv: env.Getenv, Stdout: env.Stdout, Stderr: env.Stderr, ReadFile: env.ReadFile})
 	if err := p.Publish(ctx, actions.Result{Decision: d, Names: names, JSONPath: f.json}); err != nil {
-		errs = append(errs, err)
+		return joinWarnings([]error{err})
 	}
-	return joinWarnings(errs)
+	return nil
 }
 
 // joinWarnings joins errors on one line, for the single "ftgate: warning:"
