@@ -129,16 +129,19 @@ func verdict(d *Decision, pol Policy) {
 		open = true
 		add("Cost: not measured (no cost or priced usage in at least one scorecard), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
 	case c.Met:
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s interval %s); %s ≤ α = %s, so it is below the limit %s (%s).",
-			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.PEquals(c.PValue), numfmt.Num(pol.Alpha), numfmt.Ratio(c.MaxRatio), c.Method))
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so it is below the limit %s (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
+	case c.Missed && math.IsNaN(c.Ratio):
+		fail = true
+		add(fmt.Sprintf("Cost: the candidate has no accepted outcome while the baseline's cost per accepted outcome is %s, so the candidate costs more per accepted outcome.", numfmt.USD(c.BaselineCPA)))
 	case c.Missed:
 		fail = true
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s interval %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
-			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.Ratio(c.MaxRatio), c.Method))
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s %s %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.Ratio(c.MaxRatio), costMethodName(c, true)))
 	default:
 		open = true
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s interval %s); %s > α = %s, so being below the limit %s is not established (%s).",
-			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.PEquals(c.PValue), numfmt.Num(pol.Alpha), numfmt.Ratio(c.MaxRatio), c.Method))
+		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so being below the limit %s is not established (%s).",
+			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
 	}
 
 	for _, s := range d.Segments {

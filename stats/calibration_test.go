@@ -9,12 +9,16 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Calibration by simulation (ftgate issue 3): under a null at the margin
 // boundary each test must pass falsely at most α of the time, within Monte
 // Carlo error, and under a real improvement the exact McNemar and Tango tests
-// must reach about the power Connor's formula promises.
+// must reach about the power Connor's formula promises. The plain BCa
+// bootstrap rows are reported, not checked: the gate's cost rule combines
+// the BCa bootstrap with the delta method, and gate/calibration_test.go
+// checks that rule.
 //
 // The default run takes a few seconds. With -calibration.long the
 // repetitions grow about tenfold and the table of measured rates is written
@@ -39,7 +43,11 @@ type calCase struct {
 	null      bool
 	predicted float64
 	powerTol  float64
-	pass      func(rng *rand.Rand) bool
+	// info rows are reported, not checked: the plain BCa bootstrap is not
+	// the gate's cost rule on its own (gate/calibration_test.go checks
+	// the rule, BCa ∧ delta), and is liberal at about 100 clusters.
+	info bool
+	pass func(rng *rand.Rand) bool
 }
 
 // pairedBinary draws n single-sample pairs with P(C=1,B=0) = q12 and
@@ -109,7 +117,7 @@ func costNull(rng *rand.Rand, G int) RatioData {
 
 func costBoot(G, reps int) calCase {
 	return calCase{
-		name: "cost bootstrap (B = 499)", setting: fmt.Sprintf("null ρ = 1 = r, G = %d clusters of 1–3 cases", G), reps: reps, null: true,
+		name: "cost BCa bootstrap alone (B = 499)", setting: fmt.Sprintf("null ρ = 1 = r, G = %d clusters of 1–3 cases", G), reps: reps, null: true, info: true,
 		pass: func(rng *rand.Rand) bool {
 			o := BootstrapOptions{Resamples: 499, Seed: rng.Uint64(), Level: 1 - 2*calAlpha, NullRatio: 1}
 			return BootstrapRatio(costNull(rng, G), o).P <= calAlpha
@@ -119,7 +127,7 @@ func costBoot(G, reps int) calCase {
 
 func costDelta(G, reps int) calCase {
 	return calCase{
-		name: "cost delta", setting: fmt.Sprintf("null ρ = 1 = r, G = %d clusters of 1–3 cases", G), reps: reps, null: true,
+		name: "cost delta (t, G − 1 df)", setting: fmt.Sprintf("null ρ = 1 = r, G = %d clusters of 1–3 cases", G), reps: reps, null: true,
 		pass: func(rng *rand.Rand) bool {
 			return DeltaRatio(costNull(rng, G), 1, 1-2*calAlpha).P <= calAlpha
 		},
@@ -206,7 +214,7 @@ func TestCalibration(t *testing.T) {
 	for i, c := range cases {
 		reps := c.reps
 		if *calibrationLong {
-			if strings.HasPrefix(c.name, "cost bootstrap") {
+			if strings.HasPrefix(c.name, "cost BCa") {
 				reps *= 5
 			} else {
 				reps *= 10
@@ -229,7 +237,7 @@ func TestCalibration(t *testing.T) {
 
 	for _, r := range rows {
 		switch {
-		case r.ok():
+		case r.ok() || r.c.info:
 		case r.c.null:
 			t.Errorf("%s: false-pass rate %.4f > α + 3 SE = %.4f (%s)", r.c.name, r.rate(), calAlpha+3*r.se(), r.c.setting)
 		default:
@@ -241,13 +249,17 @@ func TestCalibration(t *testing.T) {
 	if *calibrationLong {
 		doc := "# Calibration of ftgate's tests\n\n" +
 			"Written by `go test ./stats -run Calibration -calibration.long -timeout 30m`\n" +
-			"(stats/calibration_test.go); one-sided tests at α = 0.05. A null row is the\n" +
+			"(stats/calibration_test.go) on " + time.Now().UTC().Format("2006-01-02") + "; one-sided tests at α = 0.05. A null row is the\n" +
 			"share of simulated data sets, generated exactly at the margin boundary, on\n" +
 			"which the test passes (rejects H0): it must not exceed α + 3 Monte Carlo\n" +
 			"standard errors. A power row compares the pass rate under a real\n" +
 			"improvement with the power predicted by Connor (1987). \"over\" marks a row\n" +
 			"outside its check. The cost tests (BCa bootstrap, delta method) are\n" +
-			"asymptotic; the two cluster counts show how their size approaches α as G grows.\n\n" + table
+			"asymptotic; the two cluster counts show how their size approaches α as G grows.\n" +
+			"The delta method refers its statistic to Student's t with G − 1 df. The BCa\n" +
+			"bootstrap rows (\"info\") are the plain BCa test of stats.BootstrapRatio, which\n" +
+			"is not the gate's rule on its own: the gate requires the BCa bootstrap and the\n" +
+			"delta method to both reject, and calibration_gate.md checks that rule.\n\n" + table
 		if err := os.WriteFile("../testdata/oracle/calibration.md", []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -267,7 +279,12 @@ func calibrationTable(rows []calRow) string {
 			target = fmt.Sprintf("Connor power %.4f", r.c.predicted)
 			check = fmt.Sprintf("± %.4f", r.c.powerTol+3*r.se())
 		}
-		if !r.ok() {
+		switch {
+		case r.c.info && r.ok():
+			verdict = "info, within"
+		case r.c.info:
+			verdict = "info, over"
+		case !r.ok():
 			verdict = "over"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %.4f | %.4f | %s | %s | %s |\n", r.c.name, r.c.setting, r.reps, r.rate(), r.se(), target, check, verdict)

@@ -410,7 +410,7 @@ func TestOracleDatasets(t *testing.T) {
 					q   string
 					got float64
 				}{
-					{"L", r.L}, {"se", r.SE}, {"z", r.Z}, {"lo", r.Lo}, {"hi", r.Hi},
+					{"L", r.L}, {"se", r.SE}, {"t", r.T}, {"df", float64(r.DF)}, {"lo", r.Lo}, {"hi", r.Hi},
 				} {
 					checkClose(t, "DeltaRatio "+c.q+" r="+rr, c.got, o.must(t, name, "delta_"+c.q, rr), tolClosed)
 				}

@@ -250,12 +250,14 @@ func TestDeltaRatioHand(t *testing.T) {
 	// CPA_B = 4/2 = 2. Candidate: costs (1, 1), accepted (1, 0): CPA_C = 2/1 = 2.
 	// L = 0. Means c̄B = 2, āB = 1, c̄C = 1, āC = .5.
 	// IF_1 = (1/1 − 1/.5) − (1/2 − 1/1) = −1 + .5 = −.5; IF_2 = (1 − 0) − (3/2 − 1) = .5.
-	// SE = (1/2)·sqrt(2·(.25+.25)) = .5; Z = (0 − log .5)/.5 = 2·log 2.
+	// SE = (1/2)·sqrt(2·(.25+.25)) = .5; T = (0 − log .5)/.5 = 2·log 2.
+	// G = 2, so the reference is t with 1 degree of freedom (Cauchy):
+	// F(x) = ½ + atan(x)/π and t_{.95,1} = tan(.45π).
 	d := RatioData{CostB: []float64{1, 3}, AccB: []float64{1, 1}, CostC: []float64{1, 1}, AccC: []float64{1, 0}, Cluster: []int{0, 1}}
 	got := DeltaRatio(d, 0.5, 0.9)
-	z := 1.6448536269514722
-	want := DeltaResult{L: 0, SE: 0.5, Ratio: 1, Lo: math.Exp(-z * 0.5), Hi: math.Exp(z * 0.5),
-		Z: 2 * math.Ln2, P: NormalCDF(2 * math.Ln2), N: 2, G: 2, Level: 0.9, NullRatio: 0.5}
+	q := math.Tan(0.45 * math.Pi)
+	want := DeltaResult{L: 0, SE: 0.5, Ratio: 1, Lo: math.Exp(-q * 0.5), Hi: math.Exp(q * 0.5),
+		T: 2 * math.Ln2, DF: 1, P: 0.5 + math.Atan(2*math.Ln2)/math.Pi, N: 2, G: 2, Level: 0.9, NullRatio: 0.5}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-14, 1e-15)); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
 	}

@@ -123,8 +123,10 @@ delta_ratio <- function(cb, ab, cc, ac, cl, r, level) {
   L <- log((sum(cc) / sum(ac)) / (sum(cb) / sum(ab)))
   IF <- (cc / mean(cc) - ac / mean(ac)) - (cb / mean(cb) - ab / mean(ab))
   se <- sqrt(G / (G - 1) * sum(tapply(IF, cl, sum)^2)) / n
-  z <- (L - log(r)) / se; q <- qnorm((1 + level) / 2)
-  list(L = L, se = se, z = z, p = pnorm(z), lo = exp(L - q * se), hi = exp(L + q * se))
+  # Student t with G - 1 df, as for the clustered t (ftgate's deviation from
+  # methods.md's normal reference; see docs/methods.md)
+  t <- (L - log(r)) / se; q <- qt((1 + level) / 2, G - 1)
+  list(L = L, se = se, t = t, df = G - 1, p = pt(t, G - 1), lo = exp(L - q * se), hi = exp(L + q * se))
 }
 for (name in c("single", "clustered", "zero_discordant", "small")) {
   s <- read.csv(paste0(name, ".csv"))
@@ -160,6 +162,74 @@ for (name in c("single", "clustered", "zero_discordant", "small")) {
   for (p in c(0.5, 0.95)) {
     put(name, "lat_b_q7", p, unname(quantile(s$lat_b, p)))
     put(name, "lat_c_q7", p, unname(quantile(s$lat_c, p)))
+  }
+}
+
+# ---- the gate end to end (gate/oracle_test.go) -------------------------------
+# The same datasets read as scorecards, with workflows assigned by cluster:
+# alpha, beta, gamma for cluster %% 3 = 0, 1, 2. Policy: alpha 0.05,
+# power.effect 0.05 at target 0.9, segments.min_cases 10. Quality is
+# cluster-t for "clustered" (3 samples per case) and exact McNemar with the
+# Tango interval for "single"; power is ClusterN or Connor on the observed
+# sigma^2 and design effect or discordant share; segments are one-sided
+# lower-tail tests (cluster-t, McNemar; Tango with a drop) with Holm.
+za <- qnorm(0.95); zb <- qnorm(0.9); eff <- 0.05
+for (name in c("single", "clustered")) {
+  s <- read.csv(paste0(name, ".csv"))
+  cs <- aggregate(cbind(acc_b, acc_c, cost_b, cost_c) ~ case + cluster, data = s, FUN = mean)
+  cs <- cs[order(cs$case), ]
+  d <- cs$acc_c - cs$acc_b; n <- nrow(cs)
+  wf <- c("alpha", "beta", "gamma")[cs$cluster %% 3 + 1]
+  put(name, "gate_p_b", "", mean(cs$acc_b)); put(name, "gate_p_c", "", mean(cs$acc_c))
+  put(name, "gate_cpa_b", "", sum(cs$cost_b) / sum(cs$acc_b))
+  put(name, "gate_cpa_c", "", sum(cs$cost_c) / sum(cs$acc_c))
+  put(name, "gate_lat_b_p50", "", unname(quantile(s$lat_b, 0.5)))
+  put(name, "gate_lat_c_p95", "", unname(quantile(s$lat_c, 0.95)))
+  single <- all(table(s$case) == 1)
+  for (m in c(0, -0.05)) {
+    if (single) {
+      b <- sum(d == 1); c <- sum(d == -1); psi <- (b + c) / n
+      if (m == 0) {
+        p <- binom.test(b, b + c, 0.5, alternative = "greater")$p.value
+      } else {
+        p <- pnorm(tango_z(b, c, n, m), lower.tail = FALSE)
+      }
+      ci <- tango_ci(b, c, n, 0.9)
+      need <- connor(max(psi, eff - m), eff - m, 0.05, 0.9)
+      mde <- m + uniroot(function(x) connor(max(psi, x), x, 0.05, 0.9) - n, c(1e-9, 1), tol = 1e-15)$root
+    } else {
+      r <- cluster_t(d, cs$cluster, m, 0.9)
+      p <- r$p_upper; ci <- c(r$lo, r$hi)
+      v <- var(d); deff <- r$se^2 * n / v
+      need <- (za + zb)^2 * v * deff / (eff - m)^2
+      mde <- m + (za + zb) * sqrt(v * deff / n)
+    }
+    put(name, "gate_q_p", m, p); put(name, "gate_q_lo", m, ci[1]); put(name, "gate_q_hi", m, ci[2])
+    put(name, "gate_power_n", m, need); put(name, "gate_power_more", m, max(0, ceiling(need) - n))
+    put(name, "gate_power_mde", m, mde)
+  }
+  # segments, also with the arms swapped (the "candidate" is then worse,
+  # so the lower-tail tests and Holm have something to find)
+  for (swap in c(FALSE, TRUE)) {
+    dd <- if (swap) -d else d
+    tag <- if (swap) "gate_swap_seg" else "gate_seg"
+    for (drop in c(0, 0.05)) {
+      p <- sapply(c("alpha", "beta", "gamma"), function(w) {
+        k <- wf == w
+        if (single) {
+          b <- sum(dd[k] == 1); c <- sum(dd[k] == -1)
+          if (drop == 0) binom.test(b, b + c, 0.5, alternative = "less")$p.value
+          else pnorm(tango_z(b, c, sum(k), -drop))
+        } else cluster_t(dd[k], cs$cluster[k], -drop, 0.9)$p_lower
+      })
+      adj <- p.adjust(p, "holm")
+      for (w in names(p)) {
+        key <- paste(w, drop, sep = ":")
+        if (!swap) put(name, "gate_seg_n", key, sum(wf == w))
+        put(name, paste0(tag, "_p"), key, p[[w]])
+        put(name, paste0(tag, "_adj"), key, adj[[w]])
+      }
+    }
   }
 }
 

@@ -1,0 +1,306 @@
+package gate_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/scorecard"
+	"github.com/ftgate/ftgate/stats"
+)
+
+// The gate end to end against R and scipy (ftgate issue 3): the oracle
+// datasets of testdata/oracle, read as scorecards with repeated samples
+// ("clustered": 30 clusters of 1–4 cases, 3 samples per case) or one
+// sample per case ("single": 80 cases), decided by gate.Decide, and every
+// number of the quality test, the cost test, the segments and the power
+// block compared with what testdata/oracle/make_oracle.R (base R) and
+// make_oracle.py (scipy) recorded. Workflows are assigned by cluster:
+// alpha, beta, gamma for cluster mod 3 = 0, 1, 2.
+//
+// Tolerances: closed forms 1e-9 (p-values also relative), Holm-adjusted
+// p-values 1e-12; the BCa interval against scipy in level space, as in
+// stats/oracle_boot_test.go: scipy's end must lie between the gate's
+// bootstrap ends at levels 0.89 and 0.91 (B = 200 000 in both; about 4.5
+// Monte Carlo standard errors of a 5% tail).
+
+const oracleDir = "../testdata/oracle"
+
+type oracleTable map[string]string
+
+func readOracleTable(t *testing.T, file string) oracleTable {
+	t.Helper()
+	f, err := os.Open(filepath.Join(oracleDir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	o := oracleTable{}
+	for _, rec := range recs[1:] {
+		o[rec[0]+"|"+rec[1]+"|"+rec[2]] = rec[3]
+	}
+	return o
+}
+
+func (o oracleTable) val(t *testing.T, dataset, quantity, param string) float64 {
+	t.Helper()
+	s, ok := o[dataset+"|"+quantity+"|"+param]
+	if !ok {
+		t.Fatalf("oracle value %s/%s/%s missing; rerun make_oracle.R", dataset, quantity, param)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// near reports |got − want| <= tol·max(1, |want|), and for p-values
+// (rel) also |got − want| <= tol·|want|.
+func near(got, want, tol float64, rel bool) bool {
+	if got == want {
+		return true
+	}
+	d := math.Abs(got - want)
+	return d <= tol*math.Max(1, math.Abs(want)) && (!rel || d <= tol*math.Abs(want)+1e-300)
+}
+
+func checkNear(t *testing.T, what string, got, want, tol float64, rel bool) {
+	t.Helper()
+	if !near(got, want, tol, rel) {
+		t.Errorf("%s = %.17g, R/scipy %.17g (diff %.3g)", what, got, want, got-want)
+	}
+}
+
+// oracleRow is one sample of an oracle dataset.
+type oracleRow struct {
+	caseID, cluster, sample              int
+	accB, accC, costB, costC, latB, latC float64
+}
+
+func readOracleRows(t *testing.T, name string) []oracleRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(oracleDir, name+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	num := func(rec []string, c string) float64 {
+		v, err := strconv.ParseFloat(rec[col[c]], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	var rows []oracleRow
+	for _, rec := range recs[1:] {
+		rows = append(rows, oracleRow{
+			caseID: int(num(rec, "case")), cluster: int(num(rec, "cluster")), sample: int(num(rec, "sample")),
+			accB: num(rec, "acc_b"), accC: num(rec, "acc_c"), costB: num(rec, "cost_b"), costC: num(rec, "cost_c"),
+			latB: num(rec, "lat_b"), latC: num(rec, "lat_c"),
+		})
+	}
+	return rows
+}
+
+var oracleWorkflows = []string{"alpha", "beta", "gamma"}
+
+// oraclePaired writes the dataset as two native scorecards (baseline and
+// candidate) and pairs them.
+func oraclePaired(t *testing.T, rows []oracleRow) *scorecard.Paired {
+	t.Helper()
+	var b, c strings.Builder
+	for _, r := range rows {
+		line := func(acc, cost, lat float64) string {
+			return fmt.Sprintf(`{"id":"case%03d","sample":%d,"cluster":"g%02d","workflow":%q,"accepted":%v,"cost_usd":%v,"latency_ms":%v}`+"\n",
+				r.caseID, r.sample, r.cluster, oracleWorkflows[r.cluster%3], acc == 1, cost, lat)
+		}
+		b.WriteString(line(r.accB, r.costB, r.latB))
+		c.WriteString(line(r.accC, r.costC, r.latC))
+	}
+	var scs []*scorecard.Scorecard
+	for _, x := range []struct{ name, text string }{{"baseline.jsonl", b.String()}, {"candidate.jsonl", c.String()}} {
+		sc, err := scorecard.Read(x.name, []byte(x.text), scorecard.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	p, err := scorecard.Pair(scs, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// ratioData is the per-case mean cost and acceptance, in case order.
+func ratioData(rows []oracleRow) stats.RatioData {
+	var d stats.RatioData
+	idx := map[int]int{}
+	var k []float64
+	for _, r := range rows {
+		i, ok := idx[r.caseID]
+		if !ok {
+			i = len(d.Cluster)
+			idx[r.caseID] = i
+			d.Cluster = append(d.Cluster, r.cluster)
+			d.CostB, d.AccB, d.CostC, d.AccC = append(d.CostB, 0), append(d.AccB, 0), append(d.CostC, 0), append(d.AccC, 0)
+			k = append(k, 0)
+		}
+		d.CostB[i] += r.costB
+		d.AccB[i] += r.accB
+		d.CostC[i] += r.costC
+		d.AccC[i] += r.accC
+		k[i]++
+	}
+	for i := range k {
+		d.CostB[i] /= k[i]
+		d.AccB[i] /= k[i]
+		d.CostC[i] /= k[i]
+		d.AccC[i] /= k[i]
+	}
+	return d
+}
+
+func oraclePolicy(m, r, drop float64, resamples int) gate.Policy {
+	pol := gate.DefaultPolicy()
+	pol.Quality.MinGain = m
+	pol.Cost.MaxRatio = r
+	pol.Segments.MinCases = 10
+	pol.Segments.MaxDrop = drop
+	eff := 0.05
+	pol.Power.Effect = &eff
+	pol.Power.Target = 0.9
+	pol.Statistics.Resamples = resamples
+	return pol
+}
+
+func TestOracleGate(t *testing.T) {
+	t.Parallel()
+	o := readOracleTable(t, "oracle_r.csv")
+	sp := readOracleTable(t, "oracle_scipy.csv")
+	const tol, tolHolm = 1e-9, 1e-12
+	for _, name := range []string{"single", "clustered"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rows := readOracleRows(t, name)
+			p := oraclePaired(t, rows)
+			if name == "clustered" && (p.Single() || !p.Clustered()) {
+				t.Fatalf("clustered dataset read as single %v, clustered %v", p.Single(), p.Clustered())
+			}
+			decide := func(pol gate.Policy, swap bool) *gate.Decision {
+				t.Helper()
+				in := gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}
+				if swap {
+					in.Baselines, in.Candidate = []int{1}, 0
+				}
+				d, err := gate.Decide(in, pol)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+
+			for _, c := range []struct {
+				m, r, drop float64
+				method     string
+			}{
+				{0, 1, 0, map[string]string{"single": "mcnemar-exact", "clustered": "cluster-t"}[name]},
+				{-0.05, 0.8, 0.05, map[string]string{"single": "tango", "clustered": "cluster-t"}[name]},
+			} {
+				d := decide(oraclePolicy(c.m, c.r, c.drop, 2000), false)
+				mp, rp, dp := fmt.Sprint(c.m), fmt.Sprint(c.r), fmt.Sprint(c.drop)
+				what := fmt.Sprintf("m = %s: ", mp)
+
+				q := d.Quality
+				if q.Method != c.method {
+					t.Errorf("%squality method %s, want %s", what, q.Method, c.method)
+				}
+				checkNear(t, what+"quality baseline", q.Baseline, o.val(t, name, "gate_p_b", ""), tol, false)
+				checkNear(t, what+"quality candidate", q.Candidate, o.val(t, name, "gate_p_c", ""), tol, false)
+				checkNear(t, what+"quality p", q.PValue, o.val(t, name, "gate_q_p", mp), tol, true)
+				checkNear(t, what+"quality ci_low", q.CILow, o.val(t, name, "gate_q_lo", mp), tol, false)
+				checkNear(t, what+"quality ci_high", q.CIHigh, o.val(t, name, "gate_q_hi", mp), tol, false)
+
+				pw := d.Power
+				checkNear(t, what+"power cases_needed", pw.CasesNeeded, o.val(t, name, "gate_power_n", mp), tol, false)
+				checkNear(t, what+"power more_cases_needed", float64(pw.MoreCasesNeeded), o.val(t, name, "gate_power_more", mp), 0, false)
+				checkNear(t, what+"power mde", pw.MDE, o.val(t, name, "gate_power_mde", mp), tol, false)
+
+				k := d.Cost
+				what = fmt.Sprintf("r = %s: ", rp)
+				checkNear(t, what+"baseline CPA", k.BaselineCPA, o.val(t, name, "gate_cpa_b", ""), tol, false)
+				checkNear(t, what+"candidate CPA", k.CandidateCPA, o.val(t, name, "gate_cpa_c", ""), tol, false)
+				checkNear(t, what+"delta p", k.DeltaPValue, o.val(t, name, "delta_p", rp), tol, true)
+				checkNear(t, what+"delta ci_low", k.DeltaCILow, o.val(t, name, "delta_lo", rp), tol, false)
+				checkNear(t, what+"delta ci_high", k.DeltaCIHigh, o.val(t, name, "delta_hi", rp), tol, false)
+				// The bootstrap rule: the larger of the BCa and delta p-values.
+				br := stats.BootstrapRatio(ratioData(rows), stats.BootstrapOptions{Resamples: 2000, Seed: gate.DefaultSeed, Level: 0.9, NullRatio: c.r})
+				if k.Method != "bootstrap" || k.PValue != math.Max(br.P, k.DeltaPValue) || k.CILow != br.Lo || k.CIHigh != br.Hi {
+					t.Errorf("%scost %s p %v [%v, %v], want bootstrap max(%v, %v) [%v, %v]", what, k.Method, k.PValue, k.CILow, k.CIHigh, br.P, k.DeltaPValue, br.Lo, br.Hi)
+				}
+
+				checkNear(t, "latency baseline p50", d.Latency.BaselineP50, o.val(t, name, "gate_lat_b_p50", ""), tol, false)
+				checkNear(t, "latency candidate p95", d.Latency.CandidateP95, o.val(t, name, "gate_lat_c_p95", ""), tol, false)
+
+				for _, swap := range []bool{false, true} {
+					d := d
+					tag := "gate_seg"
+					if swap {
+						d = decide(oraclePolicy(c.m, c.r, c.drop, 2000), true)
+						tag = "gate_swap_seg"
+					}
+					if len(d.Segments) != len(oracleWorkflows) {
+						t.Fatalf("%d segments, want %d", len(d.Segments), len(oracleWorkflows))
+					}
+					for i, s := range d.Segments {
+						key := oracleWorkflows[i] + ":" + dp
+						what := fmt.Sprintf("%s %s drop %s", tag, s.Name, dp)
+						if s.Name != oracleWorkflows[i] || !s.Tested || float64(s.Cases) != o.val(t, name, "gate_seg_n", key) {
+							t.Errorf("%s: segment %q tested %v with %d cases", what, s.Name, s.Tested, s.Cases)
+						}
+						checkNear(t, what+" p", s.PValue, o.val(t, name, tag+"_p", key), tol, true)
+						checkNear(t, what+" Holm", s.PAdjusted, o.val(t, name, tag+"_adj", key), tolHolm, false)
+					}
+				}
+			}
+
+			// BCa interval against scipy, B = 200 000.
+			const B, L, delta = 200000, 0.9, 0.005
+			pol := oraclePolicy(0, 1, 0, B)
+			d := decide(pol, false)
+			opts := func(level float64) stats.BootstrapOptions {
+				return stats.BootstrapOptions{Resamples: B, Seed: pol.Statistics.Seed, Level: level, NullRatio: 1}
+			}
+			data := ratioData(rows)
+			narrow, wide := stats.BootstrapRatio(data, opts(L-2*delta)), stats.BootstrapRatio(data, opts(L+2*delta))
+			wantLo, wantHi := sp.val(t, name, "bca_lo", "0.9"), sp.val(t, name, "bca_hi", "0.9")
+			if !(wide.Lo <= wantLo && wantLo <= narrow.Lo) || !(wide.Lo <= d.Cost.CILow && d.Cost.CILow <= narrow.Lo) {
+				t.Errorf("BCa lower end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", d.Cost.CILow, wantLo, wide.Lo, narrow.Lo)
+			}
+			if !(narrow.Hi <= wantHi && wantHi <= wide.Hi) || !(narrow.Hi <= d.Cost.CIHigh && d.Cost.CIHigh <= wide.Hi) {
+				t.Errorf("BCa upper end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", d.Cost.CIHigh, wantHi, narrow.Hi, wide.Hi)
+			}
+		})
+	}
+}
