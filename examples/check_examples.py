@@ -2,7 +2,7 @@
 """Independent check of the example scenarios in examples/.
 
 ftgate's own statistics are written in Go; this script recomputes, from the
-scorecard files alone and with numpy/scipy, the tests of shared/spec/methods.md
+scorecard files alone and with numpy/scipy, the tests of docs/methods.md
 that decide each example's verdict, and checks that the intended verdict
 holds by a wide margin (p-values far below alpha where a test must pass,
 intervals far from the boundary where it must fail).

@@ -17,7 +17,7 @@ import (
 	"github.com/ftgate/ftgate/stats"
 )
 
-// Gate-level calibration by simulation (ftgate issue 3). The stats package
+// Gate-level calibration by simulation. The stats package
 // checks each test function on its own (stats/calibration_test.go); this
 // test checks the rules the gate applies, through qualityTest and costTest:
 // the method the gate picks, the sign of the margin, the intersection of

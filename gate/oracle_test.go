@@ -15,7 +15,7 @@ import (
 	"github.com/ftgate/ftgate/stats"
 )
 
-// The gate end to end against R and scipy (ftgate issue 3): the oracle
+// The gate end to end against R and scipy: the oracle
 // datasets of testdata/oracle, read as scorecards with repeated samples
 // ("clustered": 30 clusters of 1–4 cases, 3 samples per case) or one
 // sample per case ("single": 80 cases), decided by gate.Decide, and every

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Calibration by simulation (ftgate issue 3): under a null at the margin
+// Calibration by simulation: under a null at the margin
 // boundary each test must pass falsely at most α of the time, within Monte
 // Carlo error, and under a real improvement the exact McNemar and Tango tests
 // must reach about the power Connor's formula promises. The plain BCa

@@ -136,7 +136,7 @@ func TestFirstIDs(t *testing.T) {
 }
 
 // header and record mirror the native JSONL format of
-// shared/spec/scorecard.md; decoding with DisallowUnknownFields makes any
+// the scorecard format (README); decoding with DisallowUnknownFields makes any
 // field outside the format an error, as ftgate's strict mode does.
 type header struct {
 	Scorecard *int `json:"scorecard"`
