@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -258,5 +259,32 @@ pricing:
 	}
 	if rep.Cases.Paired != 3 || rep.Cases.CandidateOnly != 2 || rep.Inputs[0].Format != "inspect" || rep.Inputs[1].Format != "inspect" || !rep.Cost.Measured {
 		t.Errorf("paired %d, formats %+v, cost measured %v", rep.Cases.Paired, rep.Inputs, rep.Cost.Measured)
+	}
+}
+
+// 'ftgate power' on a baseline alone, against Connor's formula by hand:
+// p_B = 0.8 (80 of 100 cases), effect 0.1 → p_C = 0.9, the discordant share
+// under independent failures ψ = 0.8·0.1 + 0.9·0.2 = 0.26, and
+// n = [z_.95·√0.26 + z_.90·√(0.26 − 0.1²)]² / 0.1² = 218.889 → 219 cases,
+// 119 more than the 100 at hand.
+func TestPowerCommandMatchesConnor(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "{\"id\":\"c%03d\",\"accepted\":%v}\n", i, i < 80)
+	}
+	base := filepath.Join(dir, "b.jsonl")
+	pol := filepath.Join(dir, "gate.yaml")
+	os.WriteFile(base, []byte(b.String()), 0o644)
+	os.WriteFile(pol, []byte("power: {effect: 0.1, target: 0.9}\n"), 0o644)
+	code, stdout, stderr := run(t, "", "power", "--baseline", base, "--policy", pol)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"mcnemar-exact", "discordant share:  0.26", "cases needed:      219 (119 more than the 100 at hand)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("power output lacks %q:\n%s", want, stdout)
+		}
 	}
 }
