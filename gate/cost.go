@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -79,22 +80,46 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		d.Warnings = append(d.Warnings, "cost: the candidate has no accepted outcome, so its cost per accepted outcome is undefined")
 	}
 	if accB == 0 || accC == 0 || c.BaselineCPA == 0 || math.IsNaN(c.Ratio) || math.IsInf(c.Ratio, 0) {
-		if accB > 0 && c.BaselineCPA == 0 {
-			d.Warnings = append(d.Warnings, "cost: the baseline's cost is zero, so the cost ratio is undefined")
+		// Without a finite ratio there is no test. The candidate is never
+		// shown cheaper; it is shown dearer when it produces no accepted
+		// outcome while the baseline does, or when it costs something
+		// where the baseline costs nothing.
+		c.Ratio, c.PValue = nan, 1
+		switch {
+		case accC == 0 && accB > 0:
+			c.Undefined, c.Missed = "the candidate has no accepted outcome while the baseline has", true
+		case accC == 0:
+			c.Undefined = "neither arm has an accepted outcome"
+		case accB == 0:
+			c.Undefined = "the baseline has no accepted outcome, so its cost per accepted outcome is unbounded, and with no accepted baseline outcome there is nothing to estimate it from"
+		case c.BaselineCPA == 0 && c.CandidateCPA > 0:
+			c.Undefined, c.Missed = "the baseline costs nothing while the candidate does not", true
+		case c.BaselineCPA == 0:
+			c.Undefined = "neither arm costs anything"
+		default:
+			c.Undefined = "the cost totals are not finite numbers"
 		}
-		// Without a finite ratio there is no test; the candidate is never
-		// shown cheaper, and it is shown dearer only when it produces no
-		// accepted outcome at all while the baseline does.
-		c.Ratio = nan
-		c.Missed = accC == 0 && accB > 0
-		c.PValue = 1
+		d.Warnings = append(d.Warnings, "cost: the cost ratio is undefined: "+c.Undefined)
 		return c
 	}
-	data := stats.RatioData{CostB: base.cost, AccB: base.acc, CostC: cand.cost, AccC: cand.acc, Cluster: cluster}
+	// The ratio and its tests do not depend on the unit of cost: scale by
+	// a power of two (exactly) so that sums neither overflow nor lose
+	// precision in subnormals, whatever the magnitudes.
+	costB, costC := scaleCosts(base.cost, cand.cost)
+	data := stats.RatioData{CostB: costB, AccB: base.acc, CostC: costC, AccC: cand.acc, Cluster: cluster}
 	dr := stats.DeltaRatio(data, pol.Cost.MaxRatio, level)
 	c.DeltaCILow, c.DeltaCIHigh, c.DeltaPValue = dr.Lo, dr.Hi, dr.P
+	deltaZeroSE := false
 	for _, w := range dr.Warnings {
 		d.Warnings = append(d.Warnings, "cost (delta): "+w.Error())
+		deltaZeroSE = deltaZeroSE || errors.Is(w, stats.ErrZeroSE)
+	}
+	if deltaZeroSE {
+		// Identical clusters would make either test claim certainty from
+		// no variation at all: that is no evidence.
+		dr.P = 1
+		c.DeltaPValue = 1
+		d.Warnings = append(d.Warnings, "cost: the per-cluster cost and acceptance do not vary, so there is no evidence about the cost ratio (p = 1)")
 	}
 	if dr.G >= 2 && dr.G < costMinClusters {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: only %d clusters; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed (docs/methods.md, calibration)", dr.G, costMinClusters))
@@ -115,6 +140,31 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 	c.Met = c.PValue <= pol.Alpha
 	c.Missed = !c.Met && c.CILow > pol.Cost.MaxRatio
 	return c
+}
+
+// scaleCosts returns the two arms' costs divided by the power of two
+// nearest their largest value, when that value is far from 1; otherwise
+// the slices themselves.
+func scaleCosts(b, c []float64) ([]float64, []float64) {
+	top := 0.0
+	for _, x := range b {
+		top = math.Max(top, x)
+	}
+	for _, x := range c {
+		top = math.Max(top, x)
+	}
+	if top == 0 || (top > 1e-100 && top < 1e100) {
+		return b, c
+	}
+	_, exp := math.Frexp(top)
+	scale := func(x []float64) []float64 {
+		out := make([]float64, len(x))
+		for i, v := range x {
+			out[i] = math.Ldexp(v, -exp)
+		}
+		return out
+	}
+	return scale(b), scale(c)
 }
 
 func cpa(cost, accepted float64) float64 {

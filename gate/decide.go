@@ -107,18 +107,32 @@ func verdict(d *Decision, pol Policy) {
 	add := func(s string) { d.Reasons = append(d.Reasons, s) }
 
 	q := d.Quality
+	evidence := fmt.Sprintf("%s, %s interval %s", numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh))
+	method := q.Method
+	if math.IsNaN(q.CILow) {
+		evidence = numfmt.Points(q.Delta) + "; every cluster shows the same difference, so there is no t interval"
+		method = q.Method + ", decided by the exact sign test over clusters"
+	}
 	switch {
 	case q.Met:
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s, %s interval %s); %s ≤ α = %s, so the gain over the margin %s is established (%s).",
-			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), q.Method))
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s ≤ α = %s, so the gain over the margin %s is established (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), method))
+	case q.Missed && math.IsNaN(q.CIHigh):
+		fail = true
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the clusters show it below the margin %s, so the candidate does not clear it (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.Points(q.Margin), method))
 	case q.Missed:
 		fail = true
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the whole %s interval %s lies below the margin %s, so the candidate does not clear it (%s).",
-			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.Points(q.Margin), q.Method))
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the whole interval lies below the margin %s, so the candidate does not clear it (%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.Points(q.Margin), method))
 	default:
 		open = true
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s, %s interval %s); %s > α = %s, so a gain over the margin %s is not established (%s).",
-			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), q.Method))
+		note := ""
+		if q.Method == "mcnemar-exact" && q.CILow > q.Margin {
+			note = "; the interval is Tango's score interval, an approximation, and the exact test decides"
+		}
+		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s > α = %s, so a gain over the margin %s is not established (%s%s).",
+			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), method, note))
 	}
 
 	c := d.Cost
@@ -133,7 +147,10 @@ func verdict(d *Decision, pol Policy) {
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
 	case c.Missed && math.IsNaN(c.Ratio):
 		fail = true
-		add(fmt.Sprintf("Cost: the candidate has no accepted outcome while the baseline's cost per accepted outcome is %s, so the candidate costs more per accepted outcome.", numfmt.USD(c.BaselineCPA)))
+		add(fmt.Sprintf("Cost: %s, so the candidate costs more per accepted outcome (baseline %s, candidate %s).", c.Undefined, numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA)))
+	case math.IsNaN(c.Ratio):
+		open = true
+		add(fmt.Sprintf("Cost: the cost ratio is undefined (%s), so the candidate is not shown to be cheaper per accepted outcome.", c.Undefined))
 	case c.Missed:
 		fail = true
 		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s %s %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
@@ -187,7 +204,7 @@ func verdict(d *Decision, pol Policy) {
 		d.Verdict, d.ExitCode = Fail, ExitNotPass
 	case open:
 		d.Verdict, d.ExitCode = Inconclusive, ExitNotPass
-		if d.Power.MoreCasesNeeded > 0 {
+		if d.Power.MoreCasesNeeded > 0 && !q.Met && !q.Missed {
 			add(fmt.Sprintf("About %d more paired cases (%d in all) would give %s power to detect a quality gain of %s.",
 				d.Power.MoreCasesNeeded, d.Power.MoreCasesNeeded+d.Cases.Paired, numfmt.Pct(d.Power.Target), numfmt.Points(d.Power.Effect)))
 		}

@@ -197,3 +197,112 @@ func TestForcedMethodMustFitTheData(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func readJSONL(t *testing.T, name, data string) *scorecard.Scorecard {
+	t.Helper()
+	sc, err := scorecard.Read(name, []byte(data), scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func decidePair(t *testing.T, b, c string, pol gate.Policy) *gate.Decision {
+	t.Helper()
+	p, err := scorecard.Pair([]*scorecard.Scorecard{readJSONL(t, "b.jsonl", b), readJSONL(t, "c.jsonl", c)}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := gate.Decide(gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Two clusters that show the same gain give the clustered t test a zero
+// standard error; that is not proof. The exact sign test over the two
+// clusters gives p = P(X ≥ 2 | 2, ½) = 0.25.
+func TestZeroStandardErrorIsNotProof(t *testing.T) {
+	t.Parallel()
+	b := `{"id":"a","cluster":"k1","accepted":true,"cost_usd":1}
+{"id":"b","cluster":"k1","accepted":false,"cost_usd":1}
+{"id":"c","cluster":"k2","accepted":true,"cost_usd":1}
+{"id":"d","cluster":"k2","accepted":false,"cost_usd":1}
+`
+	c := `{"id":"a","cluster":"k1","accepted":true,"cost_usd":0.5}
+{"id":"b","cluster":"k1","accepted":true,"cost_usd":0.5}
+{"id":"c","cluster":"k2","accepted":true,"cost_usd":0.5}
+{"id":"d","cluster":"k2","accepted":true,"cost_usd":0.5}
+`
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	d := decidePair(t, b, c, pol)
+	if d.Verdict == gate.Pass {
+		t.Fatalf("two identical clusters passed the gate:\n%s", strings.Join(d.Reasons, "\n"))
+	}
+	if d.Quality.PValue != 0.25 || !math.IsNaN(d.Quality.CILow) {
+		t.Errorf("quality p = %v (want 0.25 from the sign test), interval [%v, %v] (want none)", d.Quality.PValue, d.Quality.CILow, d.Quality.CIHigh)
+	}
+	if d.Cost.Met {
+		t.Errorf("the cost test was met on clusters with no variation (p = %v)", d.Cost.PValue)
+	}
+}
+
+// A workflow whose cases all share one cluster cannot be tested: it is
+// listed as not tested, with a warning, not as "ok".
+func TestSegmentInOneClusterIsNotTested(t *testing.T) {
+	t.Parallel()
+	var b, c strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, `{"id":"m%03d","workflow":"main","accepted":%v,"cost_usd":1}`+"\n", i, i < 150)
+		fmt.Fprintf(&c, `{"id":"m%03d","workflow":"main","accepted":%v,"cost_usd":0.5}`+"\n", i, i < 250)
+	}
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, `{"id":"r%03d","workflow":"refunds","cluster":"doc","accepted":true,"cost_usd":1}`+"\n", i)
+		fmt.Fprintf(&c, `{"id":"r%03d","workflow":"refunds","cluster":"doc","accepted":false,"cost_usd":0.5}`+"\n", i)
+	}
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	d := decidePair(t, b.String(), c.String(), pol)
+	var refunds gate.Segment
+	for _, s := range d.Segments {
+		if s.Name == "refunds" {
+			refunds = s
+		}
+	}
+	if refunds.Tested || refunds.Regression {
+		t.Errorf("refunds segment %+v, want not tested", refunds)
+	}
+	if !strings.Contains(strings.Join(d.Warnings, "\n"), `segment "refunds": its 30 cases are all in one cluster`) {
+		t.Errorf("no warning about the untestable segment:\n%s", strings.Join(d.Warnings, "\n"))
+	}
+}
+
+// A candidate that costs money where the baseline costs nothing is dearer
+// per accepted outcome, whatever the statistics.
+func TestZeroCostBaselineFails(t *testing.T) {
+	t.Parallel()
+	d := decide(t, 200, armSpec{acc: accB70, cost: constCost(0)}, armSpec{acc: accC85, cost: cheap}, gate.DefaultPolicy())
+	if d.Verdict != gate.Fail || !d.Cost.Missed {
+		t.Fatalf("verdict %s, cost missed %v", d.Verdict, d.Cost.Missed)
+	}
+	if !strings.Contains(strings.Join(d.Reasons, "\n"), "Cost: the baseline costs nothing while the candidate does not, so the candidate costs more") {
+		t.Errorf("reasons:\n%s", strings.Join(d.Reasons, "\n"))
+	}
+}
+
+// Costs near the ends of the float range neither overflow nor underflow:
+// the ratio is scale-free.
+func TestExtremeCostMagnitudes(t *testing.T) {
+	t.Parallel()
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	ref := decide(t, 200, armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap}, pol)
+	for _, scale := range []float64{1e-300, 1e290} {
+		d := decide(t, 200, armSpec{acc: accB70, cost: constCost(0.010 * scale)}, armSpec{acc: accC85, cost: constCost(0.004 * scale)}, pol)
+		if math.Abs(d.Cost.Ratio-ref.Cost.Ratio) > 1e-12 || math.IsNaN(d.Cost.PValue) || d.Cost.Met != ref.Cost.Met {
+			t.Errorf("scale %g: ratio %v p %v met %v; want ratio %v met %v", scale, d.Cost.Ratio, d.Cost.PValue, d.Cost.Met, ref.Cost.Ratio, ref.Cost.Met)
+		}
+	}
+}

@@ -81,7 +81,9 @@ type Discordant struct {
 // Cost is the cost-per-accepted-outcome comparison (methods.md §3).
 type Cost struct {
 	// Measured is false when an arm has no cost data.
-	Measured                  bool
+	Measured bool
+	// Undefined says why the ratio is undefined (NaN), when it is.
+	Undefined                 string
 	Method                    string
 	BaselineCPA, CandidateCPA float64
 	Ratio, MaxRatio           float64

@@ -339,7 +339,7 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	for _, b := range in.Baselines {
 		arms = append(arms, p.Arms[b])
 	}
-	hp, err := scorecard.Pair(arms, scorecard.PairOptions{})
+	hp, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
 	if err != nil {
 		cd.Detail = "the baseline history does not pair with the baseline: " + firstLine(err.Error())
 		return cd
@@ -351,7 +351,9 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	}
 	n := len(p.Cases)
 	diff := make([]float64, n)
-	single := p.Single() && hp.Single() && !p.Clustered()
+	// The method follows the baseline runs alone: the candidate's samples
+	// have nothing to do with the plateau.
+	single := hp.Single() && !hp.Clustered()
 	var b, c int
 	for i := range p.Cases {
 		j, ok := byID[p.Cases[i].ID]
@@ -372,12 +374,23 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	gain := mean(diff)
 	var lo, hi float64
 	method := "cluster-t"
+	below := false // evidence that the gain is below min_gain
 	if single {
 		method = "tango"
 		lo, hi = stats.TangoInterval(b, c, n, level)
+		below = hi < pp.MinGain
 	} else {
 		ct := stats.ClusterT(diff, p.ClusterIndex(), pp.MinGain, level)
 		lo, hi = ct.Lo, ct.Hi
+		below = ct.G >= 2 && hi < pp.MinGain
+		if zeroSE(ct) {
+			// Identical differences in every cluster: the t interval is a
+			// point; the exact sign test over clusters decides.
+			_, pBelow := clusterSignTest(diff, p.ClusterIndex(), pp.MinGain)
+			lo, hi = math.NaN(), math.NaN()
+			method = "sign test over clusters"
+			below = pBelow <= pol.Alpha
+		}
 	}
 	oldName := in.History[old].System.Name
 	if oldName == "" {
@@ -385,7 +398,7 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	}
 	desc := fmt.Sprintf("the current baseline gains %s over %s, %d runs back (%s interval %s, %s, %d cases)",
 		numfmt.Points(gain), oldName, pp.Window, numfmt.Pct(level), numfmt.PointsInterval(lo, hi), method, n)
-	if hi < pp.MinGain {
+	if below {
 		cd.Status = StatusMet
 		cd.Detail = desc + fmt.Sprintf(": even the upper end is below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
 	} else {

@@ -360,7 +360,7 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		}
 		bad(path, "%s", msg)
 	}
-	inRange("alpha", p.Alpha, 0, 0.5, true, true, "must be between 0 and 0.5 (exclusive)")
+	inRange("alpha", p.Alpha, 1e-10, 0.5, false, true, "must be at least 1e-10 and below 0.5")
 	oneOf("inconclusive", p.Inconclusive, "fail", "warn")
 	oneOf("quality.method", p.Quality.Method, "auto", "mcnemar-exact", "tango", "cluster-t")
 	inRange("quality.min_gain", p.Quality.MinGain, -1, 1, true, true, "must be between -1 and 1 (exclusive)")
@@ -380,6 +380,8 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		inRange("power.effect", *p.Power.Effect, 0, 1, true, false, "must be in (0, 1]")
 		if *p.Power.Effect <= p.Quality.MinGain {
 			bad("power.effect", "must be above quality.min_gain (%v), found %v", p.Quality.MinGain, *p.Power.Effect)
+		} else if *p.Power.Effect-p.Quality.MinGain > 1 {
+			bad("power.effect", "power.effect − quality.min_gain must be at most 1 (a difference of proportions), found %v", *p.Power.Effect-p.Quality.MinGain)
 		}
 	} else if e := p.EffectivePowerEffect(); e <= 0 || e > 1 {
 		bad("quality.min_gain", "the default power effect (min_gain + 0.02 = %v) is not in (0, 1]; set power.effect", e)

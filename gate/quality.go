@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -106,15 +107,22 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 		if method == "mcnemar-exact" {
 			r.PValue = stats.McNemarUpper(b, c)
 		} else {
-			r.PValue = 1 - stats.NormalCDF(stats.TangoZ(b, c, n, m))
+			r.PValue = stats.NormalCDF(-stats.TangoZ(b, c, n, m))
 		}
 	default:
 		r.PValue, r.CILow, r.CIHigh = ct.PUpper, ct.Lo, ct.Hi
-		for _, w := range ct.Warnings {
-			r.warnings = append(r.warnings, "quality (cluster-t): "+w.Error())
-		}
 		if len(cluster) > 0 && ct.G < 2 {
 			r.warnings = append(r.warnings, "quality: all cases are in one cluster, so there is no evidence about the gain")
+		} else if zeroSE(ct) {
+			// Every cluster shows the same difference: the t statistic
+			// would claim certainty from a handful of identical clusters.
+			// The exact sign test over clusters decides instead.
+			upper, lower := clusterSignTest(d, cluster, m)
+			r.PValue, r.CILow, r.CIHigh = upper, math.NaN(), math.NaN()
+			r.Met = upper <= pol.Alpha
+			r.Missed = lower <= pol.Alpha
+			r.warnings = append(r.warnings, fmt.Sprintf("quality: the per-case differences do not vary across the %d clusters, so the clustered t interval is degenerate (not reported); the exact sign test over clusters decides", ct.G))
+			return r, nil
 		}
 	}
 	r.Met = r.PValue <= pol.Alpha
@@ -123,4 +131,38 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 		r.Met, r.Missed = false, false
 	}
 	return r, nil
+}
+
+// zeroSE reports whether the clustered t test found a standard error of
+// exactly zero.
+func zeroSE(ct stats.ClusterTResult) bool {
+	for _, w := range ct.Warnings {
+		if errors.Is(w, stats.ErrZeroSE) {
+			return true
+		}
+	}
+	return false
+}
+
+// clusterSignTest is the exact sign test over clusters: the number of
+// clusters whose mean difference exceeds m against those below it, under
+// Binomial(·, ½). It returns the one-sided p-values for "above m" and
+// "below m". Used where the clustered standard error is zero.
+func clusterSignTest(d []float64, cluster []int, m float64) (upper, lower float64) {
+	sum := map[int]float64{}
+	count := map[int]float64{}
+	for i, x := range d {
+		sum[cluster[i]] += x
+		count[cluster[i]]++
+	}
+	above, below := 0, 0
+	for g, s := range sum {
+		switch mean := s / count[g]; {
+		case mean > m:
+			above++
+		case mean < m:
+			below++
+		}
+	}
+	return stats.McNemarUpper(above, below), stats.McNemarLower(above, below)
 }

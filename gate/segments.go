@@ -1,7 +1,10 @@
 package gate
 
 import (
+	"fmt"
 	"sort"
+
+	"github.com/ftgate/ftgate/internal/numfmt"
 
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/stats"
@@ -61,8 +64,19 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				for j := range idx {
 					diff[j] = sc.acc[j] - sb.acc[j]
 				}
-				ct := stats.ClusterT(diff, reindex(p, idx), -drop, level)
+				cl := reindex(p, idx)
+				ct := stats.ClusterT(diff, cl, -drop, level)
 				s.PValue = ct.PLower
+				if ct.G < 2 {
+					// One cluster is one independent unit: no test.
+					s.Tested, s.PValue = false, nan()
+					d.Warnings = append(d.Warnings, fmt.Sprintf("segment %q: its %d cases are all in one cluster, so it cannot be tested for a regression (change %s)", name, len(idx), numfmt.Points(s.Delta)))
+					segs = append(segs, s)
+					continue
+				}
+				if zeroSE(ct) {
+					_, s.PValue = clusterSignTest(diff, cl, -drop)
+				}
 			}
 			tested = append(tested, len(segs))
 			raw = append(raw, s.PValue)

@@ -53,6 +53,12 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// internalError is a failure of ftgate itself, not of its input (exit 3).
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return "ftgate: internal error: " + e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
 const usage = `ftgate: a release gate for fine-tuned models
 
 Usage:
@@ -109,6 +115,10 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 	}
 	if err != nil {
 		printError(env.Stderr, err)
+		var ie *internalError
+		if errors.As(err, &ie) {
+			return gate.ExitInternal
+		}
 		return gate.ExitBadInput
 	}
 	return code

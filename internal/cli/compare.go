@@ -210,7 +210,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if f.json != "" {
 		data, err := report.JSON(dec, inputs)
 		if err != nil {
-			return gate.ExitInternal, err
+			return 0, &internalError{err}
 		}
 		if err := env.WriteFile(f.json, data); err != nil {
 			return 0, fmt.Errorf("--json: %w", unwrapPath(err))
