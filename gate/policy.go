@@ -16,6 +16,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// MaxPolicyBytes bounds the size of a policy file: a policy is a page of
+// settings, and the YAML decoder's cost grows faster than linearly with
+// the number of keys.
+const MaxPolicyBytes = 1 << 20
+
 // DefaultSeed seeds the bootstrap when the policy names no seed.
 const DefaultSeed = 20261128
 
@@ -194,6 +199,9 @@ func (c HiddenCosts) EffectiveRetrainCost() float64 {
 // key. Every value is range-checked. name is used in messages.
 func ParsePolicy(name string, data []byte) (Policy, error) {
 	p := DefaultPolicy()
+	if len(data) > MaxPolicyBytes {
+		return p, &scorecard.InputError{File: name, Msg: fmt.Sprintf("the policy is %d bytes; a policy is at most %d bytes", len(data), MaxPolicyBytes)}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return p, yamlError(name, err)
@@ -216,6 +224,14 @@ func ParsePolicy(name string, data []byte) (Policy, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil && err != io.EOF {
 		return p, yamlError(name, err)
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); err == nil {
+		return p, &scorecard.InputError{File: name, Line: second.Line, Col: second.Column,
+			Msg: "a second YAML document (after ---): a policy is one document, and keys in a second one would be ignored"}
+	}
+	if err := checkPrices(name, doc, lines); err != nil {
+		return p, err
 	}
 	if err := p.validate(name, lines); err != nil {
 		return p, err
@@ -473,5 +489,31 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		bad("economics.plateau.window", "must be at least 1 and below min_runs (%d), found %d", e.Plateau.MinRuns, e.Plateau.Window)
 	}
 	inRange("economics.plateau.min_gain", e.Plateau.MinGain, -1, 1, true, true, "must be between -1 and 1 (exclusive)")
+	return errs.Err()
+}
+
+// checkPrices insists that every pricing entry names its input and output
+// prices: an entry left empty would price a model at zero and make it look
+// free.
+func checkPrices(file string, doc *yaml.Node, lines map[string]int) error {
+	var errs scorecard.ErrorList
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "pricing" {
+			continue
+		}
+		table := doc.Content[i+1]
+		if table.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(table.Content); j += 2 {
+			k, v := table.Content[j], table.Content[j+1]
+			for _, need := range []string{"input_per_mtok", "output_per_mtok"} {
+				if _, ok := lines["pricing."+k.Value+"."+need]; !ok || v.Kind != yaml.MappingNode {
+					errs = append(errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column,
+						Msg: fmt.Sprintf("pricing.%s has no %s; give both input_per_mtok and output_per_mtok (0 is allowed, but it must be written)", k.Value, need)})
+				}
+			}
+		}
+	}
 	return errs.Err()
 }

@@ -151,6 +151,29 @@ func version() string {
 	return "devel"
 }
 
+// singleString is a string flag that may be given once: a second value
+// would otherwise silently replace the first.
+type singleString struct {
+	value string
+	set   bool
+}
+
+func (s *singleString) String() string { return s.value }
+func (s *singleString) Set(v string) error {
+	if s.set {
+		return fmt.Errorf("given twice (%q and %q); it takes one value", s.value, v)
+	}
+	s.value, s.set = v, true
+	return nil
+}
+
+// stringFlag defines a flag that may be given once.
+func stringFlag(fs *flagSet, name, usage string) *singleString {
+	s := &singleString{}
+	fs.Var(s, name, usage)
+	return s
+}
+
 // stringList is a repeatable string flag.
 type stringList []string
 
@@ -186,6 +209,11 @@ func parseFlags(fs *flagSet, args []string, positional bool) error {
 			return err
 		}
 		return usagef("%s: %v (see 'ftgate %s -h')", fs.Name(), err, fs.Name())
+	}
+	for _, a := range fs.Args() {
+		if positional && len(a) > 1 && a[0] == '-' {
+			return usagef("%s: flag %q after the file names; put flags first (ftgate %s [flags] FILE...)", fs.Name(), a, fs.Name())
+		}
 	}
 	if !positional && fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q (every input is given with a flag, such as --baseline FILE)", fs.Name(), fs.Arg(0))

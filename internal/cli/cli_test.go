@@ -288,3 +288,39 @@ func TestPowerCommandMatchesConnor(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareRefusesAmbiguousArguments(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	b, c := filepath.Join(pass, "baseline.jsonl"), filepath.Join(pass, "candidate.jsonl")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"candidate twice", []string{"compare", "--baseline", b, "--candidate", b, "--candidate", c}, `-candidate: given twice`},
+		{"json to stdout", []string{"compare", "--baseline", b, "--candidate", c, "--json", "-"}, "--json -: reports are written to files"},
+		{"json over an input", []string{"compare", "--baseline", b, "--candidate", c, "--json", c}, "would overwrite the --candidate input"},
+		{"two reports one file", []string{"compare", "--baseline", b, "--candidate", c, "--json", "x.out", "--junit", "x.out"}, "--json and --junit name the same file"},
+		{"empty baseline name", []string{"compare", "--baseline", "", "--candidate", c}, "--baseline was given an empty file name"},
+		{"infinite threshold", []string{"compare", "--baseline", b, "--candidate", c, "--accept-threshold", "Inf"}, "is not a finite number"},
+		{"flag after files", []string{"validate", b, "--policy", "x.yaml"}, `flag "--policy" after the file names`},
+	} {
+		code, stdout, stderr := run(t, "", tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.stderr) || strings.Contains(stdout, "verdict") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q, no verdict", tc.name, code, stderr, tc.stderr)
+		}
+	}
+}
+
+// A report file that cannot be written is an error, and no verdict is
+// printed before it.
+func TestUnwritableReportIsAnError(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	out := filepath.Join(t.TempDir(), "missing-dir", "r.json")
+	code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--json", out)
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "--json "+out+": no such file or directory") {
+		t.Errorf("exit %d, stdout %d bytes, stderr %q", code, len(stdout), stderr)
+	}
+}

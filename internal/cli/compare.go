@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
+	"path/filepath"
 	"strconv"
 
 	"github.com/ftgate/ftgate/gate"
@@ -36,8 +38,8 @@ func (r *readFlags) options(pol gate.Policy) (scorecard.ReadOptions, error) {
 		IDColumn: r.idColumn, AcceptedColumn: r.acceptedColumn, PartialAccepted: r.partial || pol.Importers.PartialAccepted}
 	if r.acceptThreshold != "" {
 		t, err := strconv.ParseFloat(r.acceptThreshold, 64)
-		if err != nil || t != t {
-			return o, usagef("--accept-threshold %q is not a number", r.acceptThreshold)
+		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
+			return o, usagef("--accept-threshold %q is not a finite number", r.acceptThreshold)
 		}
 		o.AcceptThreshold = &t
 	}
@@ -122,19 +124,69 @@ type compareFlags struct {
 	read                        readFlags
 }
 
+// outputs lists the report files asked for, by flag.
+func (f *compareFlags) outputs() [][2]string {
+	var out [][2]string
+	for _, o := range [][2]string{{"--json", f.json}, {"--markdown", f.markdown}, {"--junit", f.junit}, {"--plot", f.plot}} {
+		if o[1] != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// checkPaths refuses empty input names, "-" as an output, and an output
+// that would overwrite an input.
+func (f *compareFlags) checkPaths() error {
+	inputs := map[string]string{}
+	for _, in := range [][2]string{{"--candidate", f.candidate}, {"--policy", f.policy}} {
+		if in[1] != "" {
+			inputs[filepath.Clean(in[1])] = in[0]
+		}
+	}
+	for _, list := range []struct {
+		flag  string
+		files []string
+	}{{"--baseline", f.baselines}, {"--baseline-history", f.history}} {
+		for _, name := range list.files {
+			if name == "" {
+				return usagef("%s was given an empty file name", list.flag)
+			}
+			inputs[filepath.Clean(name)] = list.flag
+		}
+	}
+	seen := map[string]string{}
+	for _, o := range f.outputs() {
+		switch {
+		case o[1] == "-":
+			return usagef("%s -: reports are written to files (the terminal report already goes to standard output)", o[0])
+		case inputs[filepath.Clean(o[1])] != "":
+			return usagef("%s %s would overwrite the %s input", o[0], o[1], inputs[filepath.Clean(o[1])])
+		case seen[filepath.Clean(o[1])] != "":
+			return usagef("%s and %s name the same file %s", seen[filepath.Clean(o[1])], o[0], o[1])
+		}
+		seen[filepath.Clean(o[1])] = o[0]
+	}
+	return nil
+}
+
 func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	var f compareFlags
 	fs := newFlagSet("compare", env, "ftgate compare --baseline FILE [--baseline FILE ...] --candidate FILE [--policy gate.yaml] [flags]")
 	fs.Var(&f.baselines, "baseline", "baseline scorecard (repeat for several model tiers; - for standard input)")
-	fs.StringVar(&f.candidate, "candidate", "", "fine-tuned candidate scorecard")
-	fs.StringVar(&f.policy, "policy", "", "policy file (YAML); the documented defaults without it")
+	candidate := stringFlag(fs, "candidate", "fine-tuned candidate scorecard")
+	policy := stringFlag(fs, "policy", "policy file (YAML); the documented defaults without it")
 	fs.Var(&f.history, "baseline-history", "earlier baseline scorecard, oldest first (repeat), for the plateau condition")
-	fs.StringVar(&f.json, "json", "", "write the JSON report (schema ftgate.report/v1) to this file")
-	fs.StringVar(&f.markdown, "markdown", "", "write the Markdown summary to this file")
-	fs.StringVar(&f.junit, "junit", "", "write JUnit XML (one test case per check) to this file")
-	fs.StringVar(&f.plot, "plot", "", "write an SVG chart of cost per accepted outcome against quality to this file")
+	jsonOut := stringFlag(fs, "json", "write the JSON report (schema ftgate.report/v1) to this file")
+	markdown := stringFlag(fs, "markdown", "write the Markdown summary to this file")
+	junit := stringFlag(fs, "junit", "write JUnit XML (one test case per check) to this file")
+	plot := stringFlag(fs, "plot", "write an SVG chart of cost per accepted outcome against quality to this file")
 	f.read.register(fs)
 	if err := parseFlags(fs, args, false); err != nil {
+		return 0, err
+	}
+	f.candidate, f.policy, f.json, f.markdown, f.junit, f.plot = candidate.value, policy.value, jsonOut.value, markdown.value, junit.value, plot.value
+	if err := f.checkPaths(); err != nil {
 		return 0, err
 	}
 	if len(f.baselines) == 0 {
@@ -166,6 +218,14 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := l.errs.Err(); err != nil {
 		return 0, err
 	}
+	var sameFile []string
+	for i := range arms {
+		for j := i + 1; j < len(arms); j++ {
+			if arms[i].SHA256 == arms[j].SHA256 {
+				sameFile = append(sameFile, fmt.Sprintf("%s and %s have the same content", arms[i].Source, arms[j].Source))
+			}
+		}
+	}
 	paired, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
 	if err != nil {
 		return 0, err
@@ -182,6 +242,9 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 		return 0, err
 	}
 	applyFailOn(env, dec)
+	for _, w := range sameFile {
+		dec.Warnings = append(dec.Warnings, w+": the comparison is of a system with itself")
+	}
 	for a, sc := range arms {
 		role := "baseline"
 		if a == len(arms)-1 {
@@ -204,20 +267,22 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := report.Text(&text, dec, names); err != nil {
 		return 0, err
 	}
-	if _, err := env.Stdout.Write(guardCommands(env, text.Bytes())); err != nil {
-		return 0, fmt.Errorf("writing the report: %w", err)
-	}
+	// Report files first: if one cannot be written, the run is an error
+	// (exit 2) and prints no verdict.
 	if f.json != "" {
 		data, err := report.JSON(dec, inputs)
 		if err != nil {
 			return 0, &internalError{err}
 		}
 		if err := env.WriteFile(f.json, data); err != nil {
-			return 0, fmt.Errorf("--json: %w", unwrapPath(err))
+			return 0, fmt.Errorf("--json %s: %w", f.json, unwrapPath(err))
 		}
 	}
 	if err := writeExtraReports(env, dec, inputs, names, f); err != nil {
 		return 0, err
+	}
+	if _, err := env.Stdout.Write(guardCommands(env, text.Bytes())); err != nil {
+		return 0, fmt.Errorf("writing the report: %w", err)
 	}
 	if err := publishActions(ctx, env, dec, names, f); err != nil {
 		fmt.Fprintf(env.Stderr, "ftgate: warning: %v\n", err)

@@ -23,7 +23,7 @@ func runInit(args []string, env Env) error {
 	if err := parseFlags(flags, args, false); err != nil {
 		return err
 	}
-	if out == "" {
+	if out == "" || out == "-" {
 		_, err := env.Stdout.Write(starterPolicy)
 		return err
 	}

@@ -16,7 +16,7 @@ func writePlot(env Env, d *gate.Decision, names report.Names, path string) error
 		return fmt.Errorf("--plot: %w", err)
 	}
 	if err := env.WriteFile(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("--plot: %w", unwrapPath(err))
+		return fmt.Errorf("--plot %s: %w", path, unwrapPath(err))
 	}
 	return nil
 }

@@ -16,13 +16,14 @@ func runPower(args []string, env Env) error {
 		"How many paired cases the quality test needs for the policy's effect (power.effect) at its power\n"+
 		"(power.target). With only a baseline, the candidate is assumed to gain exactly the effect with\n"+
 		"failures independent of the baseline's; with a candidate, the observed discordance is used.")
-	fs.StringVar(&baseline, "baseline", "", "baseline scorecard")
-	fs.StringVar(&candidate, "candidate", "", "candidate scorecard (optional)")
-	fs.StringVar(&policy, "policy", "", "policy file (YAML)")
+	baselineFlag := stringFlag(fs, "baseline", "baseline scorecard")
+	candidateFlag := stringFlag(fs, "candidate", "candidate scorecard (optional)")
+	policyFlag := stringFlag(fs, "policy", "policy file (YAML)")
 	rf.register(fs)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
+	baseline, candidate, policy = baselineFlag.value, candidateFlag.value, policyFlag.value
 	if baseline == "" {
 		return usagef("power needs --baseline FILE")
 	}

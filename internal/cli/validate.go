@@ -19,11 +19,12 @@ func runValidate(args []string, env Env) error {
 	var policy string
 	var rf readFlags
 	fs := newFlagSet("validate", env, "ftgate validate [--policy gate.yaml] [--format NAME] FILE...\n\nChecks scorecards and policies (.yaml/.yml) and says what it understood; exit 2 with every problem listed")
-	fs.StringVar(&policy, "policy", "", "policy whose price table prices the scorecards")
+	policyFlag := stringFlag(fs, "policy", "policy whose price table prices the scorecards")
 	rf.register(fs)
 	if err := parseFlags(fs, args, true); err != nil {
 		return err
 	}
+	policy = policyFlag.value
 	files := fs.Args()
 	if len(files) == 0 && policy == "" {
 		return usagef("validate needs at least one FILE")
