@@ -79,7 +79,7 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 	level := numfmt.Pct(1 - 2*d.Policy.Alpha)
 	title := "Cost per accepted outcome against acceptance"
 	if names.Candidate != "" {
-		title += ": " + names.Candidate
+		title += ": " + svgText(names.Candidate)
 	}
 	p.Title.Text = title + "\nverdict " + strings.ToUpper(string(d.Verdict)) + " · whiskers: " + level + " intervals"
 	p.X.Label.Text = "acceptance (share of cases accepted)"
@@ -111,7 +111,7 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 				continue
 			}
 			if !finite(t.CPA) || !finite(t.Quality) {
-				skipped = append(skipped, t.Name)
+				skipped = append(skipped, svgText(t.Name))
 				continue
 			}
 			x, y := t.Quality, t.CPA*scale
@@ -119,7 +119,7 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 			pts.XErrors = append(pts.XErrors, whisker(x, t.QualityLow, t.QualityHigh))
 			pts.YErrors = append(pts.YErrors, whisker(y, t.CPALow*scale, t.CPAHigh*scale))
 			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
-			labels.Labels = append(labels.Labels, t.Name)
+			labels.Labels = append(labels.Labels, svgText(t.Name))
 			if t.OnFrontier {
 				frontier = append(frontier, plotter.XY{X: x, Y: y})
 			}
@@ -322,4 +322,27 @@ func sortXY(p plotter.XYs) {
 			p[j], p[j-1] = p[j-1], p[j]
 		}
 	}
+}
+
+// svgText makes a name from a scorecard fit for a chart label: characters
+// XML cannot hold (and invisible direction overrides) are dropped, line
+// breaks become spaces, and long names are cut.
+func svgText(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			r = ' '
+		case isControl(r), r == 0xfffe, r == 0xffff, r >= 0xd800 && r <= 0xdfff:
+			continue
+		}
+		if n == 48 {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }

@@ -70,6 +70,12 @@ func TestSVG(t *testing.T) {
 		{"tiers", tieredDecision(), []string{"small", "medium", "large &amp; &lt;co&gt;", "routed baseline", "ft-mini", "Pareto frontier",
 			"candidate", "baseline tier", "verdict FAIL", "90.0% intervals", "cost per 1,000 accepted outcomes (USD)",
 			"not shown (no cost per accepted outcome): no-cost tier", "Arial", "stroke-dasharray"}},
+		{"hostile names", &gate.Decision{Verdict: gate.Fail, Policy: gate.DefaultPolicy(),
+			Tiers: []gate.Tier{
+				{Name: "esc\x1b[31mred\x00nul\u202Eevil", Role: gate.RoleBaseline, Quality: 0.5, QualityLow: 0.4, QualityHigh: 0.6, CPA: 1, CPALow: 0.9, CPAHigh: 1.1},
+				{Name: "line\nbreak <script>alert(1)</script>", Role: gate.RoleCandidate, Quality: 0.6, QualityLow: 0.5, QualityHigh: 0.7, CPA: 0.8, CPALow: 0.7, CPAHigh: 0.9},
+			}},
+			[]string{"esc[31mrednulevil", "line break &lt;script&gt;"}},
 		{"nothing to place", &gate.Decision{Verdict: gate.Inconclusive, Policy: gate.DefaultPolicy(),
 			Tiers: []gate.Tier{{Name: "b", Role: gate.RoleBaseline, Quality: 0.5, CPA: math.NaN()}}},
 			[]string{"nothing to place"}},

@@ -25,7 +25,11 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	ew := &errWriter{w: w}
 	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
 
-	p("ftgate: %s (candidate) against %s (baseline)\n", clean(names.Candidate), clean(names.Baseline))
+	against := clean(names.Baseline) + " (baseline)"
+	if names.Baseline == RoutedName {
+		against = RoutedName
+	}
+	p("ftgate: %s — %s (candidate) against %s\n", verdictHeadline(d), clean(names.Candidate), against)
 	c := d.Cases
 	p("cases: %d paired in %d clusters, up to %d sample(s) per case", c.Paired, c.Clusters, c.MaxSamplesPerCase)
 	if c.BaselineOnly+c.CandidateOnly > 0 {
@@ -51,8 +55,10 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	l := d.Latency
 	if !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95) {
 		fmt.Fprintf(tw, "latency p50\t%s\t%s\t\t\t\t\t\n", ms(l.BaselineP50), ms(l.CandidateP50))
-		fmt.Fprintf(tw, "latency p95\t%s\t%s\t%s\t%s → %s\t\t\t\n", ms(l.BaselineP95), ms(l.CandidateP95), ratioOf(l.CandidateP95, l.BaselineP95),
-			msInterval(l.BaselineP95Low, l.BaselineP95High), msInterval(l.CandidateP95Low, l.CandidateP95High))
+		fmt.Fprintf(tw, "latency p95\t%s\t%s\t%s\t\t\t\t\n", ms(l.BaselineP95), ms(l.CandidateP95), ratioOf(l.CandidateP95, l.BaselineP95))
+		if !math.IsNaN(l.BaselineP95Low) || !math.IsNaN(l.CandidateP95Low) {
+			fmt.Fprintf(tw, "  p95 %s interval\t%s\t%s\t\t\t\t\t\n", numfmt.Pct(q.CILevel), msInterval(l.BaselineP95Low, l.BaselineP95High), msInterval(l.CandidateP95Low, l.CandidateP95High))
+		}
 	}
 	f := d.Format
 	if !math.IsNaN(f.BaselineValidRate) || !math.IsNaN(f.CandidateValidRate) {
@@ -75,7 +81,7 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 			case !k.Held:
 				status = "BROKEN"
 			}
-			fmt.Fprintf(tw, "  %s\tlimit %s\tvalue %s\t%s\n", k.Name, numfmt.Num(k.Limit), numfmt.Num(k.Value), status)
+			fmt.Fprintf(tw, "  %s\tlimit %s\tvalue %s\t%s\n", k.Name, constraintValue(k.Name, k.Limit), constraintValue(k.Name, k.Value), status)
 		}
 		tw.Flush()
 	}
@@ -98,11 +104,8 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	}
 
 	pw := d.Power
-	p("\npower: %s cases give %s power for a gain of %s", casesNeeded(pw.CasesNeeded), numfmt.Pct(pw.Target), numfmt.Points(pw.Effect))
-	if pw.MoreCasesNeeded > 0 {
-		p(" (%d more than now)", pw.MoreCasesNeeded)
-	}
-	p("; the smallest gain detectable now is %s\n", numfmt.Points(pw.MDE))
+	p("\npower: detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s\n",
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), casesNeeded(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE))
 
 	textEconomics(ew, d)
 
@@ -336,7 +339,7 @@ func outcome(met, missed, _ bool) string {
 	case missed:
 		return "MISSED"
 	}
-	return "not shown"
+	return "not established"
 }
 
 func ms(x float64) string {
@@ -401,7 +404,33 @@ func clean(s string) string {
 	return b.String()
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+// isControl reports control characters and the invisible direction marks
+// and overrides that can make a terminal show text other than what it is.
+func isControl(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// RoutedName names the routed baseline built from several tiers.
+const RoutedName = "routed baseline"
+
+// verdictHeadline is the verdict in capitals with what it means for the
+// release.
+func verdictHeadline(d *gate.Decision) string {
+	v := strings.ToUpper(string(d.Verdict))
+	switch {
+	case d.Verdict == gate.Pass:
+		return v
+	case d.ExitCode == gate.ExitPass:
+		return v + " (not blocking)"
+	}
+	return v + " (blocks the release)"
+}
 
 // errWriter remembers the first write error.
 type errWriter struct {
@@ -416,4 +445,20 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, nil
+}
+
+// constraintValue formats a constraint's limit or value in its unit.
+func constraintValue(name string, x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "-"
+	}
+	switch {
+	case strings.HasSuffix(name, "_ms"):
+		return ms(x)
+	case strings.HasSuffix(name, "_ratio"):
+		return numfmt.Ratio(x)
+	case strings.HasSuffix(name, "_rate"):
+		return numfmt.Pct(x)
+	}
+	return numfmt.Num(x)
 }

@@ -261,7 +261,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	inputs := reportInputs(arms, history)
 	names := report.Names{Baseline: arms[0].System.Name, Candidate: arms[len(arms)-1].System.Name}
 	if len(f.baselines) > 1 {
-		names.Baseline = "routed baseline"
+		names.Baseline = report.RoutedName
 	}
 	var text bytes.Buffer
 	if err := report.Text(&text, dec, names); err != nil {
