@@ -103,6 +103,9 @@ func describe(env Env, sc *scorecard.Scorecard) {
 	if len(workflows) > 0 {
 		fmt.Fprintf(w, "  workflows: %d, clusters: %d\n", len(workflows), len(clusters))
 	}
+	if len(present) == 0 {
+		present = []string{"(only id and accepted)"}
+	}
 	fmt.Fprintf(w, "  fields:   %s\n", strings.Join(present, ", "))
 	if len(absent) > 0 {
 		fmt.Fprintf(w, "  absent:   %s\n", strings.Join(absent, ", "))
