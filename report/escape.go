@@ -28,8 +28,15 @@ import (
 //     cell and a "$" from starting GitHub's math;
 //   - a leading "-", "+", "=" or "1." that would start a list or a heading
 //     inside a list item is escaped too;
-//   - "@" is followed by a word joiner, so a name like "@team" quoted in a
-//     pull-request comment does not notify anyone.
+//   - "(" and ")" are backslash-escaped too, so that no link syntax
+//     "[text](url)" can form even next to ftgate's own brackets;
+//   - "@" is followed by a word joiner (U+2060), so a name like "@team"
+//     quoted in a pull-request comment does not notify anyone, and
+//     "a@b.example" is not turned into a mailto: link;
+//   - a word joiner goes into every "://" (after the colon) and every
+//     "www." (before the dot, in any letter case), so GitHub does not turn
+//     "https://…", "ftp://…" or "www.…" from a scorecard into a live link.
+//     The text still reads the same.
 func MarkdownText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
@@ -44,6 +51,7 @@ func MarkdownText(s string) string {
 			continue
 		}
 		first := lead && r != ' '
+		at := i
 		i += size
 		switch {
 		case isUnsafeControl(r):
@@ -58,7 +66,11 @@ func MarkdownText(s string) string {
 			b.WriteString("&gt;")
 		case r == '@':
 			b.WriteString("@\u2060")
-		case strings.ContainsRune("\\`*_[]|~$#", r),
+		case r == ':' && strings.HasPrefix(s[i:], "//"):
+			b.WriteString(":\u2060")
+		case r == '.' && at >= 3 && strings.EqualFold(s[at-3:at], "www"):
+			b.WriteString("\u2060.")
+		case strings.ContainsRune("\\`*_[]()|~$#", r),
 			first && (r == '-' || r == '+' || r == '='),
 			start && !first && (r == '.' || r == ')'):
 			b.WriteByte('\\')
@@ -109,18 +121,24 @@ func MermaidLabel(s string, max int) string {
 // xmlText makes s valid XML character data: encoding/xml escapes <, >, &
 // and quotes, and replaces characters XML 1.0 cannot hold with U+FFFD;
 // control characters are turned into visible escapes first so that the
-// report shows what the scorecard said instead of a replacement mark.
+// report shows what the scorecard said instead of a replacement mark, and
+// so are the bidirectional controls (test reporters show JUnit names as
+// they are, and an override would make a name read differently).
 func xmlText(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return isUnsafeControl(r) && r != '\n' && r != '\t' }) {
+	unsafe := func(r rune) bool { return (isUnsafeControl(r) && r != '\n' && r != '\t') || isBidi(r) }
+	if !strings.ContainsFunc(s, unsafe) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if isUnsafeControl(r) && r != '\n' && r != '\t' {
+		switch {
+		case isBidi(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		case unsafe(r):
 			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

@@ -18,9 +18,12 @@ func checkGolden(t *testing.T, name string, got []byte) {
 }
 
 // hostile is a name that tries every trick: a workflow command, a line
-// break, URL escapes, a table pipe, code spans, HTML, emphasis, a link, a
-// mention, a bidirectional override and a list marker.
-const hostile = "- ::error::pwned%0A|`x`|\n::warning title=a,b::c <script>alert(1)</script> *b* _i_ [l](http://x) @octocat \u202etxt.exe ##[error]legacy $x$"
+// break, URL escapes, a table pipe, code spans, HTML, emphasis, a link,
+// bare URLs and a www. address that GitHub would autolink, an e-mail
+// address, a mention, bidirectional overrides and isolates, and a list
+// marker.
+const hostile = "- ::error::pwned%0A|`x`|\n::warning title=a,b::c <script>alert(1)</script> *b* _i_ [l](http://x) @octocat \u202etxt.exe ##[error]legacy $x$" +
+	" https://evil.example/login HTTP://EVIL.example www.evil.example (WWW.evil.example) ops@evil.example [pass](https://evil.example) \u2066\u200f\u061c"
 
 // A fixture is a hand-built decision, so the renderers are tested on their
 // own, whatever the gate computes.

@@ -34,6 +34,11 @@ func checkMarkdownSafe(t *testing.T, md string) {
 		if strings.HasPrefix(trim, "::") || strings.Contains(line, "##[") {
 			t.Errorf("line %d reads as a workflow command: %q", i+1, line)
 		}
+		// GitHub autolinks these; the reports link nothing, so any one
+		// would be a scorecard's live link.
+		if low := strings.ToLower(line); strings.Contains(low, "://") || strings.Contains(low, "www.") || strings.Contains(line, "](") {
+			t.Errorf("line %d could become a link: %q", i+1, line)
+		}
 		switch {
 		case line == "```mermaid":
 			inChart = true
@@ -85,11 +90,19 @@ func TestMarkdownText(t *testing.T) {
 		{"refund-email", "refund-email"},
 		{"a|b", `a\|b`},
 		{"`code`", "\\`code\\`"},
-		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"<script>alert(1)</script>", `&lt;script&gt;alert\(1\)&lt;/script&gt;`},
 		{"a&amp;b", "a&amp;amp;b"},
 		{"line\nbreak\r", `line\\x0abreak\\x0d`},
 		{"*b* _i_ ~s~", `\*b\* \_i\_ \~s\~`},
-		{"[l](http://x)", `\[l\](http://x)`},
+		{"[l](http://x)", "\\[l\\]\\(http:\u2060//x\\)"},
+		{"see https://evil.example/x", "see https:\u2060//evil.example/x"},
+		{"HTTPS://EVIL.example ftp://f", "HTTPS:\u2060//EVIL.example ftp:\u2060//f"},
+		{"www.evil.example", "www\u2060.evil.example"},
+		{"(WwW.evil.example)", "\\(WwW\u2060.evil.example\\)"},
+		{"mail a@b.example", "mail a@\u2060b.example"},
+		{"10:30 a:b //c", "10:30 a:b //c"},
+		{"f(x)", `f\(x\)`},
+		{"1) first", `1\) first`},
 		{"- item", `\- item`},
 		{"  # head", `  \# head`},
 		{"1. first", `1\. first`},

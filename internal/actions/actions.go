@@ -76,15 +76,33 @@ func ParseFailOn(s string) (string, error) {
 	return FailOnFailOrInconclusive, fmt.Errorf("%s=%q is neither %q nor %q; using %q", EnvFailOn, s, FailOnFail, FailOnFailOrInconclusive, FailOnFailOrInconclusive)
 }
 
+// blockedReason is the last reason gate.Decide gives an inconclusive
+// verdict under the policy's inconclusive: fail; ApplyFailOn replaces it.
+const blockedReason = "Without evidence either way the release is blocked (inconclusive: fail)."
+
+// failOnReason is the reason an inconclusive verdict lowered by fail-on
+// ends with.
+const failOnReason = "Without evidence either way the policy blocks the release (inconclusive: fail), but fail-on: fail (" + EnvFailOn +
+	") is set, so an inconclusive verdict does not fail the step (exit code 0)."
+
 // ApplyFailOn lets an inconclusive verdict pass (exit code 0) when failOn
-// is "fail", and says so in the reasons. It reports whether it changed the
-// exit code. A fail verdict always keeps its exit code.
+// is "fail", and says so in the reasons: the gate's "the release is
+// blocked" sentence is replaced, not contradicted by a later one. It
+// reports whether it changed the exit code. A fail verdict always keeps
+// its exit code. It must run before any report is written, so that every
+// report carries the exit code the process ends with.
 func ApplyFailOn(d *gate.Decision, failOn string) bool {
 	if failOn != FailOnFail || d.Verdict != gate.Inconclusive || d.ExitCode == gate.ExitPass {
 		return false
 	}
 	d.ExitCode = gate.ExitPass
-	d.Reasons = append(d.Reasons, "fail-on: fail is set in the workflow, so an inconclusive verdict does not fail the step.")
+	for i := len(d.Reasons) - 1; i >= 0; i-- {
+		if d.Reasons[i] == blockedReason {
+			d.Reasons[i] = failOnReason
+			return true
+		}
+	}
+	d.Reasons = append(d.Reasons, failOnReason)
 	return true
 }
 
@@ -134,7 +152,9 @@ type Result struct {
 // Publish writes the step outputs, the job summary, the annotations and,
 // when FTGATE_COMMENT is true on a pull-request event, the pull-request
 // comment. It carries on past every failure and returns them joined: a
-// problem publishing never changes the verdict or the exit code.
+// problem publishing never changes the verdict or the exit code. A
+// failure of the comment is also a warning annotation titled "ftgate
+// comment".
 func (p *Publisher) Publish(ctx context.Context, r Result) error {
 	var errs []error
 	if err := p.SetOutputs(r); err != nil {
@@ -151,7 +171,13 @@ func (p *Publisher) Publish(ctx context.Context, r Result) error {
 		errs = append(errs, err)
 	}
 	if err := p.Comment(ctx, md.String()); err != nil {
-		errs = append(errs, fmt.Errorf("pull-request comment: %w", err))
+		err = fmt.Errorf("pull-request comment: %w", err)
+		errs = append(errs, err)
+		// The caller prints the error to the log; the annotation puts it
+		// where a reviewer looks.
+		if aerr := guard("annotations", func() { p.annotate("warning", "ftgate comment", err.Error()) }); aerr != nil {
+			errs = append(errs, aerr)
+		}
 	}
 	return errors.Join(errs...)
 }

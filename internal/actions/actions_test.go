@@ -232,6 +232,19 @@ func TestFailOn(t *testing.T) {
 	if !ApplyFailOn(d, FailOnFail) || d.ExitCode != 0 || !strings.Contains(d.Reasons[len(d.Reasons)-1], "fail-on: fail") {
 		t.Errorf("inconclusive with fail-on fail: exit %d, reasons %q", d.ExitCode, d.Reasons)
 	}
+	// The gate's own "the release is blocked" sentence (gate/decide.go) is
+	// replaced, so the reasons do not contradict each other.
+	d = decision(gate.Inconclusive, 1)
+	d.Reasons = append(d.Reasons, "About 120 more paired cases would help.", blockedReason)
+	n := len(d.Reasons)
+	if !ApplyFailOn(d, FailOnFail) || len(d.Reasons) != n || d.Reasons[n-1] != failOnReason || d.Reasons[n-2] != "About 120 more paired cases would help." {
+		t.Errorf("reasons after fail-on fail: %q", d.Reasons)
+	}
+	for _, r := range d.Reasons {
+		if strings.Contains(r, "release is blocked") {
+			t.Errorf("a reason still says the release is blocked: %q", r)
+		}
+	}
 	for _, d := range []*gate.Decision{decision(gate.Fail, 1), decision(gate.Inconclusive, 1)} {
 		before := d.ExitCode
 		if ApplyFailOn(d, FailOnFailOrInconclusive) || d.ExitCode != before {

@@ -278,6 +278,22 @@ func TestActionMetadata(t *testing.T) {
 	if d := m.Inputs["fail-on"].Default; d == nil || *d != FailOnFailOrInconclusive {
 		t.Errorf("fail-on must default to %s", FailOnFailOrInconclusive)
 	}
+	// setup-go is pinned to a commit and leaves the caller's cache alone.
+	setupGo := 0
+	for _, st := range m.Runs.Steps {
+		if strings.HasPrefix(st.Uses, "actions/setup-go@") {
+			setupGo++
+			if !regexp.MustCompile(`@[0-9a-f]{40}$`).MatchString(st.Uses) {
+				t.Errorf("setup-go %q is not pinned to a full commit SHA", st.Uses)
+			}
+			if st.With["cache"] != "false" {
+				t.Errorf("setup-go: cache = %q, want false", st.With["cache"])
+			}
+		}
+	}
+	if setupGo != 1 {
+		t.Errorf("%d setup-go steps, want 1", setupGo)
+	}
 	// Every input reaches the program (through some step's env:).
 	used := map[string]bool{}
 	for _, st := range m.Runs.Steps {

@@ -67,27 +67,40 @@ func GuardCommands(text []byte, token string) []byte {
 
 // plain makes text from scorecards safe for an annotation: control
 // characters other than the newline become visible \xNN escapes (the log
-// viewer would otherwise interpret terminal escape sequences). The
+// viewer would otherwise interpret terminal escape sequences), and the
+// Unicode bidirectional controls become \uNNNN escapes (a "Trojan Source"
+// override would make a name read differently from what it is). The
 // newline and "%" are left to go-githubactions, which escapes them as the
 // workflow-command rules require (%0A, %25, and \r as %0D; in properties
 // also ":" as %3A and "," as %2C), so nothing is escaped twice.
 func plain(s string) string {
-	if !strings.ContainsFunc(s, unsafeControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unsafeControl(r) || isBidi(r) }) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if unsafeControl(r) {
+		switch {
+		case unsafeControl(r):
 			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+		case isBidi(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }
 
 func unsafeControl(r rune) bool {
 	return (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+}
+
+// isBidi reports the characters that reorder or invisibly mark the
+// direction of text: the embeddings and overrides U+202A-U+202E, the
+// isolates U+2066-U+2069, the marks U+200E, U+200F and the Arabic letter
+// mark U+061C (the same set as report.MarkdownText escapes).
+func isBidi(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // oneLine makes s a single line for a title: newlines become spaces and

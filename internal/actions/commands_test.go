@@ -1,8 +1,12 @@
 package actions
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/report"
 )
 
 func TestLooksLikeCommand(t *testing.T) {
@@ -60,7 +64,37 @@ func TestPlainAndOneLine(t *testing.T) {
 	if got, want := plain("a\x1b[31mred\r\nb%"), `a\x1b[31mred\x0d`+"\nb%"; got != want {
 		t.Errorf("plain = %q, want %q", got, want)
 	}
+	if got, want := plain("x\u202etxt.exe \u2066a\u2069 \u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068 ok"),
+		`x\u202etxt.exe \u2066a\u2069 \u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068 ok`; got != want {
+		t.Errorf("plain = %q, want %q", got, want)
+	}
+	if got, want := plain("naïve café — ✅ \u00a0"), "naïve café — ✅ \u00a0"; got != want {
+		t.Errorf("plain changed ordinary text: %q", got)
+	}
 	if got, want := oneLine("a\nb\r\nc"), "a b c"; got != want {
 		t.Errorf("oneLine = %q, want %q", got, want)
+	}
+}
+
+// TestAnnotationsEscapeBidi: a "Trojan Source" name reaches the
+// annotation's title and message as visible \uNNNN escapes.
+func TestAnnotationsEscapeBidi(t *testing.T) {
+	t.Parallel()
+	var stdout bytes.Buffer
+	p := New(Options{Stdout: &stdout})
+	d := decision(gate.Fail, 1)
+	d.Latency.Constraints, d.Warnings = nil, []string{"case \u202etxt.exe\u2066x\u2069 only in the baseline"}
+	d.Segments = []gate.Segment{{Name: "evil\u202egpj.exe", Cases: 40, Baseline: 0.9, Candidate: 0.6, Delta: -0.3, PAdjusted: 0.001, Tested: true, Regression: true}}
+	if err := p.Annotate(Result{Decision: d, Names: report.Names{Baseline: "b\u200f", Candidate: "c\u061c"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	if strings.ContainsFunc(out, isBidi) {
+		t.Errorf("a bidirectional control reached the annotations: %q", out)
+	}
+	for _, want := range []string{`evil\u202egpj.exe`, `case \u202etxt.exe\u2066x\u2069`, `c\u061c (candidate) against b\u200f (baseline)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("annotations lack %q:\n%s", want, out)
+		}
 	}
 }

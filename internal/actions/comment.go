@@ -74,14 +74,15 @@ type ghComment struct {
 
 // Upsert updates ftgate's earlier comment on the pull request with body,
 // or creates one when there is none; it reports whether it created one.
-// body is prefixed with Marker and cut to GitHub's size limit.
+// Only a comment written by the token's own identity is ever updated (see
+// find). body is prefixed with Marker and cut to GitHub's size limit.
 func (c *Commenter) Upsert(ctx context.Context, body string) (created bool, err error) {
 	base, err := c.base()
 	if err != nil {
 		return false, err
 	}
 	body = Marker + "\n" + truncateMarkdown(body, maxCommentBytes-len(Marker)-1)
-	id, err := c.find(ctx, base)
+	id, err := c.find(ctx, base, c.identity(ctx, base))
 	if err != nil {
 		return false, err
 	}
@@ -120,14 +121,33 @@ func (c *Commenter) base() (*url.URL, error) {
 	return u, nil
 }
 
-// find returns the id of ftgate's earlier comment, or 0. Among comments
-// that start with Marker it prefers the oldest one written by a bot (the
-// github-actions bot, or a GitHub App), so that a person quoting a report
-// never has their comment overwritten.
-func (c *Commenter) find(ctx context.Context, base *url.URL) (int64, error) {
+// ActionsBot is the login of the identity behind the GITHUB_TOKEN that
+// GitHub Actions gives each job.
+const ActionsBot = "github-actions[bot]"
+
+// identity returns the login that ftgate's own comments carry: the token's
+// user when GET /user answers (a personal access token), else the
+// github-actions bot (GET /user is refused to the GITHUB_TOKEN with 403
+// "Resource not accessible by integration").
+func (c *Commenter) identity(ctx context.Context, base *url.URL) string {
+	var me struct {
+		Login string `json:"login"`
+	}
+	if _, err := c.get(ctx, base.JoinPath("user").String(), &me); err == nil && me.Login != "" {
+		return me.Login
+	}
+	return ActionsBot
+}
+
+// find returns the id of ftgate's earlier comment, or 0: the oldest
+// comment that starts with Marker and whose author is login, exactly. The
+// marker alone proves nothing (anyone can type it), so a comment by anyone
+// else is never chosen: a pull request's author who posts the marker first
+// must not have ftgate write its verdict into a comment they can edit
+// back to a fake PASS.
+func (c *Commenter) find(ctx context.Context, base *url.URL, login string) (int64, error) {
 	next := base.JoinPath("repos", c.Repo, "issues", strconv.Itoa(c.Number), "comments")
 	next.RawQuery = "per_page=100"
-	var first int64
 	for page := 0; next != nil && page < maxPages; page++ {
 		var batch []ghComment
 		link, err := c.get(ctx, next.String(), &batch)
@@ -135,19 +155,13 @@ func (c *Commenter) find(ctx context.Context, base *url.URL) (int64, error) {
 			return 0, err
 		}
 		for _, cm := range batch {
-			if !strings.HasPrefix(strings.TrimLeft(cm.Body, " \r\n\t"), Marker) {
-				continue
-			}
-			if cm.User.Type == "Bot" {
+			if cm.User.Login == login && strings.HasPrefix(cm.Body, Marker) {
 				return cm.ID, nil
-			}
-			if first == 0 {
-				first = cm.ID
 			}
 		}
 		next = nextLink(link, base)
 	}
-	return first, nil
+	return 0, nil
 }
 
 // nextLink returns the rel="next" URL of a Link header, if it is on the

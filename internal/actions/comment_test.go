@@ -23,8 +23,12 @@ const testToken = "ghs_secretTOKEN123"
 
 // fakeGitHub plays the part of the REST API for one pull request's
 // comments. fail maps "METHOD /path" to a status to answer with instead.
+// login is the token's user, as GET /user answers for a personal access
+// token; empty plays the GITHUB_TOKEN, which GET /user refuses and whose
+// comments are github-actions[bot]'s.
 type fakeGitHub struct {
 	t        *testing.T
+	login    string
 	mu       sync.Mutex
 	comments []ghComment
 	nextID   int64
@@ -74,7 +78,18 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("%s: body: %v", key, err)
 		}
 	}
+	author, authorType := ActionsBot, "Bot"
+	if f.login != "" {
+		author, authorType = f.login, "User"
+	}
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/user":
+		if f.login == "" {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"message":"Resource not accessible by integration"}`)
+			return
+		}
+		fmt.Fprintf(w, `{"login":%q,"type":"User"}`, f.login)
 	case r.Method == http.MethodGet && r.URL.Path == "/repos/o/r/issues/7/comments":
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		page = max(page, 1)
@@ -87,7 +102,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && r.URL.Path == "/repos/o/r/issues/7/comments":
 		f.nextID++
 		c := ghComment{ID: f.nextID, Body: in.Body}
-		c.User.Login, c.User.Type = "github-actions[bot]", "Bot"
+		c.User.Login, c.User.Type = author, authorType
 		f.comments = append(f.comments, c)
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(c)
@@ -154,25 +169,113 @@ func TestCommentCreateThenUpdate(t *testing.T) {
 	}
 }
 
-func TestCommentPrefersBotOverPerson(t *testing.T) {
+// patched lists the ids of the comments that were PATCHed.
+func (f *fakeGitHub) patched() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	for _, r := range f.requests {
+		if id, ok := strings.CutPrefix(r, "PATCH /repos/o/r/issues/comments/"); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func (f *fakeGitHub) body(id int64) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, cm := range f.comments {
+		if cm.ID == id {
+			return cm.Body
+		}
+	}
+	return ""
+}
+
+// TestCommentNeverTakesOverAnotherAuthorsComment: a pull request's author
+// can post the marker before ftgate ever runs. ftgate must not write its
+// report into that comment (its author could edit it into a fake PASS),
+// nor into one by another bot or app; it posts its own instead.
+func TestCommentNeverTakesOverAnotherAuthorsComment(t *testing.T) {
+	t.Parallel()
+	gh, srv := newFakeGitHub(t)
+	attacker := gh.add(Marker+"\n## ✅ ftgate: PASS", "mallory", "User")
+	app := gh.add(Marker+"\n## ✅ ftgate: PASS", "mallory-app[bot]", "Bot")
+	lookalike := gh.add(Marker+"\nold", "github-actions", "User")
+	c := commenter(srv)
+	created, err := c.Upsert(context.Background(), "report one")
+	if err != nil || !created {
+		t.Fatalf("first Upsert: created %v, err %v", created, err)
+	}
+	created, err = c.Upsert(context.Background(), "report two")
+	if err != nil || created {
+		t.Fatalf("second Upsert: created %v, err %v (want its own comment updated)", created, err)
+	}
+	for id, want := range map[int64]string{attacker: Marker + "\n## ✅ ftgate: PASS", app: Marker + "\n## ✅ ftgate: PASS", lookalike: Marker + "\nold"} {
+		if got := gh.body(id); got != want {
+			t.Errorf("comment %d by another author was overwritten: %q", id, got)
+		}
+	}
+	if got := gh.patched(); len(got) != 1 || got[0] != strconv.FormatInt(gh.comments[len(gh.comments)-1].ID, 10) {
+		t.Errorf("PATCHed %q, want only ftgate's own comment", got)
+	}
+	if last := gh.comments[len(gh.comments)-1]; last.User.Login != ActionsBot || last.Body != Marker+"\nreport two" {
+		t.Errorf("ftgate's comment: %+v", last)
+	}
+}
+
+func TestCommentUpdatesTheBotsComment(t *testing.T) {
 	t.Parallel()
 	gh, srv := newFakeGitHub(t)
 	person := gh.add(Marker+"\nold report pasted by a person", "alice", "User")
-	bot := gh.add(Marker+"\nold report", "github-actions[bot]", "Bot")
-	if _, err := commenter(srv).Upsert(context.Background(), "new"); err != nil {
-		t.Fatal(err)
+	quoted := gh.add("> "+Marker+"\nquoted by the bot itself", ActionsBot, "Bot")
+	bot := gh.add(Marker+"\nold report", ActionsBot, "Bot")
+	created, err := commenter(srv).Upsert(context.Background(), "new")
+	if err != nil || created {
+		t.Fatalf("created %v, err %v", created, err)
 	}
-	for _, cm := range gh.comments {
-		switch cm.ID {
-		case person:
-			if !strings.Contains(cm.Body, "pasted") {
-				t.Errorf("the person's comment was overwritten")
-			}
-		case bot:
-			if cm.Body != Marker+"\nnew" {
-				t.Errorf("the bot's comment was not updated: %q", cm.Body)
-			}
-		}
+	if !strings.Contains(gh.body(person), "pasted") || !strings.Contains(gh.body(quoted), "quoted") {
+		t.Errorf("a comment without the marker at its start, or by a person, was overwritten")
+	}
+	if got := gh.body(bot); got != Marker+"\nnew" {
+		t.Errorf("the bot's comment was not updated: %q", got)
+	}
+	if got := gh.patched(); len(got) != 1 || got[0] != strconv.FormatInt(bot, 10) {
+		t.Errorf("PATCHed %q, want only %d", got, bot)
+	}
+}
+
+// TestCommentPersonalAccessToken: with a PAT, GET /user names the token's
+// user, whose comment is the one to update, and the github-actions bot's
+// is someone else's.
+func TestCommentPersonalAccessToken(t *testing.T) {
+	t.Parallel()
+	gh, srv := newFakeGitHub(t)
+	gh.login = "release-bot"
+	actions := gh.add(Marker+"\nby the Actions bot", ActionsBot, "Bot")
+	other := gh.add(Marker+"\nby a person", "mallory", "User")
+	mine := gh.add(Marker+"\nold", "release-bot", "User")
+	created, err := commenter(srv).Upsert(context.Background(), "new")
+	if err != nil || created {
+		t.Fatalf("created %v, err %v", created, err)
+	}
+	if gh.body(mine) != Marker+"\nnew" || gh.body(actions) != Marker+"\nby the Actions bot" || gh.body(other) != Marker+"\nby a person" {
+		t.Errorf("comments: %+v", gh.comments)
+	}
+	if got := gh.requests[0]; got != "GET /user" {
+		t.Errorf("first request %q, want GET /user", got)
+	}
+
+	// Without a comment of its own it posts one, as the token's user.
+	gh2, srv2 := newFakeGitHub(t)
+	gh2.login = "release-bot"
+	gh2.add(Marker+"\nold", ActionsBot, "Bot")
+	if created, err := commenter(srv2).Upsert(context.Background(), "new"); err != nil || !created {
+		t.Fatalf("created %v, err %v", created, err)
+	}
+	if len(gh2.patched()) != 0 || gh2.comments[1].User.Login != "release-bot" {
+		t.Errorf("comments: %+v, PATCHed %q", gh2.comments, gh2.patched())
 	}
 }
 
@@ -196,7 +299,7 @@ func TestCommentErrors(t *testing.T) {
 			t.Parallel()
 			gh, srv := newFakeGitHub(t)
 			if tc.existing {
-				gh.add(Marker+"\nold", "github-actions[bot]", "Bot")
+				gh.add(Marker+"\nold", ActionsBot, "Bot")
 			}
 			gh.fail = tc.fail
 			created, err := commenter(srv).Upsert(context.Background(), "body")
@@ -314,6 +417,17 @@ func TestPublishCommentFailureIsAWarning(t *testing.T) {
 	}
 	if parseOutputFile(t, outFile)["verdict"] != "pass" {
 		t.Errorf("outputs not written")
+	}
+	// The failure is also an annotation, where reviewers look.
+	var commentWarnings []command
+	for _, c := range runnerCommands(t, stdout.String()) {
+		if c.props["title"] == "ftgate comment" {
+			commentWarnings = append(commentWarnings, c)
+		}
+	}
+	if len(commentWarnings) != 1 || commentWarnings[0].name != "warning" ||
+		!strings.Contains(commentWarnings[0].data, "pull-request comment: GitHub API GET /repos/o/r/issues/7/comments: 403") {
+		t.Errorf("comment warning annotations %+v\nstdout:\n%s", commentWarnings, stdout.String())
 	}
 	if strings.Contains(stdout.String()+stderr.String()+fmt.Sprint(err), testToken) {
 		t.Errorf("the token was printed")
