@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -26,13 +27,23 @@ func sniffCSV(data []byte) bool {
 }
 
 // readCSV reads the native model as CSV, one sample a row.
+//
+// --id-column and --accepted-column rename the columns read as id and
+// accepted. A named column the header lacks is always an error (even with
+// --lenient: falling back to the literal "id" or "accepted" column would
+// silently decide on another column than the one asked for), and when an
+// option renames a column, a literal "id" or "accepted" column becomes an
+// ignored column, with a warning.
 func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
-	idCol, accCol := o.IDColumn, o.AcceptedColumn
+	idCol, accCol := strings.TrimSpace(o.IDColumn), strings.TrimSpace(o.AcceptedColumn)
 	if idCol == "" {
 		idCol = "id"
 	}
 	if accCol == "" {
 		accCol = "accepted"
+	}
+	if idCol == accCol {
+		return nil, Errorf(name, 0, "--id-column and --accepted-column both name the column %q; the id and the accepted flag need a column each", idCol)
 	}
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
 	cr.FieldsPerRecord = 0
@@ -41,17 +52,26 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	if err != nil {
 		return nil, csvError(name, err)
 	}
+	header = append([]string(nil), header...) // ReuseRecord: the next Read overwrites it
 	col := map[string]int{}
 	var errs ErrorList
 	var warnings []string
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		key := h
-		switch h {
-		case idCol:
+		switch {
+		case h == idCol:
 			key = "id"
-		case accCol:
+		case h == accCol:
 			key = "accepted"
+		case h == "id" || h == "accepted":
+			// The literal column of a field an option moved elsewhere.
+			flag, named := "--id-column", idCol
+			if h == "accepted" {
+				flag, named = "--accepted-column", accCol
+			}
+			warnings = append(warnings, fmt.Sprintf("%s:1:%d: column %q is ignored: %s reads %s from column %q", name, i+1, h, flag, h, named))
+			continue
 		}
 		if _, dup := col[key]; dup {
 			errs = append(errs, &InputError{File: name, Line: 1, Col: i + 1, Msg: fmt.Sprintf("duplicate column %q", h)})
@@ -77,9 +97,23 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		col[key] = i
 	}
 	for _, need := range []struct{ key, name string }{{"id", idCol}, {"accepted", accCol}} {
-		if _, ok := col[need.key]; !ok {
-			errs = append(errs, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("no %q column in the header (name another with --%s-column)", need.name, need.key)})
+		if _, ok := col[need.key]; ok {
+			continue
 		}
+		if need.name == need.key {
+			errs = append(errs, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("no %q column in the header (name another with --%s-column)", need.name, need.key)})
+			continue
+		}
+		// A column named by an option: never fall back to another one.
+		have := make([]string, len(header))
+		for i, h := range header {
+			have[i] = strings.TrimSpace(h)
+		}
+		msg := fmt.Sprintf("--%s-column names %q, but the header has no such column (it has %s)", need.key, need.name, quoteList(have))
+		if s := Suggest(need.name, have); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		errs = append(errs, &InputError{File: name, Line: 1, Msg: msg})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -163,7 +197,7 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 		if !ok {
 			return nil
 		}
-		x, msg := parseNumber([]byte(v), nonNeg)
+		x, msg := csvNumber(v, nonNeg)
 		if msg != "" {
 			fail(c, "%s %s", key, msg)
 			return nil
@@ -201,7 +235,61 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 		}
 		s.Usage = &u
 	}
+	// Report a row's problems from left to right.
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*InputError).Col < errs[j].(*InputError).Col })
 	return s, errs
+}
+
+// csvNumber decodes a CSV number: a plain decimal such as 12, -0.5, .5 or
+// 1e-05. Forms strconv would also take (hexadecimal, "_" separators) are
+// refused so that a value means what it looks like; inf and nan spellings,
+// which Python's csv module writes, are refused as not finite.
+func csvNumber(v string, nonNegative bool) (float64, string) {
+	switch strings.ToLower(strings.TrimLeft(v, "+-")) {
+	case "inf", "infinity", "nan":
+		return 0, fmt.Sprintf("must be finite, found %s", v)
+	}
+	if !isDecimal(v) {
+		return 0, fmt.Sprintf("must be a decimal number, found %q", v)
+	}
+	return parseNumber([]byte(v), nonNegative)
+}
+
+// isDecimal reports whether s is a decimal number: an optional sign, digits
+// with an optional decimal point (at least one digit), and an optional
+// exponent.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i, digits = i+1, digits+1
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i, exp = i+1, exp+1
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 func csvError(file string, err error) error {

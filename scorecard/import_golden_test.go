@@ -39,6 +39,12 @@ func readOpts(t *testing.T, path string) scorecard.ReadOptions {
 			o.Provider = v
 		case "partial":
 			o.PartialAccepted = v == "true"
+		case "lenient":
+			o.Lenient = v == "true"
+		case "id-column":
+			o.IDColumn = v
+		case "accepted-column":
+			o.AcceptedColumn = v
 		default:
 			t.Fatalf("%s: unknown option %q", path, k)
 		}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -121,6 +122,9 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 	if err != nil {
 		return nil, ErrorList{Errorf(name, 0, "not a readable .eval archive: %v", err)}
 	}
+	if len(zr.File) > archiveMaxMembers {
+		return nil, ErrorList{Errorf(name, 0, "the .eval archive has %d members, more than the %d ftgate reads", len(zr.File), archiveMaxMembers)}
+	}
 	members := map[string]*zip.File{}
 	var sampleNames, summaryNames []string
 	for _, f := range zr.File {
@@ -136,8 +140,17 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 		summaryNames = []string{"summaries.json"}
 	}
 	var errs ErrorList
+	budget := &archiveBudget{archive: int64(len(data)), left: archiveLimit(int64(len(data)))}
+	budget.limit = budget.left
 	open := func(member string) *jsonInput {
-		b, err := readMember(members[member])
+		if budget.spent {
+			return nil
+		}
+		b, err := budget.read(members[member])
+		if err == errArchiveBudget {
+			errs = append(errs, budget.refusal(name, member))
+			return nil
+		}
 		if err != nil {
 			errs = append(errs, &InputError{File: name, Msg: fmt.Sprintf("%s: cannot read the member: %v", member, err)})
 			return nil
@@ -166,6 +179,9 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 	if len(sampleNames) > 0 {
 		for _, m := range sampleNames {
 			in := open(m)
+			if budget.spent {
+				break
+			}
 			if in == nil {
 				continue
 			}
@@ -186,6 +202,9 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 		sort.Strings(summaryNames)
 		for _, m := range summaryNames {
 			in := open(m)
+			if budget.spent {
+				break
+			}
 			if in == nil {
 				continue
 			}
@@ -219,18 +238,63 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 	return samples, nil
 }
 
-// readMember reads one archive member, refusing absurd sizes.
-func readMember(f *zip.File) ([]byte, error) {
-	const limit = 1 << 30
-	if f.UncompressedSize64 > limit {
-		return nil, fmt.Errorf("member is %d bytes, more than ftgate reads", f.UncompressedSize64)
+// What ftgate decompresses from one .eval archive is bounded, so that a
+// small archive of highly compressible members (a zip bomb) cannot exhaust
+// memory: the members read (header, samples, summaries) may decompress to
+// at most archiveRatio times the archive's size, but always at least
+// archiveMinBytes and never more than archiveMaxBytes; and an archive
+// of more than archiveMaxMembers members is refused. Inspect's JSON
+// compresses about 5 to 30 times, so a real log stays well within these.
+// They are variables so that tests can lower them.
+var (
+	archiveRatio      int64 = 200
+	archiveMinBytes   int64 = 64 << 20
+	archiveMaxBytes   int64 = 1 << 30
+	archiveMaxMembers       = 500_000
+)
+
+// archiveLimit is the decompression budget of an archive of size bytes.
+func archiveLimit(size int64) int64 {
+	return min(max(size*archiveRatio, archiveMinBytes), archiveMaxBytes)
+}
+
+// errArchiveBudget says that the archive's budget is spent.
+var errArchiveBudget = errors.New("decompression budget exceeded")
+
+// An archiveBudget counts the bytes decompressed from one archive.
+type archiveBudget struct {
+	archive int64 // the archive's size
+	limit   int64 // the budget
+	left    int64 // what remains of it
+	spent   bool  // a member did not fit
+}
+
+// read reads one archive member within the budget.
+func (b *archiveBudget) read(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(b.left) {
+		b.spent = true
+		return nil, errArchiveBudget
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, limit))
+	// archive/zip refuses a member longer than its declared size, but the
+	// budget does not rely on it.
+	data, err := io.ReadAll(io.LimitReader(rc, b.left+1))
+	if int64(len(data)) > b.left {
+		b.spent = true
+		return nil, errArchiveBudget
+	}
+	b.left -= int64(len(data))
+	return data, err
+}
+
+// refusal is the error for an archive whose budget ran out at member.
+func (b *archiveBudget) refusal(file, member string) *InputError {
+	return Errorf(file, 0, "%s: the archive's members decompress to more than %s, the most ftgate reads from a %s archive (%d times its size, at least %s, at most %s); refusing it as a possible zip bomb",
+		member, byteSize(b.limit), byteSize(b.archive), archiveRatio, byteSize(archiveMinBytes), byteSize(archiveMaxBytes))
 }
 
 // idLess orders ids: integers numerically, before strings.

@@ -3,6 +3,9 @@ package scorecard
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -275,5 +278,61 @@ func TestImportInspectArchiveErrors(t *testing.T) {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A small archive of highly compressible members (a zip bomb) is refused
+// once what it decompresses to exceeds the budget, before it is all read.
+func TestImportInspectArchiveBudget(t *testing.T) {
+	// Not parallel: it lowers the package's limits.
+	ratio, minBytes, maxBytes, maxMembers := archiveRatio, archiveMinBytes, archiveMaxBytes, archiveMaxMembers
+	t.Cleanup(func() {
+		archiveRatio, archiveMinBytes, archiveMaxBytes, archiveMaxMembers = ratio, minBytes, maxBytes, maxMembers
+	})
+	sample := func(id int) string {
+		// 256 KiB of white space compresses to almost nothing.
+		return `{"id": ` + strconv.Itoa(id) + `, "epoch": 1, "scores": {"match": {"value": "C"}}}` + strings.Repeat(" ", 256<<10)
+	}
+	members := []string{"header.json", evalHeader}
+	for i := 1; i <= 8; i++ {
+		members = append(members, "samples/"+strconv.Itoa(i)+"_epoch_1.json", sample(i))
+	}
+	bomb := makeZip(t, members...)
+	if len(bomb) > 64<<10 {
+		t.Fatalf("test archive is %d bytes; want a small one", len(bomb))
+	}
+
+	// The real limits read it: 2 MiB is well under the 64 MiB floor.
+	if sc, err := Read("log.eval", bomb, ReadOptions{}); err != nil || len(sc.Samples) != 8 {
+		t.Fatalf("with the default budget: %v", err)
+	}
+
+	// A budget of 1 MiB: the fourth sample no longer fits.
+	archiveRatio, archiveMinBytes, archiveMaxBytes = 200, 1<<20, 1<<30
+	if got := archiveLimit(int64(len(bomb))); got != 1<<20 {
+		t.Fatalf("archiveLimit(%d) = %d, want the 1 MiB floor", len(bomb), got)
+	}
+	_, err := Read("log.eval", bomb, ReadOptions{})
+	want := fmt.Sprintf("log.eval: samples/4_epoch_1.json: the archive's members decompress to more than 1 MiB, the most ftgate reads from a %s archive (200 times its size, at least 1 MiB, at most 1 GiB); refusing it as a possible zip bomb", byteSize(int64(len(bomb))))
+	if err == nil || err.Error() != want || !IsInputError(err) {
+		t.Errorf("error = %v\nwant %s", err, want)
+	}
+
+	// The ratio and the ceiling: 10 times a 100 KiB archive is 1000 KiB,
+	// capped at 512 KiB.
+	archiveRatio, archiveMinBytes, archiveMaxBytes = 10, 0, 512<<10
+	if got := archiveLimit(100 << 10); got != 512<<10 {
+		t.Errorf("archiveLimit(100 KiB) = %d, want the 512 KiB ceiling", got)
+	}
+	archiveMaxBytes = 1 << 30
+	if got := archiveLimit(100 << 10); got != 1000<<10 {
+		t.Errorf("archiveLimit(100 KiB) = %d, want 10 times", got)
+	}
+
+	// Too many members.
+	archiveRatio, archiveMinBytes, archiveMaxBytes, archiveMaxMembers = ratio, minBytes, maxBytes, 5
+	_, err = Read("log.eval", bomb, ReadOptions{})
+	if want := "log.eval: the .eval archive has 9 members, more than the 5 ftgate reads"; err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant %s", err, want)
 	}
 }

@@ -19,9 +19,12 @@ import (
 // sniffHead bounds how much of a file a sniffer reads; sniffLine bounds
 // how much of a JSONL file's first line (whose record may carry a whole
 // document and its model outputs) a sniffer decodes.
+// sniffDeep bounds the second, deeper walk a sniffer may make when the
+// signature it looks for lies beyond sniffHead (see sniffPromptfoo).
 const (
 	sniffHead = 64 << 10
 	sniffLine = 1 << 20
+	sniffDeep = 16 << 20
 )
 
 // jsonHeadKeys walks the top-level JSON object in the first sniffHead bytes
@@ -35,6 +38,13 @@ func jsonHeadKeys(data []byte, descend string) (top, inner map[string]byte) {
 
 // headKeys is jsonHeadKeys reading at most limit bytes.
 func headKeys(data []byte, limit int, descend string) (top, inner map[string]byte) {
+	top, inner, _ = walkHead(data, limit, descend)
+	return top, inner
+}
+
+// walkHead is headKeys that also reports whether the walk reached the end
+// of the descended object (so that inner holds all of its keys).
+func walkHead(data []byte, limit int, descend string) (top, inner map[string]byte, innerDone bool) {
 	head := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(head) > limit {
 		head = head[:limit]
@@ -42,7 +52,7 @@ func headKeys(data []byte, limit int, descend string) (top, inner map[string]byt
 	top = map[string]byte{}
 	dec := json.NewDecoder(bytes.NewReader(head))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return top, nil
+		return top, nil, false
 	}
 	walkKeys(dec, head, top, func(key string, first byte) bool {
 		if key != descend || first != '{' {
@@ -54,9 +64,10 @@ func headKeys(data []byte, limit int, descend string) (top, inner map[string]byt
 			return false
 		}
 		_, err := dec.Token()
-		return err == nil
+		innerDone = err == nil
+		return innerDone
 	})
-	return top, inner
+	return top, inner, innerDone
 }
 
 // walkKeys reads the members of the object whose '{' dec has just read,
@@ -490,6 +501,21 @@ func counted(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// byteSize writes n bytes for people: 512 B, 3.5 KiB, 64 MiB, 1 GiB.
+func byteSize(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	x, unit := float64(n)/1024, "KiB"
+	for _, u := range []string{"MiB", "GiB", "TiB"} {
+		if x < 1024 {
+			break
+		}
+		x, unit = x/1024, u
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", x), ".0") + " " + unit
 }
 
 // quoteList returns the names quoted and comma-separated, in the given order.

@@ -13,13 +13,44 @@ import (
 // sniffPromptfoo recognises the JSON document by its "results" object with
 // "version" and a "results" array, and the JSONL by a first line that is a
 // result row (success plus testIdx, promptIdx or testCase).
+//
+// promptfoo writes results.prompts (the prompt templates, which with long
+// RAG contexts run to megabytes) before results.results, so when the first
+// sniffHead bytes end inside the results object, the keys are walked again
+// over the first sniffDeep bytes. Beyond that, the signature of promptfoo's
+// writer decides: a top-level "evalId" string and a "results" object that
+// starts with "version" and a "prompts" array.
 func sniffPromptfoo(data []byte) bool {
 	top, inner := jsonHeadKeys(data, "results")
-	if top["results"] == '{' && inner != nil && !looksNativeDocument(top) {
-		_, version := inner["version"]
-		return version && inner["results"] == '['
+	if looksNativeDocument(top) {
+		return false
 	}
-	return isPromptfooRow(firstLineKeys(data))
+	if top["results"] == '{' && isPromptfooResults(inner) {
+		return true
+	}
+	_, version := inner["version"]
+	unfinished := (top["results"] == '{' && version && inner["results"] == 0) ||
+		(top["results"] == 0 && top["evalId"] == '"')
+	if unfinished && len(data) > sniffHead {
+		top, inner, done := walkHead(data, sniffDeep, "results")
+		if looksNativeDocument(top) || top["results"] != '{' {
+			return false
+		}
+		if isPromptfooResults(inner) {
+			return true
+		}
+		// Still no results[] in sight: when the walk stopped at the bound
+		// inside the results object, the signature decides.
+		return !done && inner["results"] == 0 && top["evalId"] == '"' && inner["prompts"] == '['
+	}
+	return top["results"] != '{' && isPromptfooRow(firstLineKeys(data))
+}
+
+// isPromptfooResults reports whether the keys of a top-level "results"
+// object are those of promptfoo's results (version 2 or 3).
+func isPromptfooResults(inner map[string]byte) bool {
+	_, version := inner["version"]
+	return version && inner["results"] == '['
 }
 
 func isPromptfooRow(keys map[string]byte) bool {

@@ -1,6 +1,13 @@
 package scorecard
 
-import "testing"
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestImportPromptfoo(t *testing.T) {
 	const mini = "openai:chat:gpt-4o-mini"
@@ -144,4 +151,47 @@ func TestImportPromptfoo(t *testing.T) {
 			},
 		},
 	})
+}
+
+// promptfoo writes results.prompts before results.results; long prompts
+// (RAG contexts) push results[] far beyond the sniffer's first 64 KiB.
+func TestPromptfooLongPromptsDetected(t *testing.T) {
+	basic, err := os.ReadFile(filepath.Join("testdata", "import", "promptfoo", "basic.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const short = `"raw": "Answer: {{question}}"`
+	if !bytes.Contains(basic, []byte(short)) {
+		t.Fatal("basic.json changed: no prompt to lengthen")
+	}
+	for _, size := range []int{200 << 10, sniffDeep + 1<<20} {
+		long := `"raw": "` + strings.Repeat("Context: a retrieved passage. ", size/30) + `Answer: {{question}}"`
+		data := bytes.Replace(basic, []byte(short), []byte(long), 1)
+		start := time.Now()
+		f, err := pickFormat("long.json", data, "auto")
+		if err != nil || f.name != "promptfoo" {
+			t.Errorf("%d-byte prompt: detected %q, %v; want promptfoo", size, f.name, err)
+			continue
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%d-byte prompt: detection took %v", size, d)
+		}
+		sc, err := Read("long.json", data, ReadOptions{})
+		if err != nil {
+			t.Errorf("%d-byte prompt: %v", size, err)
+		} else if len(sc.Samples) != 5 {
+			t.Errorf("%d-byte prompt: %d samples, want 5", size, len(sc.Samples))
+		}
+	}
+	// A long value before the keys must not make others look like promptfoo.
+	big := strings.Repeat("x", 200<<10)
+	for name, text := range map[string]string{
+		"native document":  `{"scorecard": 1, "metadata": {"note": "` + big + `"}, "results": {"version": 3, "prompts": []}, "cases": [{"id": "a", "accepted": true}]}`,
+		"no results array": `{"evalId": "e", "results": {"version": 3, "prompts": [{"raw": "` + big + `"}], "stats": {}}, "config": {}}`,
+		"inspect log":      `{"version": 2, "status": "success", "eval": {"model": "m", "task_args": {"ctx": "` + big + `"}}, "results": {"version": 3}, "samples": []}`,
+	} {
+		if sniffPromptfoo([]byte(text)) {
+			t.Errorf("promptfoo sniffer claims the %s", name)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // lineIndex turns byte offsets into 1-based line and column numbers.
@@ -67,17 +68,39 @@ func objectFields(raw []byte) ([]jsonField, error) {
 }
 
 // preciseError replaces a streaming decoder's syntax error, whose offset is
-// not always relative to raw, with the one json.Unmarshal reports.
+// not always relative to raw, with the one json.Unmarshal reports. A text
+// that stops before its value is complete (a JSONL line or a file cut off,
+// even in the middle of a literal such as tr) is reported as an unexpected
+// end of input just after its last byte.
 func preciseError(raw []byte, err error) error {
 	var oe *offsetError
 	if errors.As(err, &oe) {
 		return err
 	}
-	var v any
-	if uerr := json.Unmarshal(raw, &v); uerr != nil {
-		return uerr
+	text := bytes.TrimRight(raw, " \t\r\n")
+	// Unmarshal checks the whole text before it decodes anything, and into
+	// an empty struct decodes nothing: a syntax error costs one scan.
+	uerr := json.Unmarshal(text, new(struct{}))
+	var se *json.SyntaxError
+	if !errors.As(uerr, &se) {
+		return err
 	}
-	return err
+	if atEnd(text, se) {
+		return &offsetError{off: len(text), msg: "malformed JSON: unexpected end of input (the JSON value is cut off)"}
+	}
+	return uerr
+}
+
+// atEnd reports whether the json.Unmarshal error se for text arose at the
+// end of text rather than at one of its bytes. At the end, the scanner
+// either says so or, inside a literal or a number, complains about the
+// space it feeds itself; text has no trailing space, so a complaint about
+// a space at its end is that one.
+func atEnd(text []byte, se *json.SyntaxError) bool {
+	if int(se.Offset) < len(text) {
+		return false
+	}
+	return se.Error() == "unexpected end of JSON input" || strings.HasPrefix(se.Error(), "invalid character ' '")
 }
 
 func splitObject(raw []byte) ([]jsonField, error) {
@@ -171,6 +194,9 @@ func jsonErrorAt(file string, data []byte, idx *lineIndex, base int, err error) 
 			off--
 		}
 		msg = "malformed JSON: " + se.Error()
+		if strings.HasSuffix(se.Error(), "exceeded max depth") {
+			msg = "malformed JSON: nested too deeply (more than 10000 levels of arrays and objects)"
+		}
 		if lit := nonFiniteLiteral(data, off); lit != "" {
 			msg = fmt.Sprintf("malformed JSON: %s is not a JSON number (numbers must be finite)", lit)
 		}

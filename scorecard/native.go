@@ -450,7 +450,11 @@ func parseNumber(raw json.RawMessage, nonNegative bool) (float64, string) {
 		err = nil // underflow to zero or a denormal: a finite number
 	}
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Sprintf("must be a number, found %s", describeJSON(raw))
+		what := describeJSON(raw)
+		if what == "a number" {
+			what = strconv.Quote(s) // number-like text that is not one
+		}
+		return 0, fmt.Sprintf("must be a number, found %s", what)
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, fmt.Sprintf("must be finite, found %s", s)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,6 +33,14 @@ type ReadOptions struct {
 	// accepted (defaults "id" and "accepted").
 	IDColumn, AcceptedColumn string
 }
+
+// MaxInputBytes is the largest input ftgate reads: 4 GiB. Read refuses
+// more, and a caller reading a file or standard input should stop at
+// MaxInputBytes+1 bytes (io.LimitReader) and refuse the input then, rather
+// than read without end (/dev/zero, a pipe that never closes). Read holds
+// the whole input in memory, with an index of its lines, so the limit is
+// about memory as much as about time.
+const MaxInputBytes int64 = 4 << 30
 
 // A format is one reader: a name, a content sniffer and a parser.
 type format struct {
@@ -67,6 +76,9 @@ func Formats() []string {
 // the scorecard's Source. It returns an *InputError (or an ErrorList of
 // them) for every problem with the content.
 func Read(name string, data []byte, o ReadOptions) (*Scorecard, error) {
+	if int64(len(data)) > MaxInputBytes {
+		return nil, Errorf(name, 0, "the file is larger than %s, the most ftgate reads", byteSize(MaxInputBytes))
+	}
 	f, err := pickFormat(name, data, o.Format)
 	if err != nil {
 		return nil, err
@@ -95,6 +107,9 @@ func pickFormat(name string, data []byte, want string) (format, error) {
 				return f, nil
 			}
 		}
+		if err := malformedJSON(name, data); err != nil {
+			return format{}, err
+		}
 		return format{}, Errorf(name, 1, "cannot tell the format of this file; name it with --format (one of %s)", strings.Join(Formats(), ", "))
 	}
 	for _, f := range formats {
@@ -107,6 +122,31 @@ func pickFormat(name string, data []byte, want string) (format, error) {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return format{}, fmt.Errorf("%s", msg)
+}
+
+// malformedJSON explains why no reader recognised a file that starts like
+// JSON (with "{"): when its text is not valid JSON, the syntax error, at
+// its line and column, says more than "cannot tell the format". A first
+// line that is a complete JSON value is a JSONL line, judged alone; any
+// other text is judged as one (possibly multi-line) document. It returns
+// nil when the JSON is well-formed.
+func malformedJSON(name string, data []byte) error {
+	if firstNonSpace(data) != '{' {
+		return nil
+	}
+	start := len(data) - len(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	text := data[start:]
+	if line := firstLine(text); json.Valid(line) {
+		return nil
+	}
+	if json.Valid(text) {
+		return nil
+	}
+	err := preciseError(text, nil)
+	if err == nil {
+		return nil
+	}
+	return jsonErrorAt(name, data, newLineIndex(data), start, err)
 }
 
 // firstNonSpace returns the first byte of data that is not white space (or

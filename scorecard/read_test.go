@@ -227,3 +227,49 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// A column option moves the id or accepted field to another column: the
+// literal "id" or "accepted" column is then ignored with a warning (not a
+// duplicate), and a named column the header lacks is always an error.
+func TestCSVColumnOptions(t *testing.T) {
+	t.Parallel()
+	data := []byte("id,accepted,judge_ok\na,true,false\nb,false,true\n")
+	sc, err := scorecard.Read("r.csv", data, scorecard.ReadOptions{AcceptedColumn: "judge_ok"})
+	if err != nil {
+		t.Fatalf("--accepted-column judge_ok: %v", err)
+	}
+	want := []scorecard.Sample{{ID: "a", Accepted: false}, {ID: "b", Accepted: true}}
+	if diff := cmp.Diff(want, sc.Samples, cmpopts.IgnoreFields(scorecard.Sample{}, "Line")); diff != "" {
+		t.Errorf("samples (-want +got):\n%s", diff)
+	}
+	wantWarn := []string{`r.csv:1:2: column "accepted" is ignored: --accepted-column reads accepted from column "judge_ok"`}
+	if diff := cmp.Diff(wantWarn, sc.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+
+	// Both options, each renaming its column; the literal id is ignored too.
+	both := []byte("id,accepted,judge_ok,case\na,true,false,c1\nb,false,true,c2\n")
+	sc, err = scorecard.Read("r.csv", both, scorecard.ReadOptions{IDColumn: "case", AcceptedColumn: "judge_ok"})
+	if err != nil {
+		t.Fatalf("--id-column case --accepted-column judge_ok: %v", err)
+	}
+	want = []scorecard.Sample{{ID: "c1", Accepted: false}, {ID: "c2", Accepted: true}}
+	if diff := cmp.Diff(want, sc.Samples, cmpopts.IgnoreFields(scorecard.Sample{}, "Line")); diff != "" {
+		t.Errorf("samples (-want +got):\n%s", diff)
+	}
+	if len(sc.Warnings) != 2 || !strings.Contains(sc.Warnings[0], `column "id" is ignored: --id-column reads id from column "case"`) {
+		t.Errorf("warnings = %q", sc.Warnings)
+	}
+
+	// A named column that is missing never falls back to the literal one,
+	// strict or lenient.
+	for _, o := range []scorecard.ReadOptions{
+		{IDColumn: "nope"}, {IDColumn: "nope", Lenient: true},
+		{AcceptedColumn: "judge_okk"}, {AcceptedColumn: "judge_okk", Lenient: true},
+	} {
+		_, err := scorecard.Read("r.csv", data, o)
+		if err == nil || !scorecard.IsInputError(err) || !strings.Contains(err.Error(), "but the header has no such column") {
+			t.Errorf("%+v: error %v, want a missing named column", o, err)
+		}
+	}
+}
