@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -65,16 +66,49 @@ func (l *loader) read(name string) []byte {
 			return nil
 		}
 		l.stdinUsed = true
-		data, err := io.ReadAll(l.env.Stdin)
+		data, err := io.ReadAll(io.LimitReader(l.env.Stdin, scorecard.MaxInputBytes+1))
 		if err != nil {
 			l.errs = append(l.errs, fmt.Errorf("-: reading standard input: %w", err))
 			return nil
 		}
-		return data
+		return l.sized(name, data)
+	}
+	if st, err := os.Stat(name); err == nil {
+		switch {
+		case st.IsDir():
+			l.errs = append(l.errs, fmt.Errorf("%s: cannot read: is a directory", name))
+			return nil
+		case st.Mode().IsRegular() && st.Size() > scorecard.MaxInputBytes:
+			l.errs = append(l.errs, fmt.Errorf("%s: larger than %d GiB: not read", name, scorecard.MaxInputBytes>>30))
+			return nil
+		case !st.Mode().IsRegular():
+			// A pipe or device: read at most one byte past the limit.
+			f, err := os.Open(name)
+			if err != nil {
+				l.errs = append(l.errs, fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+				return nil
+			}
+			defer f.Close()
+			data, err := io.ReadAll(io.LimitReader(f, scorecard.MaxInputBytes+1))
+			if err != nil {
+				l.errs = append(l.errs, fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+				return nil
+			}
+			return l.sized(name, data)
+		}
 	}
 	data, err := l.env.ReadFile(name)
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+		return nil
+	}
+	return l.sized(name, data)
+}
+
+// sized refuses input larger than scorecard.MaxInputBytes.
+func (l *loader) sized(name string, data []byte) []byte {
+	if int64(len(data)) > scorecard.MaxInputBytes {
+		l.errs = append(l.errs, fmt.Errorf("%s: larger than %d GiB: not read", name, scorecard.MaxInputBytes>>30))
 		return nil
 	}
 	return data
