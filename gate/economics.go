@@ -2,7 +2,9 @@ package gate
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -528,7 +530,7 @@ func MixDistance(eval, prod map[string]float64) float64 {
 		keys[k] = true
 	}
 	tv := 0.0
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		tv += math.Abs(eval[k] - prod[k])
 	}
 	return tv / 2
@@ -638,7 +640,7 @@ func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
 		}
 	}
 	var fc []FailureClassCount
-	for _, k := range sortedKeys(classes) {
+	for _, k := range slices.Sorted(maps.Keys(classes)) {
 		fc = append(fc, *classes[k])
 	}
 	sort.SliceStable(fc, func(i, j int) bool {

@@ -2,7 +2,9 @@ package gate
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/ftgate/ftgate/scorecard"
 )
@@ -22,7 +24,7 @@ func workflowGroups(p *scorecard.Paired) (map[string][]int, []string) {
 		}
 		groups[w] = append(groups[w], i)
 	}
-	return groups, sortedKeys(groups)
+	return groups, slices.Sorted(maps.Keys(groups))
 }
 
 // routeBaseline builds the routed baseline of economics.md from several

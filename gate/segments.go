@@ -2,6 +2,8 @@ package gate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/ftgate/ftgate/internal/numfmt"
@@ -36,7 +38,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	var segs []Segment
 	var tested []int
 	var raw []float64
-	for _, name := range sortedKeys(groups) {
+	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[name]
 		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan()}
 		sub := func(a arm) arm {

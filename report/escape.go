@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // Text taken from scorecards (case ids, workflow and system names, and the
@@ -54,9 +56,9 @@ func MarkdownText(s string) string {
 		at := i
 		i += size
 		switch {
-		case isUnsafeControl(r):
+		case visible.IsControl(r):
 			fmt.Fprintf(&b, `\\x%02x`, r)
-		case isBidi(r):
+		case visible.IsBidi(r):
 			fmt.Fprintf(&b, `\\u%04x`, r)
 		case r == '&':
 			b.WriteString("&amp;")
@@ -82,12 +84,6 @@ func MarkdownText(s string) string {
 		start = start && (r == ' ' || r >= '0' && r <= '9')
 	}
 	return b.String()
-}
-
-// isBidi reports the Unicode characters that reorder how text is shown
-// (the "Trojan Source" characters), which must not hide what a name says.
-func isBidi(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // MermaidLabel returns s reduced to a label that a Mermaid diagram parses
@@ -125,23 +121,5 @@ func MermaidLabel(s string, max int) string {
 // so are the bidirectional controls (test reporters show JUnit names as
 // they are, and an override would make a name read differently).
 func xmlText(s string) string {
-	unsafe := func(r rune) bool { return (isUnsafeControl(r) && r != '\n' && r != '\t') || isBidi(r) }
-	if !strings.ContainsFunc(s, unsafe) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case isBidi(r):
-			fmt.Fprintf(&b, "\\u%04x", r)
-		case unsafe(r):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return visible.Escape(s, func(r rune) bool { return r == '\n' || r == '\t' })
 }
-
-// isUnsafeControl reports the C0 and C1 control characters and DEL.
-func isUnsafeControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

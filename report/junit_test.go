@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 func TestJUnitGolden(t *testing.T) {
@@ -83,7 +85,7 @@ func TestJUnitHostileNamesStayText(t *testing.T) {
 	if !strings.Contains(out, "&lt;script&gt;") {
 		t.Errorf("the escaped name is missing:\n%s", out)
 	}
-	if strings.ContainsFunc(out, isBidi) || !strings.Contains(out, `\u202etxt.exe`) {
+	if strings.ContainsFunc(out, visible.IsBidi) || !strings.Contains(out, `\u202etxt.exe`) {
 		t.Errorf("a bidirectional control reached the XML unescaped:\n%s", out)
 	}
 }

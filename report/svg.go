@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ftgate/ftgate/internal/visible"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -334,7 +336,7 @@ func svgText(s string) string {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 			r = ' '
-		case isControl(r), r == 0xfffe, r == 0xffff, r >= 0xd800 && r <= 0xdfff:
+		case visible.Unsafe(r), r == 0xfffe, r == 0xffff, r >= 0xd800 && r <= 0xdfff:
 			continue
 		}
 		if n == 48 {

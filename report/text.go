@@ -11,6 +11,7 @@ import (
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // Names are the display names of the two sides of a comparison.
@@ -388,33 +389,9 @@ func volume(x float64) string {
 }
 
 // clean makes text from scorecards safe for a terminal: control
-// characters (escape sequences, carriage returns) become visible escapes.
-func clean(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if isControl(r) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// isControl reports control characters and the invisible direction marks
-// and overrides that can make a terminal show text other than what it is.
-func isControl(r rune) bool {
-	switch {
-	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-		return true
-	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
+// characters (escape sequences, carriage returns) and direction marks
+// become visible escapes.
+func clean(s string) string { return visible.Escape(s, nil) }
 
 // RoutedName names the routed baseline built from several tiers.
 const RoutedName = "routed baseline"

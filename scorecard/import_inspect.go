@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -494,7 +496,7 @@ func inspectScore(name string, sc *Scorecard, run inspectRun, samples []*inspect
 			seen[k] = true
 		}
 	}
-	scorers := sortedKeys(seen)
+	scorers := slices.Sorted(maps.Keys(seen))
 	if run.status != "" && run.status != "success" {
 		msg := fmt.Sprintf("%s: the Inspect run ended with status %q", name, run.status)
 		if run.err != "" {
@@ -556,7 +558,7 @@ func inspectScore(name string, sc *Scorecard, run inspectRun, samples []*inspect
 		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s no %q score and no error, so left out: %s", name, counted(len(unscored), "sample has", "samples have"), scorer, firstFew(unscored, 5)))
 	}
 	if len(leftOut) > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage of %s is not counted: only the evaluated model %q is priced", name, quoteList(sortedKeys(leftOut)), run.model))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage of %s is not counted: only the evaluated model %q is priced", name, quoteList(slices.Sorted(maps.Keys(leftOut))), run.model))
 	}
 	return nil
 }

@@ -3,8 +3,10 @@ package scorecard
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -153,7 +155,7 @@ func readLMEval(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		return nil, in.errs
 	}
 	if multi {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d filters (%s) score each document, so each document is %d cases in one cluster", name, len(filters), quoteList(sortedKeys(filters)), len(filters)))
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d filters (%s) score each document, so each document is %d cases in one cluster", name, len(filters), quoteList(slices.Sorted(maps.Keys(filters))), len(filters)))
 	}
 	noteLacking(sc, name, "lm-eval")
 	return sc, nil

@@ -2,6 +2,8 @@ package scorecard
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -116,13 +118,13 @@ func readOpenAIEvals(name string, data []byte, o ReadOptions) (*Scorecard, error
 		return nil, in.errs
 	}
 	if len(runIDs) > 1 {
-		return nil, Errorf(name, 0, "events from %d runs (%s): give ftgate one run's log", len(runIDs), quoteList(sortedKeys(runIDs)))
+		return nil, Errorf(name, 0, "events from %d runs (%s): give ftgate one run's log", len(runIDs), quoteList(slices.Sorted(maps.Keys(runIDs))))
 	}
 	if !types["match"] {
 		if len(types) == 0 {
 			return nil, Errorf(name, 0, "no events: the log has no sampled or graded samples")
 		}
-		return nil, Errorf(name, 0, "no \"match\" events: ftgate reads each sample's outcome from them (this log has %s events)", quoteList(sortedKeys(types)))
+		return nil, Errorf(name, 0, "no \"match\" events: ftgate reads each sample's outcome from them (this log has %s events)", quoteList(slices.Sorted(maps.Keys(types))))
 	}
 	if sc.Run.ID == "" {
 		for id := range runIDs {

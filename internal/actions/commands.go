@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // The runner reads every line a step prints, on standard output and
@@ -74,33 +76,7 @@ func GuardCommands(text []byte, token string) []byte {
 // workflow-command rules require (%0A, %25, and \r as %0D; in properties
 // also ":" as %3A and "," as %2C), so nothing is escaped twice.
 func plain(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unsafeControl(r) || isBidi(r) }) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unsafeControl(r):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		case isBidi(r):
-			fmt.Fprintf(&b, "\\u%04x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func unsafeControl(r rune) bool {
-	return (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0)
-}
-
-// isBidi reports the characters that reorder or invisibly mark the
-// direction of text: the embeddings and overrides U+202A-U+202E, the
-// isolates U+2066-U+2069, the marks U+200E, U+200F and the Arabic letter
-// mark U+061C (the same set as report.MarkdownText escapes).
-func isBidi(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+	return visible.Escape(s, func(r rune) bool { return r == '\n' })
 }
 
 // oneLine makes s a single line for a title: newlines become spaces and

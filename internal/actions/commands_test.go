@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/visible"
 	"github.com/ftgate/ftgate/report"
 )
 
@@ -89,7 +90,7 @@ func TestAnnotationsEscapeBidi(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := stdout.String()
-	if strings.ContainsFunc(out, isBidi) {
+	if strings.ContainsFunc(out, visible.IsBidi) {
 		t.Errorf("a bidirectional control reached the annotations: %q", out)
 	}
 	for _, want := range []string{`evil\u202egpj.exe`, `case \u202etxt.exe\u2066x\u2069`, `c\u061c (candidate) against b\u200f (baseline)`} {

@@ -1,0 +1,23 @@
+package visible
+
+import "testing"
+
+func TestEscape(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		keep func(rune) bool
+		want string
+	}{
+		{"plain text, é ü 中", nil, "plain text, é ü 中"},
+		{"a\x1b[31mred", nil, `a\x1b[31mred`},
+		{"line\nbreak\ttab", nil, `line\x0abreak\x09tab`},
+		{"line\nbreak\ttab", func(r rune) bool { return r == '\n' }, "line\nbreak\\x09tab"},
+		{"abc\u202edcba\u2066x\u200e", nil, `abc\u202edcba\u2066x\u200e`},
+		{"del\x7f c1\u0085", nil, `del\x7f c1\x85`},
+	} {
+		if got := Escape(tc.in, tc.keep); got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
