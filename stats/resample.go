@@ -57,10 +57,20 @@ func forBlocks(B int, seed uint64, fn func(src *randSource, lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), nb)
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var once sync.Once
+	var crash any
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				// A panic in a worker would end the process before the
+				// caller could report it; carry it back instead.
+				if r := recover(); r != nil {
+					once.Do(func() { crash = r })
+					next.Store(int64(nb))
+				}
+			}()
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
@@ -72,6 +82,9 @@ func forBlocks(B int, seed uint64, fn func(src *randSource, lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+	if crash != nil {
+		panic(crash)
+	}
 }
 
 // compactClusters maps the non-negative cluster indices used in the given
