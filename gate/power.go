@@ -11,38 +11,47 @@ import (
 )
 
 // powerAnalysis runs methods.md §6 for the quality test: how many paired
-// cases give the policy's target power against the policy's effect, and
-// the smallest effect the current n can detect.
+// cases give the policy's target power against the policy's effect δ, and
+// the smallest effect the current n can detect (the MDE, an effect like δ).
 //
-// With a margin m the distance to detect is effect − m (for m = 0 this is
-// the formula of methods.md exactly); the MDE is reported as an effect,
-// that is m plus the detectable distance.
+// McNemar and Tango: Connor's formula with the margin m
+// (stats.ConnorNMargin), the variance of a pair's difference taken at the
+// null boundary Δ = m for the critical value and at Δ = δ for the power;
+// for m = 0 it is Connor's (1987) formula exactly.
+//
+// Clustered t: the test divides by the estimated standard error, which
+// under the alternative estimates the variance at Δ = δ, so both normal
+// quantiles multiply the same alternative variance σ²·deff/n. The observed
+// σ² stands for it (a location shift from the observed gain to δ). When the
+// differences do not vary at all, σ² is taken as the variance of a
+// single-sample pair difference at Δ = δ with the smallest discordant share
+// that allows both δ and m, ψ = max(|δ|, |m|): σ² = ψ − δ², with deff = 1.
 func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 	effect := pol.EffectivePowerEffect()
 	m := pol.Quality.MinGain
 	pw := Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.Inf(1)}
-	dist := effect - m
-	if dist <= 0 {
+	if effect <= m {
 		d.Warnings = append(d.Warnings, "power: power.effect is not above quality.min_gain, so no sample size can detect it")
 		return pw
 	}
 	switch q.Method {
 	case "mcnemar-exact", "tango":
 		psi := q.psi
-		if psi < dist {
-			d.Warnings = append(d.Warnings, "power: the observed share of discordant cases is below the effect of interest; the sample size assumes the smallest share that allows it and is optimistic")
+		if psi < math.Max(math.Abs(effect), math.Abs(m)) {
+			d.Warnings = append(d.Warnings, "power: the observed share of discordant cases is below the effect of interest (or the size of the margin); the sample size assumes the smallest share that allows it and is optimistic")
 		}
-		pw.CasesNeeded = stats.ConnorN(psi, dist, pol.Alpha, pol.Power.Target)
-		pw.MDE = m + stats.ConnorMDE(psi, n, pol.Alpha, pol.Power.Target)
+		pw.CasesNeeded = stats.ConnorNMargin(psi, effect, m, pol.Alpha, pol.Power.Target)
+		pw.MDE = stats.ConnorMDEMargin(psi, n, m, pol.Alpha, pol.Power.Target)
 	default:
 		sigma2, deff := q.sigma2, q.deff
 		if sigma2 == 0 {
-			// No observed variation: plan as if outcomes disagreed on at
-			// least the effect's share of cases (the Connor floor).
-			sigma2, deff = dist, 1
-			d.Warnings = append(d.Warnings, "power: the per-case differences do not vary, so the sample size assumes a variance of effect − margin and is a rough guide")
+			// No observed variation: plan with the variance at Δ = effect
+			// of a pair design with the smallest discordant share that
+			// allows the effect and the margin (the Connor floor).
+			sigma2, deff = math.Max(math.Abs(effect), math.Abs(m))-effect*effect, 1
+			d.Warnings = append(d.Warnings, "power: the per-case differences do not vary, so the sample size assumes the variance of a paired difference at the effect with the fewest discordant cases that allow it, and is a rough guide")
 		}
-		pw.CasesNeeded = stats.ClusterN(sigma2, deff, dist, pol.Alpha, pol.Power.Target)
+		pw.CasesNeeded = stats.ClusterN(sigma2, deff, effect-m, pol.Alpha, pol.Power.Target)
 		pw.MDE = m + stats.ClusterMDE(sigma2, deff, n, pol.Alpha, pol.Power.Target)
 	}
 	if !math.IsInf(pw.CasesNeeded, 0) {
@@ -94,9 +103,13 @@ func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
 // assumes the candidate will accept a share p_B + effect of cases and that
 // its failures are independent of the baseline's, so the discordant share
 // is ψ = p_B(1 − p_C) + p_C(1 − p_B) and the per-case difference variance
-// is ψ − effect². Clusters and repeated samples in the baseline scorecard
-// set the design effect (the clustered variance of the baseline's
-// acceptance over its independent-case variance).
+// is ψ − effect². With one sample per case and no clusters, n is Connor's
+// formula with the margin (stats.ConnorNMargin) on ψ, as in the gate's
+// McNemar/Tango power block. Otherwise clusters and repeated samples in the
+// baseline scorecard set the design effect (the clustered variance of the
+// baseline's acceptance over its independent-case variance) of the
+// clustered normal formula, whose variance is the alternative's, ψ − effect²
+// (the clustered t divides by the standard error estimated at the truth).
 func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, error) {
 	if sc == nil || len(sc.Samples) == 0 {
 		return nil, fmt.Errorf("no baseline cases")
@@ -151,8 +164,7 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		return plan, nil
 	}
 	simple := maxK == 1 && len(clusterIdx) == n
-	dist := effect - m
-	if dist <= 0 {
+	if effect <= m {
 		plan.Warnings = append(plan.Warnings, "power.effect is not above quality.min_gain")
 		return plan, nil
 	}
@@ -161,8 +173,11 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		if m != 0 {
 			plan.Method = "tango"
 		}
-		plan.CasesNeeded = stats.ConnorN(psi, dist, pol.Alpha, pol.Power.Target)
-		plan.MDE = m + stats.ConnorMDE(psi, n, pol.Alpha, pol.Power.Target)
+		if psi < math.Abs(m) {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("the assumed share of discordant cases (%.1f%%) is below the size of the margin, so the plan assumes %.1f%% and is optimistic", 100*psi, 100*math.Abs(m)))
+		}
+		plan.CasesNeeded = stats.ConnorNMargin(psi, effect, m, pol.Alpha, pol.Power.Target)
+		plan.MDE = stats.ConnorMDEMargin(psi, n, m, pol.Alpha, pol.Power.Target)
 	} else {
 		plan.Method = "cluster-t"
 		// The design effect of the baseline's own acceptance.
@@ -174,7 +189,7 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		if plan.Sigma2 <= 0 {
 			plan.Sigma2 = psi
 		}
-		plan.CasesNeeded = stats.ClusterN(plan.Sigma2, plan.DEff, dist, pol.Alpha, pol.Power.Target)
+		plan.CasesNeeded = stats.ClusterN(plan.Sigma2, plan.DEff, effect-m, pol.Alpha, pol.Power.Target)
 		plan.MDE = m + stats.ClusterMDE(plan.Sigma2, plan.DEff, n, pol.Alpha, pol.Power.Target)
 	}
 	if !math.IsInf(plan.CasesNeeded, 0) {

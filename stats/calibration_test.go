@@ -12,13 +12,13 @@ import (
 	"time"
 )
 
-// Calibration by simulation: under a null at the margin
-// boundary each test must pass falsely at most α of the time, within Monte
-// Carlo error, and under a real improvement the exact McNemar and Tango tests
-// must reach about the power Connor's formula promises. The plain BCa
-// bootstrap rows are reported, not checked: the gate's cost rule combines
-// the BCa bootstrap with the delta method, and gate/calibration_test.go
-// checks that rule.
+// Calibration by simulation: under a null at the margin boundary each test
+// must pass falsely at most α of the time, within Monte Carlo error, and
+// under a real improvement the exact McNemar and Tango tests must reach
+// about the power Connor's formula (with the margin: ConnorNMargin)
+// promises. The plain BCa bootstrap rows are reported, not checked: the
+// gate's cost rule combines the BCa bootstrap with the delta method, and
+// gate/calibration_test.go checks that rule.
 //
 // The default run takes a few seconds. With -calibration.long the
 // repetitions grow about tenfold and the table of measured rates is written
@@ -45,7 +45,9 @@ type calCase struct {
 	powerTol  float64
 	// info rows are reported, not checked: the plain BCa bootstrap is not
 	// the gate's cost rule on its own (gate/calibration_test.go checks
-	// the rule, BCa ∧ delta), and is liberal at about 100 clusters.
+	// the rule, BCa ∧ delta), and is liberal at about 100 clusters; the
+	// Tango power row with a margin as large as ψ shows a known limit of
+	// ConnorNMargin.
 	info bool
 	pass func(rng *rand.Rand) bool
 }
@@ -141,6 +143,10 @@ func calibrationCases() []calCase {
 	psi, eff := 0.2, 0.05
 	nPow := int(math.Ceil(ConnorN(psi, eff, calAlpha, 0.8)))
 	pred := ConnorPower(psi, eff, nPow, calAlpha)
+	// With the margin m = −0.05 (H0 Δ <= −0.05), n from ConnorNMargin.
+	const margin = -0.05
+	nPowM := int(math.Ceil(ConnorNMargin(psi, eff, margin, calAlpha, 0.8)))
+	predM := ConnorPowerMargin(psi, eff, margin, nPowM, calAlpha)
 	return []calCase{
 		{
 			name: "mcnemar-exact", setting: fmt.Sprintf("null Δ = 0 = m, ψ = 0.2, n = %d", n), reps: 10000, null: true,
@@ -180,6 +186,33 @@ func calibrationCases() []calCase {
 				b, c := pairedBinary(rng, nPow, 0.125, 0.075)
 				return NormalCDF(-TangoZ(b, c, nPow, 0)) <= calAlpha
 			},
+		},
+		{
+			name: "tango power, margin", setting: fmt.Sprintf("Δ = %.2f, ψ = %.1f, m = −0.05, n = %d (ConnorNMargin at 80%%)", eff, psi, nPowM),
+			reps: 5000, predicted: predM, powerTol: 0.02,
+			pass: func(rng *rand.Rand) bool {
+				b, c := pairedBinary(rng, nPowM, 0.125, 0.075)
+				return NormalCDF(-TangoZ(b, c, nPowM, margin)) <= calAlpha
+			},
+		},
+		tangoMarginSmallPsi(),
+	}
+}
+
+// tangoMarginSmallPsi is an info row: Tango's test with a margin as large
+// as the discordant share (ψ = .08, Δ = .03, m = −.06), where ConnorNMargin's
+// null variance ψ − m² (ψ held fixed) falls short of the variance Tango's
+// statistic estimates under the constraint Δ = m, so the predicted power
+// is too high (methods.md §6).
+func tangoMarginSmallPsi() calCase {
+	const psi, eff, margin = 0.08, 0.03, -0.06
+	n := int(math.Ceil(ConnorNMargin(psi, eff, margin, calAlpha, 0.8)))
+	return calCase{
+		name: "tango power, margin ≈ ψ", setting: fmt.Sprintf("Δ = %.2f, ψ = %.2f, m = −0.06, n = %d (ConnorNMargin at 80%%)", eff, psi, n),
+		reps: 5000, predicted: ConnorPowerMargin(psi, eff, margin, n, calAlpha), powerTol: 0.02, info: true,
+		pass: func(rng *rand.Rand) bool {
+			b, c := pairedBinary(rng, n, (psi+eff)/2, (psi-eff)/2)
+			return NormalCDF(-TangoZ(b, c, n, margin)) <= calAlpha
 		},
 	}
 }
@@ -259,7 +292,9 @@ func TestCalibration(t *testing.T) {
 			"The delta method refers its statistic to Student's t with G − 1 df. The BCa\n" +
 			"bootstrap rows (\"info\") are the plain BCa test of stats.BootstrapRatio, which\n" +
 			"is not the gate's rule on its own: the gate requires the BCa bootstrap and the\n" +
-			"delta method to both reject, and calibration_gate.md checks that rule.\n\n" + table
+			"delta method to both reject, and calibration_gate.md checks that rule. The\n" +
+			"\"tango power, margin ≈ ψ\" row (info) shows where Connor's formula with a\n" +
+			"margin overstates the power of Tango's test (docs/methods.md §6).\n\n" + table
 		if err := os.WriteFile("../testdata/oracle/calibration.md", []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}

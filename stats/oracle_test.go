@@ -308,7 +308,7 @@ func splitFloats(t *testing.T, p string) []float64 {
 func TestOraclePower(t *testing.T) {
 	t.Parallel()
 	o := readOracle(t, "oracle_r.csv")
-	for _, q := range []string{"connor_n", "connor_mde", "cluster_n", "cluster_mde"} {
+	for _, q := range []string{"connor_n", "connor_mde", "connor_n_margin", "connor_mde_margin", "cluster_n", "cluster_mde"} {
 		ps := o.params("power", q)
 		if len(ps) == 0 {
 			t.Fatalf("no %s cases", q)
@@ -321,6 +321,16 @@ func TestOraclePower(t *testing.T) {
 				got = ConnorN(v[0], v[1], v[2], v[3])
 			case "connor_mde":
 				got = ConnorMDE(v[0], int(v[1]), v[2], v[3])
+			case "connor_n_margin":
+				got = ConnorNMargin(v[0], v[1], v[2], v[3], v[4])
+				if v[2] == 0 && got != ConnorN(v[0], v[1], v[3], v[4]) {
+					t.Errorf("ConnorNMargin %s = %v differs from ConnorN at m = 0", p, got)
+				}
+				if pw := ConnorPowerMargin(v[0], v[1], v[2], int(math.Ceil(got)), v[3]); pw < v[4] {
+					t.Errorf("ConnorPowerMargin at ⌈ConnorNMargin⌉ %s = %v, below %v", p, pw, v[4])
+				}
+			case "connor_mde_margin":
+				got = ConnorMDEMargin(v[0], int(v[1]), v[2], v[3], v[4])
 			case "cluster_n":
 				got = ClusterN(v[0], v[1], v[2], v[3], v[4])
 			case "cluster_mde":

@@ -15,11 +15,34 @@ func checkAlphaPower(fn string, alpha, power float64) (za, zb float64) {
 	return NormalQuantile(1 - alpha), NormalQuantile(power)
 }
 
-// connorPsi returns the discordant share used by Connor's formula: psi, but
-// at least delta, since an effect delta needs a discordant share of at
-// least delta (|p_C − p_B| <= P(discordant)).
-func connorPsi(psi, delta float64) float64 {
-	return math.Max(psi, delta)
+// connorPsi returns the discordant share used by Connor's formula at the
+// margin m and the effect δ: psi, but at least max(|δ|, |m|). A pair design
+// whose arms differ by Δ has a discordant share of at least |Δ|
+// (|p_C − p_B| = |P(C=1,B=0) − P(C=0,B=1)| <= P(discordant)), and the
+// formula holds ψ fixed while it evaluates the variance at both Δ = m and
+// Δ = δ, so ψ must allow both.
+func connorPsi(psi, delta, margin float64) float64 {
+	return math.Max(psi, math.Max(math.Abs(delta), math.Abs(margin)))
+}
+
+func checkConnor(fn string, psi, delta, margin float64) {
+	if !(psi >= 0 && psi <= 1) || !(delta <= 1) || !(margin > -1 && margin < 1) {
+		panic(fmt.Sprintf("stats: %s psi=%v, effect=%v, margin=%v out of range", fn, psi, delta, margin))
+	}
+}
+
+// connorN is ConnorNMargin after validation.
+func connorN(psi, delta, margin, za, zb float64) float64 {
+	if delta <= margin {
+		return math.Inf(1)
+	}
+	psi = connorPsi(psi, delta, margin)
+	s := za*math.Sqrt(math.Max(0, psi-margin*margin)) + zb*math.Sqrt(math.Max(0, psi-delta*delta))
+	if s < 0 { // power < 1/2 with a large effect: any n works
+		return 0
+	}
+	d := delta - margin
+	return s * s / (d * d)
 }
 
 // ConnorN returns the number of pairs needed by a one-sided test of paired
@@ -35,39 +58,47 @@ func connorPsi(psi, delta float64) float64 {
 // below δ can show a difference δ (with the observed ψ = 0 the formula
 // would otherwise claim that no cases are needed). It returns +Inf when
 // delta <= 0 and panics on alpha or power outside (0, 1), psi outside
-// [0, 1] or delta > 1.
+// [0, 1] or delta > 1. It is ConnorNMargin with margin 0.
 func ConnorN(psi, delta, alpha, power float64) float64 {
 	za, zb := checkAlphaPower("ConnorN", alpha, power)
-	if !(psi >= 0 && psi <= 1) || delta > 1 || math.IsNaN(delta) {
-		panic(fmt.Sprintf("stats: ConnorN psi=%v, delta=%v out of range", psi, delta))
-	}
-	if delta <= 0 {
-		return math.Inf(1)
-	}
-	psi = connorPsi(psi, delta)
-	s := za*math.Sqrt(psi) + zb*math.Sqrt(math.Max(0, psi-delta*delta))
-	if s < 0 { // power < 1/2 with a large effect: any n works
-		return 0
-	}
-	return s * s / (delta * delta)
+	checkConnor("ConnorN", psi, delta, 0)
+	return connorN(psi, delta, 0, za, zb)
 }
 
-// ConnorPower returns the approximate power of the one-sided level-alpha
-// test of paired proportions with n pairs against a difference delta when
-// the discordant share is psi (Connor 1987, the formula ConnorN inverts):
-// Φ((δ·sqrt(n) − z_{1−α}·sqrt(ψ)) / sqrt(ψ − δ²)), ψ raised to δ as in
-// ConnorN. It returns 1 when ψ = δ² (no variance left) and the mean shift
-// is positive.
-func ConnorPower(psi, delta float64, n int, alpha float64) float64 {
-	za, _ := checkAlphaPower("ConnorPower", alpha, 0.5)
-	if !(psi >= 0 && psi <= 1) || delta > 1 || math.IsNaN(delta) || n < 0 {
-		panic(fmt.Sprintf("stats: ConnorPower psi=%v, delta=%v, n=%d out of range", psi, delta, n))
+// ConnorNMargin returns the number of pairs needed by a one-sided test of
+// paired proportions of H0 Δ <= m against H1 Δ > m (Δ = p_C − p_B, m the
+// margin) at level alpha to reach the given power at Δ = δ > m: Connor's
+// (1987) formula with the variance of a pair's difference, ψ − Δ², taken
+// at the null boundary Δ = m for the critical value and at the effect
+// Δ = δ for the power,
+//
+//	n = [z_{1−α}·sqrt(ψ − m²) + z_{power}·sqrt(ψ − δ²)]² / (δ − m)²,
+//
+// ψ being the probability of a discordant pair, held fixed between the two
+// (as Connor does for m = 0, where this is ConnorN). It is the normal
+// approximation for a score test such as Tango's (1998), whose variance is
+// estimated under the null. Guard: ψ must be at least max(|δ|, |m|), since
+// a difference Δ needs a discordant share of at least |Δ| and the formula
+// uses both Δ = m and Δ = δ; a smaller ψ (for instance an observed ψ = 0)
+// is raised to max(|δ|, |m|), which makes the answer optimistic.
+//
+// It returns +Inf when effect <= margin (nothing above the margin to
+// detect), 0 when power < ½ and the effect is large enough that any n
+// reaches it, and panics on alpha or power outside (0, 1), psi outside
+// [0, 1], margin outside (−1, 1) or effect > 1 (or any NaN).
+func ConnorNMargin(psi, effect, margin, alpha, power float64) float64 {
+	za, zb := checkAlphaPower("ConnorNMargin", alpha, power)
+	checkConnor("ConnorNMargin", psi, effect, margin)
+	return connorN(psi, effect, margin, za, zb)
+}
+
+// connorPower is ConnorPowerMargin after validation.
+func connorPower(psi, delta, margin float64, n int, za float64) float64 {
+	if delta <= margin {
+		return NormalCDF(-za) // alpha: no effect above the margin to detect
 	}
-	if delta <= 0 {
-		return NormalCDF(-za) // at most alpha: no effect to detect
-	}
-	psi = connorPsi(psi, delta)
-	num := delta*math.Sqrt(float64(n)) - za*math.Sqrt(psi)
+	psi = connorPsi(psi, delta, margin)
+	num := (delta-margin)*math.Sqrt(float64(n)) - za*math.Sqrt(math.Max(0, psi-margin*margin))
 	v := psi - delta*delta
 	if v <= 0 {
 		if num > 0 {
@@ -78,32 +109,120 @@ func ConnorPower(psi, delta float64, n int, alpha float64) float64 {
 	return NormalCDF(num / math.Sqrt(v))
 }
 
-// ConnorMDE returns the minimum detectable effect of ConnorN: the smallest
-// δ in (0, 1] with ConnorN(psi, δ, alpha, power) <= n, found by bisection
-// (ConnorN decreases in δ). It returns +Inf when even δ = 1 needs more than
-// n pairs.
-func ConnorMDE(psi float64, n int, alpha, power float64) float64 {
-	checkAlphaPower("ConnorMDE", alpha, power)
+// ConnorPower returns the approximate power of the one-sided level-alpha
+// test of paired proportions with n pairs against a difference delta when
+// the discordant share is psi (Connor 1987, the formula ConnorN inverts):
+// Φ((δ·sqrt(n) − z_{1−α}·sqrt(ψ)) / sqrt(ψ − δ²)), ψ raised to δ as in
+// ConnorN. It returns 1 when ψ = δ² (no variance left) and the mean shift
+// is positive.
+func ConnorPower(psi, delta float64, n int, alpha float64) float64 {
+	za, _ := checkAlphaPower("ConnorPower", alpha, 0.5)
 	if n < 0 {
-		panic(fmt.Sprintf("stats: ConnorMDE n=%d negative", n))
+		panic(fmt.Sprintf("stats: ConnorPower n=%d negative", n))
 	}
+	checkConnor("ConnorPower", psi, delta, 0)
+	return connorPower(psi, delta, 0, n, za)
+}
+
+// ConnorPowerMargin returns the approximate power of the one-sided
+// level-alpha test of H0 Δ <= margin with n pairs at Δ = effect, the
+// formula ConnorNMargin inverts:
+//
+//	Φ(((δ − m)·sqrt(n) − z_{1−α}·sqrt(ψ − m²)) / sqrt(ψ − δ²)),
+//
+// ψ raised to max(|δ|, |m|) as in ConnorNMargin. It returns alpha when
+// effect <= margin, and 1 (or 0) when ψ = δ² leaves no variance and the
+// numerator is positive (or not). It panics as ConnorNMargin does, and on
+// n < 0.
+func ConnorPowerMargin(psi, effect, margin float64, n int, alpha float64) float64 {
+	za, _ := checkAlphaPower("ConnorPowerMargin", alpha, 0.5)
+	if n < 0 {
+		panic(fmt.Sprintf("stats: ConnorPowerMargin n=%d negative", n))
+	}
+	checkConnor("ConnorPowerMargin", psi, effect, margin)
+	return connorPower(psi, effect, margin, n, za)
+}
+
+// connorMDE is ConnorMDEMargin after validation: the smallest δ in
+// (margin, 1] with connorN(δ) <= n. For δ up to ψ0 = max(psi, |margin|), ψ
+// is fixed and the needed n decreases in δ (when α <= ½ <= power); above ψ0,
+// ψ is raised to δ and grows with it, which can make the needed n rise
+// again just above ψ0 (at ψ = 0, m = −0.327, α = .001, power .51: 4.99 pairs
+// at δ = 0.327, 5.56 at δ = 0.5, below 5 again only from δ = 0.93).
+// So (margin, 1] is scanned on 256 cells, with ψ0 as an extra node, and the
+// first cell whose right end reaches n is bisected to 1e-15.
+func connorMDE(psi float64, n int, margin, za, zb float64) float64 {
 	N := float64(n)
-	if ConnorN(psi, 1, alpha, power) > N {
-		return math.Inf(1)
+	ok := func(d float64) bool { return connorN(psi, d, margin, za, zb) <= N }
+	const cells = 256
+	psi0 := connorPsi(psi, 0, margin)
+	prev := margin // n(margin) = +Inf
+	for k := 1; k <= cells; k++ {
+		x := 1.0
+		if k < cells {
+			x = margin + (1-margin)*float64(k)/cells
+		}
+		for _, node := range [2]float64{psi0, x} {
+			if node <= prev || node > x {
+				continue
+			}
+			if ok(node) {
+				return bisectConnor(ok, prev, node)
+			}
+			prev = node
+		}
 	}
-	lo, hi := 0.0, 1.0 // ConnorN(lo) > n >= ConnorN(hi)
+	return math.Inf(1)
+}
+
+// bisectConnor returns the point where ok turns true in (lo, hi], ok(hi)
+// true, to 1e-15.
+func bisectConnor(ok func(float64) bool, lo, hi float64) float64 {
 	for i := 0; i < 200 && hi-lo > 1e-15; i++ {
 		m := lo + (hi-lo)/2
 		if m <= lo || m >= hi {
 			break
 		}
-		if ConnorN(psi, m, alpha, power) <= N {
+		if ok(m) {
 			hi = m
 		} else {
 			lo = m
 		}
 	}
 	return hi
+}
+
+// ConnorMDE returns the minimum detectable effect of ConnorN: the smallest
+// δ in (0, 1] with ConnorN(psi, δ, alpha, power) <= n, found by bisection
+// (ConnorN decreases in δ when alpha <= ½ <= power). It returns +Inf when
+// no δ <= 1 needs at most n pairs. It is ConnorMDEMargin with margin 0.
+func ConnorMDE(psi float64, n int, alpha, power float64) float64 {
+	za, zb := checkAlphaPower("ConnorMDE", alpha, power)
+	if n < 0 {
+		panic(fmt.Sprintf("stats: ConnorMDE n=%d negative", n))
+	}
+	checkConnor("ConnorMDE", psi, 1, 0)
+	return connorMDE(psi, n, 0, za, zb)
+}
+
+// ConnorMDEMargin returns the minimum detectable effect of ConnorNMargin
+// at n pairs: the smallest effect δ in (margin, 1] with
+// ConnorNMargin(psi, δ, margin, alpha, power) <= n, ψ raised to
+// max(|δ|, |m|) at each δ tried. It is an effect, not a distance above the
+// margin. While ψ needs no raising the needed n decreases in δ (for
+// alpha <= ½ <= power) and bisection finds the crossing; once ψ is raised
+// with δ the needed n can rise again, so (margin, 1] is first scanned on a
+// grid of 256 cells and the first cell that reaches n is bisected to 1e-15.
+// It returns +Inf when no grid point needs at most n pairs, and panics on
+// alpha or power outside (0, 1), psi outside [0, 1], margin outside
+// (−1, 1) or n < 0.
+func ConnorMDEMargin(psi float64, n int, margin, alpha, power float64) float64 {
+	za, zb := checkAlphaPower("ConnorMDEMargin", alpha, power)
+	if n < 0 {
+		panic(fmt.Sprintf("stats: ConnorMDEMargin n=%d negative", n))
+	}
+	checkConnor("ConnorMDEMargin", psi, 1, margin)
+	return connorMDE(psi, n, margin, za, zb)
 }
 
 // ClusterN returns the number of cases needed by the one-sided level-alpha

@@ -238,6 +238,125 @@ func TestPowerHand(t *testing.T) {
 	}
 }
 
+func TestPowerMarginHand(t *testing.T) {
+	t.Parallel()
+	za, zb := 1.6448536269514722, 1.2815515655446004 // z_.95, z_.90
+	// ψ = .2, δ = .05, m = −.05: null and alternative variances are both
+	// ψ − .0025, so n = (za + zb)²·.1975/.1² = 169.136 (R: 169.13598517569247).
+	want := (za + zb) * (za + zb) * 0.1975 / 0.01
+	if got := ConnorNMargin(0.2, 0.05, -0.05, 0.05, 0.9); math.Abs(got-want) > 1e-10 {
+		t.Errorf("ConnorNMargin(.2, .05, −.05) = %v, want %v", got, want)
+	}
+	// The old plug-in, ConnorN with δ = effect − m = .1, asked for
+	// [za·sqrt(.2) + zb·sqrt(.19)]²/.01 = 167.5.
+	if old := ConnorN(0.2, 0.1, 0.05, 0.9); math.Abs(old-167.49957822504388) > 1e-9 {
+		t.Errorf("ConnorN(.2, .1) = %v", old)
+	}
+	// m = 0 is ConnorN bit for bit, and so are the MDE and the power.
+	for _, psi := range []float64{0, 0.03, 0.2, 0.7, 1} {
+		for _, d := range []float64{-0.1, 0, 0.01, 0.05, 0.3, 1} {
+			if a, b := ConnorNMargin(psi, d, 0, 0.05, 0.9), ConnorN(psi, d, 0.05, 0.9); a != b {
+				t.Errorf("ψ=%v δ=%v: ConnorNMargin(m=0) %v, ConnorN %v", psi, d, a, b)
+			}
+			if a, b := ConnorPowerMargin(psi, d, 0, 300, 0.05), ConnorPower(psi, d, 300, 0.05); a != b {
+				t.Errorf("ψ=%v δ=%v: ConnorPowerMargin(m=0) %v, ConnorPower %v", psi, d, a, b)
+			}
+		}
+		if a, b := ConnorMDEMargin(psi, 250, 0, 0.05, 0.9), ConnorMDE(psi, 250, 0.05, 0.9); a != b {
+			t.Errorf("ψ=%v: ConnorMDEMargin(m=0) %v, ConnorMDE %v", psi, a, b)
+		}
+	}
+	// ConnorPowerMargin at ConnorNMargin's (real) n is the target power.
+	n := ConnorNMargin(0.26, 0.1, 0.02, 0.05, 0.9)
+	if got := connorPowerMarginReal(0.26, 0.1, 0.02, n, 0.05); math.Abs(got-0.9) > 1e-12 {
+		t.Errorf("power at ConnorNMargin = %v, want 0.9", got)
+	}
+	// The MDE is where the needed n crosses the given n.
+	for _, m := range []float64{-0.3, -0.05, 0.03, 0.4} {
+		mde := ConnorMDEMargin(0.2, 400, m, 0.05, 0.9)
+		if !(mde > m && mde <= 1) || ConnorNMargin(0.2, mde, m, 0.05, 0.9) > 400 || ConnorNMargin(0.2, mde-1e-9, m, 0.05, 0.9) <= 400 {
+			t.Errorf("m = %v: MDE %v does not solve n(δ) = 400", m, mde)
+		}
+	}
+	// Guards: nothing above the margin needs infinitely many cases; ψ below
+	// max(|δ|, |m|) is raised to it.
+	if got := ConnorNMargin(0.2, 0.05, 0.05, 0.05, 0.9); !math.IsInf(got, 1) {
+		t.Errorf("ConnorNMargin(δ = m) = %v, want +Inf", got)
+	}
+	if got, want := ConnorNMargin(0, 0.03, -0.2, 0.05, 0.9), ConnorNMargin(0.2, 0.03, -0.2, 0.05, 0.9); got != want || !(got > 0) {
+		t.Errorf("ConnorNMargin(ψ = 0, δ = .03, m = −.2) = %v, want ConnorNMargin(ψ = .2) = %v", got, want)
+	}
+	if got, want := ConnorNMargin(0.05, 0.1, 0.02, 0.05, 0.9), ConnorNMargin(0.1, 0.1, 0.02, 0.05, 0.9); got != want {
+		t.Errorf("ConnorNMargin(ψ = .05, δ = .1) = %v, want ConnorNMargin(ψ = .1) = %v", got, want)
+	}
+	if got := ConnorMDEMargin(0.2, 2, 0.5, 0.05, 0.9); !math.IsInf(got, 1) {
+		t.Errorf("ConnorMDEMargin(n = 2, m = .5) = %v, want +Inf", got)
+	}
+}
+
+// TestPowerMarginRange runs the margin functions over the whole range a
+// valid policy allows (margin in (−1, 1), effect in (margin, 1], any
+// observed ψ, α and power in (0, 1)): no panic, no NaN; the needed n
+// decreasing in the effect while ψ is not raised (δ <= max(ψ, |m|)) when
+// α < ½ < power; and the MDE the smallest effect on a fine grid that needs
+// at most n pairs (above max(ψ, |m|), where ψ is raised with δ, the needed
+// n need not decrease: at ψ = 0, m = −0.33, α = .001 and power .51 it
+// falls to 5 near δ = 0.33 and rises above it again).
+func TestPowerMarginRange(t *testing.T) {
+	t.Parallel()
+	margins := []float64{-0.999999, -0.831, -0.6, -0.327, -0.05, 0, 1e-9, 0.3, 0.98, 0.999999}
+	for _, m := range margins {
+		for _, psi := range []float64{0, 0.01, 0.2, 0.5, 1} {
+			for _, ap := range [][2]float64{{0.05, 0.9}, {0.001, 0.51}, {1e-6, 0.999}, {0.3, 0.6}, {0.05, 0.3}, {0.7, 0.9}} {
+				alpha, power := ap[0], ap[1]
+				psi0 := math.Max(psi, math.Abs(m))
+				need := func(d float64) float64 { return ConnorNMargin(psi, d, m, alpha, power) }
+				prev := math.Inf(1)
+				const steps = 2000
+				for k := 1; k <= steps; k++ {
+					d := m + (1-m)*float64(k)/steps
+					n := need(d)
+					if math.IsNaN(n) || n < 0 {
+						t.Fatalf("ConnorNMargin(%v, %v, %v, %v, %v) = %v", psi, d, m, alpha, power, n)
+					}
+					if alpha < 0.5 && power > 0.5 && d <= psi0 && n > prev*(1+1e-12) {
+						t.Errorf("ConnorNMargin(ψ=%v, m=%v, α=%v, power=%v) increases from %v to %v at δ = %v", psi, m, alpha, power, prev, n, d)
+					}
+					prev = n
+					if p := ConnorPowerMargin(psi, d, m, 100, alpha); !(p >= 0 && p <= 1) {
+						t.Fatalf("ConnorPowerMargin(%v, %v, %v, 100, %v) = %v", psi, d, m, alpha, p)
+					}
+				}
+				for _, n := range []int{0, 1, 2, 5, 30, 1000, 1 << 40} {
+					mde := ConnorMDEMargin(psi, n, m, alpha, power)
+					grid := math.Inf(1)
+					for k := 1; k <= steps; k++ {
+						if d := m + (1-m)*float64(k)/steps; need(d) <= float64(n) {
+							grid = d
+							break
+						}
+					}
+					if math.IsInf(mde, 1) {
+						if !math.IsInf(grid, 1) {
+							t.Errorf("ConnorMDEMargin(%v, %d, %v, %v, %v) = +Inf, but δ = %v needs %v", psi, n, m, alpha, power, grid, need(grid))
+						}
+						continue
+					}
+					if !(mde > m && mde <= 1) || need(mde) > float64(n) || mde > grid {
+						t.Errorf("ConnorMDEMargin(%v, %d, %v, %v, %v) = %v (needs %v), grid finds %v", psi, n, m, alpha, power, mde, need(mde), grid)
+					}
+				}
+			}
+		}
+	}
+}
+
+// connorPowerMarginReal is ConnorPowerMargin for a non-integer n, written out.
+func connorPowerMarginReal(psi, delta, margin, n, alpha float64) float64 {
+	za := NormalQuantile(1 - alpha)
+	return NormalCDF(((delta-margin)*math.Sqrt(n) - za*math.Sqrt(psi-margin*margin)) / math.Sqrt(psi-delta*delta))
+}
+
 // connorPowerReal is ConnorPower for a non-integer n, written out.
 func connorPowerReal(psi, delta, n, alpha float64) float64 {
 	za := NormalQuantile(1 - alpha)
@@ -476,9 +595,19 @@ func TestPanicsOnProgrammerErrors(t *testing.T) {
 		"Bootstrap negative": func() {
 			BootstrapRatio(RatioData{CostB: []float64{-1}, AccB: []float64{1}, CostC: []float64{1}, AccC: []float64{1}, Cluster: []int{0}}, BootstrapOptions{})
 		},
-		"Bootstrap null": func() { BootstrapRatio(RatioData{}, BootstrapOptions{NullRatio: -1}) },
-		"ConnorN alpha":  func() { ConnorN(0.2, 0.1, 0, 0.9) },
-		"NormalQuantile": func() { NormalQuantile(1.1) },
+		"Bootstrap null":           func() { BootstrapRatio(RatioData{}, BootstrapOptions{NullRatio: -1}) },
+		"ConnorN alpha":            func() { ConnorN(0.2, 0.1, 0, 0.9) },
+		"ConnorNMargin margin -1":  func() { ConnorNMargin(0.2, 0.1, -1, 0.05, 0.9) },
+		"ConnorNMargin margin 1":   func() { ConnorNMargin(0.2, 0.1, 1, 0.05, 0.9) },
+		"ConnorNMargin margin NaN": func() { ConnorNMargin(0.2, 0.1, math.NaN(), 0.05, 0.9) },
+		"ConnorNMargin effect > 1": func() { ConnorNMargin(0.2, 1.1, 0, 0.05, 0.9) },
+		"ConnorNMargin effect NaN": func() { ConnorNMargin(0.2, math.NaN(), 0, 0.05, 0.9) },
+		"ConnorNMargin psi":        func() { ConnorNMargin(1.2, 0.1, 0, 0.05, 0.9) },
+		"ConnorNMargin power":      func() { ConnorNMargin(0.2, 0.1, 0, 0.05, 1) },
+		"ConnorMDEMargin n":        func() { ConnorMDEMargin(0.2, -1, 0, 0.05, 0.9) },
+		"ConnorMDEMargin margin":   func() { ConnorMDEMargin(0.2, 10, 1, 0.05, 0.9) },
+		"ConnorPowerMargin psi":    func() { ConnorPowerMargin(-0.1, 0.1, 0, 10, 0.05) },
+		"NormalQuantile":           func() { NormalQuantile(1.1) },
 	}
 	for name, f := range tests {
 		t.Run(name, func(t *testing.T) {

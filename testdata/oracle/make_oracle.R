@@ -73,6 +73,38 @@ for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) {
   mde <- uniroot(function(d) connor(psi, d, 0.05, 0.9) - n, c(1e-9, psi), tol = 1e-15)$root
   put("power", "connor_mde", key, mde)
 }
+# Connor with a margin m (H0 Delta <= m, power at Delta = delta > m): the
+# variance psi - Delta^2 of a pair's difference at the null boundary for the
+# critical value and at delta for the power, psi held fixed and raised to
+# max(|delta|, |m|) when smaller (a difference Delta needs psi >= |Delta|).
+# The closed form is checked against the power it promises: pnorm of the
+# standardised mean shift, solved for n by uniroot.
+connor_m <- function(psi, delta, m, alpha, power) {
+  psi <- max(psi, abs(delta), abs(m))
+  (qnorm(1 - alpha) * sqrt(psi - m^2) + qnorm(power) * sqrt(psi - delta^2))^2 / (delta - m)^2
+}
+power_m <- function(n, psi, delta, m, alpha) {
+  psi <- max(psi, abs(delta), abs(m))
+  pnorm((sqrt(n) * (delta - m) - qnorm(1 - alpha) * sqrt(psi - m^2)) / sqrt(psi - delta^2))
+}
+pdm <- rbind(c(0.2, 0.05, -0.05), c(0.2, 0.1, 0.05), c(0.35, 0.02, -0.1), c(0.26, 0.1, 0.02),
+             c(0.1, 0.03, -0.2),   # psi raised to |m| = 0.2
+             c(0.05, 0.1, 0.02),   # psi raised to delta = 0.1
+             c(0.3, -0.02, -0.1),  # non-inferiority against a small loss
+             c(0.2, 0.05, 0))      # m = 0: Connor
+for (i in seq_len(nrow(pdm))) for (ap in list(c(0.05, 0.9), c(0.025, 0.8))) {
+  psi <- pdm[i, 1]; delta <- pdm[i, 2]; m <- pdm[i, 3]; alpha <- ap[1]; power <- ap[2]
+  n <- connor_m(psi, delta, m, alpha, power)
+  root <- uniroot(function(x) power_m(x, psi, delta, m, alpha) - power, c(1e-6, 1e7), tol = 1e-12)$root
+  stopifnot(abs(root - n) <= 1e-8 * n)
+  if (m == 0) stopifnot(n == connor(max(psi, delta), delta, alpha, power))
+  put("power", "connor_n_margin", paste(psi, delta, m, alpha, power, sep = ":"), n)
+}
+for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) for (m in c(-0.05, 0.03)) {
+  key <- paste(psi, n, m, 0.05, 0.9, sep = ":")
+  mde <- uniroot(function(d) connor_m(psi, d, m, 0.05, 0.9) - n, c(m + 1e-9, 1), tol = 1e-15)$root
+  put("power", "connor_mde_margin", key, mde)
+}
 for (s2 in c(0.1, 0.4)) for (deff in c(1, 2.5)) for (delta in c(0.02, 0.05)) {
   key <- paste(s2, deff, delta, 0.05, 0.9, sep = ":")
   put("power", "cluster_n", key, (qnorm(0.95) + qnorm(0.9))^2 * s2 * deff / delta^2)
@@ -170,7 +202,7 @@ for (name in c("single", "clustered", "zero_discordant", "small")) {
 # alpha, beta, gamma for cluster %% 3 = 0, 1, 2. Policy: alpha 0.05,
 # power.effect 0.05 at target 0.9, segments.min_cases 10. Quality is
 # cluster-t for "clustered" (3 samples per case) and exact McNemar with the
-# Tango interval for "single"; power is ClusterN or Connor on the observed
+# Tango interval for "single"; power is ClusterN or Connor (with the margin) on the observed
 # sigma^2 and design effect or discordant share; segments are one-sided
 # lower-tail tests (cluster-t, McNemar; Tango with a drop) with Holm.
 za <- qnorm(0.95); zb <- qnorm(0.9); eff <- 0.05
@@ -195,8 +227,9 @@ for (name in c("single", "clustered")) {
         p <- pnorm(tango_z(b, c, n, m), lower.tail = FALSE)
       }
       ci <- tango_ci(b, c, n, 0.9)
-      need <- connor(max(psi, eff - m), eff - m, 0.05, 0.9)
-      mde <- m + uniroot(function(x) connor(max(psi, x), x, 0.05, 0.9) - n, c(1e-9, 1), tol = 1e-15)$root
+      # Connor with the margin (connor_m above; Connor's formula at m = 0)
+      need <- connor_m(psi, eff, m, 0.05, 0.9)
+      mde <- uniroot(function(x) connor_m(psi, x, m, 0.05, 0.9) - n, c(m + 1e-9, 1), tol = 1e-15)$root
     } else {
       r <- cluster_t(d, cs$cluster, m, 0.9)
       p <- r$p_upper; ci <- c(r$lo, r$hi)
