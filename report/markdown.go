@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -50,7 +51,7 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	markdownSegments(p, d)
 
 	pw := d.Power
-	p("\n**Power:** %s cases give %s power for a gain of %s", mdCases(pw.CasesNeeded), numfmt.Pct(pw.Target), numfmt.Points(pw.Effect))
+	p("\n**Power:** %s cases give %s power for a gain of %s", numfmt.Cases(pw.CasesNeeded), numfmt.Pct(pw.Target), numfmt.Points(pw.Effect))
 	if pw.MoreCasesNeeded > 0 {
 		p(" (%d more than now)", pw.MoreCasesNeeded)
 	}
@@ -131,9 +132,9 @@ func markdownMetrics(p func(string, ...any), d *gate.Decision) {
 	}
 	l := d.Latency
 	if !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95) {
-		p("| Latency p50 | %s | %s | | | | | |\n", mdMs(l.BaselineP50), mdMs(l.CandidateP50))
-		p("| Latency p95 | %s %s | %s %s | %s | | | | |\n", mdMs(l.BaselineP95), mdMsInterval(l.BaselineP95Low, l.BaselineP95High),
-			mdMs(l.CandidateP95), mdMsInterval(l.CandidateP95Low, l.CandidateP95High), mdRatioOf(l.CandidateP95, l.BaselineP95))
+		p("| Latency p50 | %s | %s | | | | | |\n", numfmt.Ms(l.BaselineP50, "–"), numfmt.Ms(l.CandidateP50, "–"))
+		p("| Latency p95 | %s %s | %s %s | %s | | | | |\n", numfmt.Ms(l.BaselineP95, "–"), numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, ""),
+			numfmt.Ms(l.CandidateP95, "–"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, ""), numfmt.RatioOf(l.CandidateP95, l.BaselineP95, ""))
 	}
 	f := d.Format
 	if !math.IsNaN(f.BaselineValidRate) || !math.IsNaN(f.CandidateValidRate) {
@@ -204,8 +205,8 @@ func markdownEconomics(p func(string, ...any), d *gate.Decision) {
 	p("| Monthly cost | %s | |\n", mdNum(numfmt.USD(e.MonthlyUSD)))
 	p("| Accepted outcomes per month | %s | |\n", mdCount(e.AcceptedOutcomesPerMonth))
 	p("| Saving per accepted outcome | %s | %s |\n", mdNum(numfmt.USD(e.SavingPerAcceptedUSD)), mdNum(numfmt.USD(e.SavingPerAcceptedConservativeUSD)))
-	p("| Break-even | %s | |\n", mdMonths(e.BreakEvenMonths))
-	p("| Break-even monthly volume | %s | %s |\n", mdVolume(e.BreakEvenMonthlyVolume), mdVolume(e.BreakEvenMonthlyVolumeConservative))
+	p("| Break-even | %s | |\n", numfmt.Months(e.BreakEvenMonths))
+	p("| Break-even monthly volume | %s | %s |\n", numfmt.Volume(e.BreakEvenMonthlyVolume), numfmt.Volume(e.BreakEvenMonthlyVolumeConservative))
 	p("| Net value over the horizon | %s | %s |\n", mdNum(numfmt.USD(e.NetValueHorizonUSD)), mdNum(numfmt.USD(e.NetValueHorizonConservativeUSD)))
 	mode := "advice only"
 	if e.Enforced {
@@ -273,7 +274,7 @@ func markdownTiers(p func(string, ...any), d *gate.Decision) {
 		p("\n**Routed baseline:** each workflow goes to the cheapest tier within the policy's quality tolerance.\n\n")
 		p("| Workflow | Tier |\n")
 		p("| --- | --- |\n")
-		for _, wf := range mdSortedKeys(d.Routed) {
+		for _, wf := range slices.Sorted(maps.Keys(d.Routed)) {
 			p("| %s | %s |\n", MarkdownText(wf), MarkdownText(d.Routed[wf]))
 		}
 	}
@@ -352,61 +353,9 @@ func markdownChart(p func(string, ...any), d *gate.Decision, names Names) {
 	p("```\n")
 }
 
-// mdSortedKeys returns the keys of m in order, for deterministic output.
-func mdSortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func mdMs(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.0f ms", x)
-}
-
-func mdMsInterval(lo, hi float64) string {
-	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return ""
-	}
-	return fmt.Sprintf("[%.0f, %.0f]", lo, hi)
-}
-
-func mdRatioOf(a, b float64) string {
-	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
-		return ""
-	}
-	return numfmt.Ratio(a / b)
-}
-
-func mdCases(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return "no number of"
-	}
-	return fmt.Sprintf("%.0f", math.Ceil(x))
-}
-
-func mdMonths(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) || x < 0 {
-		return "never"
-	}
-	return fmt.Sprintf("%.1f months", x)
-}
-
 func mdCount(x float64) string {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return "not given"
 	}
 	return fmt.Sprintf("%.0f", x)
-}
-
-func mdVolume(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) || x < 0 {
-		return "never"
-	}
-	return fmt.Sprintf("%.0f", math.Ceil(x))
 }

@@ -55,10 +55,10 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	l := d.Latency
 	if !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95) {
-		fmt.Fprintf(tw, "latency p50\t%s\t%s\t\t\t\t\t\n", ms(l.BaselineP50), ms(l.CandidateP50))
-		fmt.Fprintf(tw, "latency p95\t%s\t%s\t%s\t\t\t\t\n", ms(l.BaselineP95), ms(l.CandidateP95), ratioOf(l.CandidateP95, l.BaselineP95))
+		fmt.Fprintf(tw, "latency p50\t%s\t%s\t\t\t\t\t\n", numfmt.Ms(l.BaselineP50, "-"), numfmt.Ms(l.CandidateP50, "-"))
+		fmt.Fprintf(tw, "latency p95\t%s\t%s\t%s\t\t\t\t\n", numfmt.Ms(l.BaselineP95, "-"), numfmt.Ms(l.CandidateP95, "-"), numfmt.RatioOf(l.CandidateP95, l.BaselineP95, "-"))
 		if !math.IsNaN(l.BaselineP95Low) || !math.IsNaN(l.CandidateP95Low) {
-			fmt.Fprintf(tw, "  p95 %s interval\t%s\t%s\t\t\t\t\t\n", numfmt.Pct(q.CILevel), msInterval(l.BaselineP95Low, l.BaselineP95High), msInterval(l.CandidateP95Low, l.CandidateP95High))
+			fmt.Fprintf(tw, "  p95 %s interval\t%s\t%s\t\t\t\t\t\n", numfmt.Pct(q.CILevel), numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "-"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, "-"))
 		}
 	}
 	f := d.Format
@@ -106,7 +106,7 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 
 	pw := d.Power
 	p("\npower: detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s\n",
-		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), casesNeeded(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE))
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE))
 
 	textEconomics(ew, d)
 
@@ -161,7 +161,7 @@ func textEconomics(ew *errWriter, d *gate.Decision) {
 		}
 		if e.VolumeBasis != "" {
 			row("monthly net saving S", pair(money(e.MonthlySavingUSD), money(e.MonthlySavingConservativeUSD)))
-			row("break-even after", pair(months(e.BreakEvenMonths), months(e.BreakEvenMonthsConservative)))
+			row("break-even after", pair(numfmt.Months(e.BreakEvenMonths), numfmt.Months(e.BreakEvenMonthsConservative)))
 		}
 		be := gate.Count(e.BreakEvenMonthlyVolume) + " " + unit + "/month"
 		if math.IsInf(e.BreakEvenMonthlyVolume, 1) {
@@ -343,51 +343,6 @@ func outcome(met, missed, _ bool) string {
 	return "not established"
 }
 
-func ms(x float64) string {
-	if math.IsNaN(x) {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f ms", x)
-}
-
-func msInterval(lo, hi float64) string {
-	if math.IsNaN(lo) || math.IsNaN(hi) {
-		return "-"
-	}
-	return fmt.Sprintf("[%.0f, %.0f]", lo, hi)
-}
-
-func ratioOf(a, b float64) string {
-	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
-		return "-"
-	}
-	return numfmt.Ratio(a / b)
-}
-
-func casesNeeded(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return "no number of"
-	}
-	return fmt.Sprintf("%.0f", math.Ceil(x))
-}
-
-func months(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "unknown"
-	case math.IsInf(x, 0):
-		return "never"
-	}
-	return fmt.Sprintf("%.1f months", x)
-}
-
-func volume(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return "never"
-	}
-	return fmt.Sprintf("%.0f", math.Ceil(x))
-}
-
 // clean makes text from scorecards safe for a terminal: control
 // characters (escape sequences, carriage returns) and direction marks
 // become visible escapes.
@@ -431,7 +386,7 @@ func constraintValue(name string, x float64) string {
 	}
 	switch {
 	case strings.HasSuffix(name, "_ms"):
-		return ms(x)
+		return numfmt.Ms(x, "-")
 	case strings.HasSuffix(name, "_ratio"):
 		return numfmt.Ratio(x)
 	case strings.HasSuffix(name, "_rate"):

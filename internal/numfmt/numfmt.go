@@ -102,3 +102,55 @@ func PEquals(p float64) string {
 	}
 	return "p = " + s
 }
+
+// Ms formats milliseconds, or missing when x is not finite.
+func Ms(x float64, missing string) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return missing
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64) + " ms"
+}
+
+// MsInterval formats an interval of milliseconds, or missing.
+func MsInterval(lo, hi float64, missing string) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return missing
+	}
+	return "[" + strconv.FormatFloat(lo, 'f', 0, 64) + ", " + strconv.FormatFloat(hi, 'f', 0, 64) + "]"
+}
+
+// RatioOf formats a/b as a ratio, or missing when it is undefined.
+func RatioOf(a, b float64, missing string) string {
+	if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return missing
+	}
+	return Ratio(a / b)
+}
+
+// Cases formats a number of cases needed, rounded up.
+func Cases(x float64) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return "no number of"
+	}
+	return strconv.FormatFloat(math.Ceil(x), 'f', 0, 64)
+}
+
+// Months formats a break-even time: "never" when it is infinite or
+// negative, "unknown" when it is undefined.
+func Months(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "unknown"
+	case math.IsInf(x, 0), x < 0:
+		return "never"
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64) + " months"
+}
+
+// Volume formats a monthly volume, rounded up, or "never".
+func Volume(x float64) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) || x < 0 {
+		return "never"
+	}
+	return strconv.FormatFloat(math.Ceil(x), 'f', 0, 64)
+}
