@@ -51,11 +51,8 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	markdownSegments(p, d)
 
 	pw := d.Power
-	p("\n**Power:** %s cases give %s power for a gain of %s", numfmt.Cases(pw.CasesNeeded), numfmt.Pct(pw.Target), numfmt.Points(pw.Effect))
-	if pw.MoreCasesNeeded > 0 {
-		p(" (%d more than now)", pw.MoreCasesNeeded)
-	}
-	p("; the smallest gain detectable now is %s.\n", numfmt.Points(pw.MDE))
+	p("\n**Power:** detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s.\n",
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), d.Cases.Paired, d.Cases.Paired, numfmt.Points(pw.MDE))
 
 	markdownEconomics(p, d)
 	markdownChecklist(p, d)
@@ -154,7 +151,7 @@ func markdownConstraints(p func(string, ...any), d *gate.Decision) {
 	p("| Constraint | Limit | Value | Status |\n")
 	p("| --- | ---: | ---: | --- |\n")
 	for _, k := range ks {
-		p("| %s | %s | %s | %s |\n", MarkdownText(k.Name), numfmt.Num(k.Limit), numfmt.Num(k.Value), mdConstraintStatus(k))
+		p("| %s | %s | %s | %s |\n", MarkdownText(k.Name), constraintValue(k.Name, k.Limit), constraintValue(k.Name, k.Value), mdConstraintStatus(k))
 	}
 }
 
