@@ -14,10 +14,12 @@ import (
 // cases give the policy's target power against the policy's effect δ, and
 // the smallest effect the current n can detect (the MDE, an effect like δ).
 //
-// McNemar and Tango: Connor's formula with the margin m
-// (stats.ConnorNMargin), the variance of a pair's difference taken at the
-// null boundary Δ = m for the critical value and at Δ = δ for the power;
-// for m = 0 it is Connor's (1987) formula exactly.
+// McNemar and Tango: Nam's (1997) formula with the margin m
+// (stats.ConnorNMargin): the critical value uses the variance Tango's
+// score test estimates under the constraint Δ = m (its restricted MLE at
+// the expected cells of the observed ψ and the effect δ), the power the
+// variance of a pair's difference at Δ = δ; for m = 0 it is Connor's
+// (1987) formula exactly.
 //
 // Clustered t: the test divides by the estimated standard error, which
 // under the alternative estimates the variance at Δ = δ, so both normal
@@ -103,13 +105,14 @@ func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
 // assumes the candidate will accept a share p_B + effect of cases and that
 // its failures are independent of the baseline's, so the discordant share
 // is ψ = p_B(1 − p_C) + p_C(1 − p_B) and the per-case difference variance
-// is ψ − effect². With one sample per case and no clusters, n is Connor's
-// formula with the margin (stats.ConnorNMargin) on ψ, as in the gate's
-// McNemar/Tango power block. Otherwise clusters and repeated samples in the
-// baseline scorecard set the design effect (the clustered variance of the
-// baseline's acceptance over its independent-case variance) of the
-// clustered normal formula, whose variance is the alternative's, ψ − effect²
-// (the clustered t divides by the standard error estimated at the truth).
+// is ψ − effect². With one sample per case and no clusters, n is Nam's
+// formula with the margin (stats.ConnorNMargin; Connor's at m = 0) on ψ,
+// as in the gate's McNemar/Tango power block. Otherwise clusters and
+// repeated samples in the baseline scorecard set the design effect (the
+// clustered variance of the baseline's acceptance over its
+// independent-case variance) of the clustered normal formula, whose
+// variance is the alternative's, ψ − effect² (the clustered t divides by
+// the standard error estimated at the truth).
 func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, error) {
 	if sc == nil || len(sc.Samples) == 0 {
 		return nil, fmt.Errorf("no baseline cases")

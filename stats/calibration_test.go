@@ -15,7 +15,7 @@ import (
 // Calibration by simulation: under a null at the margin boundary each test
 // must pass falsely at most α of the time, within Monte Carlo error, and
 // under a real improvement the exact McNemar and Tango tests must reach
-// about the power Connor's formula (with the margin: ConnorNMargin)
+// about the power Connor's formula (with a margin, Nam's: ConnorNMargin)
 // promises. The plain BCa bootstrap rows are reported, not checked: the
 // gate's cost rule combines the BCa bootstrap with the delta method, and
 // gate/calibration_test.go checks that rule.
@@ -36,18 +36,22 @@ type calCase struct {
 	setting string
 	reps    int // default run; ×10 (bootstrap ×5) with -calibration.long
 	// null: the rate must be <= α + 3·SE. Otherwise power: the rate must be
-	// within powerTol + 3·SE of predicted. powerTol allows for what Connor's
-	// normal approximation leaves out: 0.02 for Tango's normal score test,
-	// 0.04 for the exact McNemar test, whose actual size is below α (about
-	// 0.037 in the null row) and whose power is lower by about as much.
+	// within powerTol + 3·SE of predicted, the power of the formula named
+	// by formula (Connor's, or Nam's with a margin). powerTol allows for
+	// what the normal approximation leaves out: 0.02 for Tango's normal
+	// score test, 0.04 for the exact McNemar test, whose actual size is
+	// below α (about 0.037 in the null row) and whose power is lower by
+	// about as much.
 	null      bool
 	predicted float64
 	powerTol  float64
+	formula   string
 	// info rows are reported, not checked: the plain BCa bootstrap is not
 	// the gate's cost rule on its own (gate/calibration_test.go checks
 	// the rule, BCa ∧ delta), and is liberal at about 100 clusters; the
-	// Tango power row with a margin as large as ψ shows a known limit of
-	// ConnorNMargin.
+	// Tango power row with a margin as large as ψ and about 6 expected
+	// discordant pairs shows where Nam's first-order formula is
+	// conservative.
 	info bool
 	pass func(rng *rand.Rand) bool
 }
@@ -143,7 +147,8 @@ func calibrationCases() []calCase {
 	psi, eff := 0.2, 0.05
 	nPow := int(math.Ceil(ConnorN(psi, eff, calAlpha, 0.8)))
 	pred := ConnorPower(psi, eff, nPow, calAlpha)
-	// With the margin m = −0.05 (H0 Δ <= −0.05), n from ConnorNMargin.
+	// With the margin m = −0.05 (H0 Δ <= −0.05), n from ConnorNMargin
+	// (Nam 1997).
 	const margin = -0.05
 	nPowM := int(math.Ceil(ConnorNMargin(psi, eff, margin, calAlpha, 0.8)))
 	predM := ConnorPowerMargin(psi, eff, margin, nPowM, calAlpha)
@@ -173,7 +178,7 @@ func calibrationCases() []calCase {
 		costDelta(100, 10000), costDelta(400, 10000),
 		{
 			name: "mcnemar-exact power", setting: fmt.Sprintf("Δ = %.2f, ψ = %.1f, n = %d (ConnorN at 80%%)", eff, psi, nPow),
-			reps: 5000, predicted: pred, powerTol: 0.04,
+			reps: 5000, predicted: pred, powerTol: 0.04, formula: "Connor",
 			pass: func(rng *rand.Rand) bool {
 				b, c := pairedBinary(rng, nPow, 0.125, 0.075)
 				return McNemarUpper(b, c) <= calAlpha
@@ -181,7 +186,7 @@ func calibrationCases() []calCase {
 		},
 		{
 			name: "tango power", setting: fmt.Sprintf("Δ = %.2f, ψ = %.1f, n = %d, m = 0", eff, psi, nPow),
-			reps: 5000, predicted: pred, powerTol: 0.02,
+			reps: 5000, predicted: pred, powerTol: 0.02, formula: "Connor",
 			pass: func(rng *rand.Rand) bool {
 				b, c := pairedBinary(rng, nPow, 0.125, 0.075)
 				return NormalCDF(-TangoZ(b, c, nPow, 0)) <= calAlpha
@@ -189,32 +194,42 @@ func calibrationCases() []calCase {
 		},
 		{
 			name: "tango power, margin", setting: fmt.Sprintf("Δ = %.2f, ψ = %.1f, m = −0.05, n = %d (ConnorNMargin at 80%%)", eff, psi, nPowM),
-			reps: 5000, predicted: predM, powerTol: 0.02,
+			reps: 5000, predicted: predM, powerTol: 0.02, formula: "Nam",
 			pass: func(rng *rand.Rand) bool {
 				b, c := pairedBinary(rng, nPowM, 0.125, 0.075)
 				return NormalCDF(-TangoZ(b, c, nPowM, margin)) <= calAlpha
 			},
 		},
-		tangoMarginSmallPsi(),
+		tangoMarginPower("tango power, non-inferiority", 0.2, 0, -0.1, false),
+		tangoMarginPower("tango power, margin > 0", 0.1, 0.08, 0.04, false),
+		tangoMarginPower("tango power, margin ≈ ψ", 0.08, 0.03, -0.06, true),
 	}
 }
 
-// tangoMarginSmallPsi is an info row: Tango's test with a margin as large
-// as the discordant share (ψ = .08, Δ = .03, m = −.06), where ConnorNMargin's
-// null variance ψ − m² (ψ held fixed) falls short of the variance Tango's
-// statistic estimates under the constraint Δ = m, so the predicted power
-// is too high (methods.md §6).
-func tangoMarginSmallPsi() calCase {
-	const psi, eff, margin = 0.08, 0.03, -0.06
+// tangoMarginPower is a power row of Tango's test at the margin m with n
+// from ConnorNMargin (Nam 1997) at 80%, the cells P(C=1,B=0) = (ψ + δ)/2
+// and P(C=0,B=1) = (ψ − δ)/2. Nam's formula takes the null variance at
+// Tango's restricted MLE; the unrestricted ψ − m² that ftgate used before
+// gave 0.77 (non-inferiority, m = −0.1 at ψ = .2, δ = 0), 0.86 (m = +.04 at
+// ψ = .1, δ = .08) and 0.74 (margin ≈ ψ: ψ = .08, δ = .03, m = −.06)
+// against 0.80. The last is an info row: with about 6 expected discordant
+// pairs, Nam's first-order formula is conservative there (methods.md §6).
+func tangoMarginPower(name string, psi, eff, margin float64, info bool) calCase {
 	n := int(math.Ceil(ConnorNMargin(psi, eff, margin, calAlpha, 0.8)))
 	return calCase{
-		name: "tango power, margin ≈ ψ", setting: fmt.Sprintf("Δ = %.2f, ψ = %.2f, m = −0.06, n = %d (ConnorNMargin at 80%%)", eff, psi, n),
-		reps: 5000, predicted: ConnorPowerMargin(psi, eff, margin, n, calAlpha), powerTol: 0.02, info: true,
+		name: name, setting: fmt.Sprintf("Δ = %.2f, ψ = %.2f, m = %s, n = %d (ConnorNMargin at 80%%)", eff, psi, signed(margin), n),
+		reps: 5000, predicted: ConnorPowerMargin(psi, eff, margin, n, calAlpha), powerTol: 0.02, formula: "Nam", info: info,
 		pass: func(rng *rand.Rand) bool {
 			b, c := pairedBinary(rng, n, (psi+eff)/2, (psi-eff)/2)
 			return NormalCDF(-TangoZ(b, c, n, margin)) <= calAlpha
 		},
 	}
+}
+
+// signed formats a margin to two decimals with a typographic minus, as
+// the settings do.
+func signed(x float64) string {
+	return strings.Replace(fmt.Sprintf("%.2f", x), "-", "−", 1)
 }
 
 type calRow struct {
@@ -286,15 +301,17 @@ func TestCalibration(t *testing.T) {
 			"share of simulated data sets, generated exactly at the margin boundary, on\n" +
 			"which the test passes (rejects H0): it must not exceed α + 3 Monte Carlo\n" +
 			"standard errors. A power row compares the pass rate under a real\n" +
-			"improvement with the power predicted by Connor (1987). \"over\" marks a row\n" +
+			"improvement with the power predicted by Connor (1987), or with a margin by\n" +
+			"Nam (1997), which takes the null variance at Tango's restricted MLE. \"over\" marks a row\n" +
 			"outside its check. The cost tests (BCa bootstrap, delta method) are\n" +
 			"asymptotic; the two cluster counts show how their size approaches α as G grows.\n" +
 			"The delta method refers its statistic to Student's t with G − 1 df. The BCa\n" +
 			"bootstrap rows (\"info\") are the plain BCa test of stats.BootstrapRatio, which\n" +
 			"is not the gate's rule on its own: the gate requires the BCa bootstrap and the\n" +
 			"delta method to both reject, and calibration_gate.md checks that rule. The\n" +
-			"\"tango power, margin ≈ ψ\" row (info) shows where Connor's formula with a\n" +
-			"margin overstates the power of Tango's test (docs/methods.md §6).\n\n" + table
+			"\"tango power, margin ≈ ψ\" row (info, about 6 expected discordant pairs) shows\n" +
+			"where Nam's first-order formula understates the power of Tango's test, so\n" +
+			"that it asks for more pairs than needed (docs/methods.md §6).\n\n" + table
 		if err := os.WriteFile("../testdata/oracle/calibration.md", []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +328,7 @@ func calibrationTable(rows []calRow) string {
 			target = fmt.Sprintf("≤ α = %.2f", calAlpha)
 			check = fmt.Sprintf("≤ %.4f", calAlpha+3*r.se())
 		} else {
-			target = fmt.Sprintf("Connor power %.4f", r.c.predicted)
+			target = fmt.Sprintf("%s power %.4f", r.c.formula, r.c.predicted)
 			check = fmt.Sprintf("± %.4f", r.c.powerTol+3*r.se())
 		}
 		switch {

@@ -15,12 +15,16 @@ func checkAlphaPower(fn string, alpha, power float64) (za, zb float64) {
 	return NormalQuantile(1 - alpha), NormalQuantile(power)
 }
 
-// connorPsi returns the discordant share used by Connor's formula at the
+// connorPsi returns the discordant share used by the formulas at the
 // margin m and the effect δ: psi, but at least max(|δ|, |m|). A pair design
 // whose arms differ by Δ has a discordant share of at least |Δ|
-// (|p_C − p_B| = |P(C=1,B=0) − P(C=0,B=1)| <= P(discordant)), and the
-// formula holds ψ fixed while it evaluates the variance at both Δ = m and
-// Δ = δ, so ψ must allow both.
+// (|p_C − p_B| = |P(C=1,B=0) − P(C=0,B=1)| <= P(discordant)). ψ is the
+// discordant share of the alternative Δ = δ, so it must allow δ; it is also
+// raised to |m| (the null Δ = m needs a share of at least |m|), so that a
+// small or zero observed ψ plans for a design in which the margin itself
+// is possible. (The restricted estimate of namNullVar is defined without
+// that floor; the floor is kept as the planning assumption, documented in
+// methods.md §6.)
 func connorPsi(psi, delta, margin float64) float64 {
 	return math.Max(psi, math.Max(math.Abs(delta), math.Abs(margin)))
 }
@@ -31,13 +35,55 @@ func checkConnor(fn string, psi, delta, margin float64) {
 	}
 }
 
+// namNullVar returns Nam's (1997) null variance of a pair's difference for
+// the score test of H0 Δ = m when the cells are those of the alternative,
+// P(C=1,B=0) = p10 = (ψ + δ)/2 and P(C=0,B=1) = p01 = (ψ − δ)/2 (ψ >= |δ|):
+//
+//	σ0² = 2·p̃01 + m·(1 − m),
+//
+// the variance Tango's statistic (TangoZ) estimates, with p̃01 the maximum
+// of the expected log-likelihood p10·log(q + m) + p01·log q +
+// (1 − ψ)·log(1 − 2q − m) over q, i.e. the restricted MLE of P(C=0,B=1)
+// under Δ = m at the expected counts. It is the larger root of
+// 2q² + B·q + C = 0 with B = −ψ + (2 − δ)·m and C = −p01·m·(1 − m), Tango's
+// quadratic divided by n with b/n = p10 and c/n = p01, taken without
+// cancellation (q = −2C/(B + sqrt(B² − 8C)) when B > 0). At m = 0 it is ψ.
+func namNullVar(psi, delta, m float64) float64 {
+	p01 := math.Max(0, (psi-delta)/2)
+	b := -psi + (2-delta)*m
+	c := -p01 * m * (1 - m)
+	disc := math.Max(0, b*b-8*c) // >= 0 but for rounding
+	var q float64
+	if b <= 0 {
+		q = (math.Sqrt(disc) - b) / 4
+	} else {
+		q = -2 * c / (b + math.Sqrt(disc))
+	}
+	return math.Max(0, 2*q+m*(1-m))
+}
+
+// connorVars returns the variances of a pair's difference (+1, 0 or −1)
+// used by the margin formulas: v0 under the null Δ = m, for the critical
+// value, and v1 = ψ − δ² under the alternative Δ = δ, for the power, after
+// ψ is raised by connorPsi. v0 is Nam's restricted-MLE variance
+// (namNullVar); at m = 0 it is ψ itself, so that the formulas are Connor's
+// (1987) bit for bit.
+func connorVars(psi, delta, margin float64) (v0, v1 float64) {
+	psi = connorPsi(psi, delta, margin)
+	v0, v1 = psi, math.Max(0, psi-delta*delta)
+	if margin != 0 {
+		v0 = namNullVar(psi, delta, margin)
+	}
+	return v0, v1
+}
+
 // connorN is ConnorNMargin after validation.
 func connorN(psi, delta, margin, za, zb float64) float64 {
 	if delta <= margin {
 		return math.Inf(1)
 	}
-	psi = connorPsi(psi, delta, margin)
-	s := za*math.Sqrt(math.Max(0, psi-margin*margin)) + zb*math.Sqrt(math.Max(0, psi-delta*delta))
+	v0, v1 := connorVars(psi, delta, margin)
+	s := za*math.Sqrt(v0) + zb*math.Sqrt(v1)
 	if s < 0 { // power < 1/2 with a large effect: any n works
 		return 0
 	}
@@ -67,20 +113,36 @@ func ConnorN(psi, delta, alpha, power float64) float64 {
 
 // ConnorNMargin returns the number of pairs needed by a one-sided test of
 // paired proportions of H0 Δ <= m against H1 Δ > m (Δ = p_C − p_B, m the
-// margin) at level alpha to reach the given power at Δ = δ > m: Connor's
-// (1987) formula with the variance of a pair's difference, ψ − Δ², taken
-// at the null boundary Δ = m for the critical value and at the effect
-// Δ = δ for the power,
+// margin) at level alpha to reach the given power at Δ = δ > m, by Nam's
+// (1997) formula for Tango's (1998) score test (Nam J.-M., "Establishing
+// equivalence of two treatments and sample size requirements in
+// matched-pairs design", Biometrics 53:1422–1430, 1997):
 //
-//	n = [z_{1−α}·sqrt(ψ − m²) + z_{power}·sqrt(ψ − δ²)]² / (δ − m)²,
+//	n = [z_{1−α}·σ0 + z_{power}·σ1]² / (δ − m)²,
 //
-// ψ being the probability of a discordant pair, held fixed between the two
-// (as Connor does for m = 0, where this is ConnorN). It is the normal
-// approximation for a score test such as Tango's (1998), whose variance is
-// estimated under the null. Guard: ψ must be at least max(|δ|, |m|), since
-// a difference Δ needs a discordant share of at least |Δ| and the formula
-// uses both Δ = m and Δ = δ; a smaller ψ (for instance an observed ψ = 0)
-// is raised to max(|δ|, |m|), which makes the answer optimistic.
+// with ψ the probability of a discordant pair and, under H1, the cells
+// p10 = P(C=1,B=0) = (ψ + δ)/2 and p01 = P(C=0,B=1) = (ψ − δ)/2:
+// σ1² = ψ − δ², the variance of a pair's difference at Δ = δ, and
+// σ0² = 2·p̃01 + m·(1 − m), the variance Tango's statistic estimates under
+// the constraint Δ = m, with p̃01 the restricted maximum-likelihood
+// estimate of P(C=0,B=1) at Δ = m evaluated at the expected cells (the
+// root of Tango's quadratic with b/n = p10, c/n = p01; see TangoZ). At
+// m = 0, p̃01 = ψ/2 and σ0² = ψ: Connor's (1987) formula, and ConnorN bit
+// for bit. For m < 0 (and ψ < 1), σ0² exceeds the unrestricted ψ − m², by
+// much when |m| is comparable to ψ; for m > 0 it is smaller. (ftgate used ψ − m²
+// before, which overstated the power for m < 0 and understated it for
+// m > 0.)
+//
+// Guard: ψ must be at least max(|δ|, |m|), since a difference Δ needs a
+// discordant share of at least |Δ|: the alternative needs ψ >= |δ|, and
+// the floor |m| keeps data at the margin possible. A smaller ψ (for
+// instance an observed ψ = 0) is raised to max(|δ|, |m|), which makes the
+// answer optimistic.
+//
+// The formula is first-order: with few expected discordant pairs (n·ψ
+// below about 20) Tango's test has more power than it promises, so n is
+// larger than needed (exact power 0.853 against 0.80 at ψ = 0.08,
+// δ = 0.03, m = −0.06, 79 pairs; methods.md §6).
 //
 // It returns +Inf when effect <= margin (nothing above the margin to
 // detect), 0 when power < ½ and the effect is large enough that any n
@@ -97,9 +159,8 @@ func connorPower(psi, delta, margin float64, n int, za float64) float64 {
 	if delta <= margin {
 		return NormalCDF(-za) // alpha: no effect above the margin to detect
 	}
-	psi = connorPsi(psi, delta, margin)
-	num := (delta-margin)*math.Sqrt(float64(n)) - za*math.Sqrt(math.Max(0, psi-margin*margin))
-	v := psi - delta*delta
+	v0, v := connorVars(psi, delta, margin)
+	num := (delta-margin)*math.Sqrt(float64(n)) - za*math.Sqrt(v0)
 	if v <= 0 {
 		if num > 0 {
 			return 1
@@ -126,13 +187,14 @@ func ConnorPower(psi, delta float64, n int, alpha float64) float64 {
 
 // ConnorPowerMargin returns the approximate power of the one-sided
 // level-alpha test of H0 Δ <= margin with n pairs at Δ = effect, the
-// formula ConnorNMargin inverts:
+// formula ConnorNMargin inverts (Nam 1997):
 //
-//	Φ(((δ − m)·sqrt(n) − z_{1−α}·sqrt(ψ − m²)) / sqrt(ψ − δ²)),
+//	Φ(((δ − m)·sqrt(n) − z_{1−α}·σ0) / σ1),
 //
-// ψ raised to max(|δ|, |m|) as in ConnorNMargin. It returns alpha when
-// effect <= margin, and 1 (or 0) when ψ = δ² leaves no variance and the
-// numerator is positive (or not). It panics as ConnorNMargin does, and on
+// σ0 and σ1 as in ConnorNMargin (σ0² Tango's restricted-MLE variance at
+// Δ = m, σ1² = ψ − δ²), ψ raised to max(|δ|, |m|) as there. It returns
+// alpha when effect <= margin, and 1 (or 0) when ψ = δ² leaves no
+// variance and the numerator is positive (or not). It panics as ConnorNMargin does, and on
 // n < 0.
 func ConnorPowerMargin(psi, effect, margin float64, n int, alpha float64) float64 {
 	za, _ := checkAlphaPower("ConnorPowerMargin", alpha, 0.5)
@@ -145,12 +207,15 @@ func ConnorPowerMargin(psi, effect, margin float64, n int, alpha float64) float6
 
 // connorMDE is ConnorMDEMargin after validation: the smallest δ in
 // (margin, 1] with connorN(δ) <= n. For δ up to ψ0 = max(psi, |margin|), ψ
-// is fixed and the needed n decreases in δ (when α <= ½ <= power); above ψ0,
-// ψ is raised to δ and grows with it, which can make the needed n rise
-// again just above ψ0 (at ψ = 0, m = −0.327, α = .001, power .51: 4.99 pairs
-// at δ = 0.327, 5.56 at δ = 0.5, below 5 again only from δ = 0.93).
-// So (margin, 1] is scanned on 256 cells, with ψ0 as an extra node, and the
-// first cell whose right end reaches n is bisected to 1e-15.
+// is fixed and the needed n decreases in δ (when α <= ½ <= power;
+// TestPowerMarginRange checks it); above ψ0, ψ is raised to δ and grows
+// with it, so n need not decrease there. With the unrestricted null
+// variance ψ − m² it rose again just above ψ0 (at ψ = 0, m = −0.327,
+// α = .001, power .51: 4.99 pairs at δ = 0.327, 5.56 at δ = 0.5). With
+// Nam's null variance no such case turned up on a grid of ψ, m, α and
+// power, but monotonicity is not proven, so (margin, 1] is still scanned
+// on 256 cells, with ψ0 as an extra node, and the first cell whose right
+// end reaches n is bisected to 1e-15.
 func connorMDE(psi float64, n int, margin, za, zb float64) float64 {
 	N := float64(n)
 	ok := func(d float64) bool { return connorN(psi, d, margin, za, zb) <= N }
@@ -206,13 +271,14 @@ func ConnorMDE(psi float64, n int, alpha, power float64) float64 {
 }
 
 // ConnorMDEMargin returns the minimum detectable effect of ConnorNMargin
-// at n pairs: the smallest effect δ in (margin, 1] with
+// (Nam's 1997 formula) at n pairs: the smallest effect δ in (margin, 1] with
 // ConnorNMargin(psi, δ, margin, alpha, power) <= n, ψ raised to
 // max(|δ|, |m|) at each δ tried. It is an effect, not a distance above the
 // margin. While ψ needs no raising the needed n decreases in δ (for
 // alpha <= ½ <= power) and bisection finds the crossing; once ψ is raised
-// with δ the needed n can rise again, so (margin, 1] is first scanned on a
-// grid of 256 cells and the first cell that reaches n is bisected to 1e-15.
+// with δ the needed n is not known to decrease, so (margin, 1] is first
+// scanned on a grid of 256 cells and the first cell that reaches n is
+// bisected to 1e-15.
 // It returns +Inf when no grid point needs at most n pairs, and panics on
 // alpha or power outside (0, 1), psi outside [0, 1], margin outside
 // (−1, 1) or n < 0.

@@ -241,14 +241,24 @@ func TestPowerHand(t *testing.T) {
 func TestPowerMarginHand(t *testing.T) {
 	t.Parallel()
 	za, zb := 1.6448536269514722, 1.2815515655446004 // z_.95, z_.90
-	// ψ = .2, δ = .05, m = −.05: null and alternative variances are both
-	// ψ − .0025, so n = (za + zb)²·.1975/.1² = 169.136 (R: 169.13598517569247).
-	want := (za + zb) * (za + zb) * 0.1975 / 0.01
-	if got := ConnorNMargin(0.2, 0.05, -0.05, 0.05, 0.9); math.Abs(got-want) > 1e-10 {
+	// Nam (1997) at ψ = .2, δ = .05, m = −.05: cells p10 = .125, p01 = .075.
+	// Tango's quadratic at the expected cells, 2q² + Bq + C = 0 with
+	// B = −ψ + (2 − δ)·m = −.2975 and C = −p01·m·(1 − m) = .0039375, has the
+	// larger root q = (sqrt(.08850625 − .0315) + .2975)/4 = .134064, so
+	// σ0² = 2q + m(1 − m) = .215628 (the unrestricted ψ − m² is .1975) and
+	// σ1² = ψ − δ² = .1975: n = [za·σ0 + zb·σ1]²/.1² = 177.779 (R, with the
+	// restricted MLE found by uniroot: 177.77893423895...).
+	q := (math.Sqrt(0.08850625-0.0315) + 0.2975) / 4
+	if s := 0.125/(q-0.05) + 0.075/q - 2*0.8/(1-2*q+0.05); math.Abs(s) > 1e-12 {
+		t.Errorf("q = %v does not solve the restricted score equation (%v)", q, s)
+	}
+	want := math.Pow(za*math.Sqrt(2*q-0.05*1.05)+zb*math.Sqrt(0.1975), 2) / 0.01
+	if got := ConnorNMargin(0.2, 0.05, -0.05, 0.05, 0.9); math.Abs(got-want) > 1e-10 || math.Abs(got-177.779) > 1e-3 {
 		t.Errorf("ConnorNMargin(.2, .05, −.05) = %v, want %v", got, want)
 	}
-	// The old plug-in, ConnorN with δ = effect − m = .1, asked for
-	// [za·sqrt(.2) + zb·sqrt(.19)]²/.01 = 167.5.
+	// Before Nam's formula, the unrestricted null variance ψ − m² asked for
+	// (za + zb)²·.1975/.1² = 169.1, and the plug-in before it (ConnorN with
+	// δ = effect − m = .1) for [za·sqrt(.2) + zb·sqrt(.19)]²/.01 = 167.5.
 	if old := ConnorN(0.2, 0.1, 0.05, 0.9); math.Abs(old-167.49957822504388) > 1e-9 {
 		t.Errorf("ConnorN(.2, .1) = %v", old)
 	}
@@ -300,8 +310,10 @@ func TestPowerMarginHand(t *testing.T) {
 // decreasing in the effect while ψ is not raised (δ <= max(ψ, |m|)) when
 // α < ½ < power; and the MDE the smallest effect on a fine grid that needs
 // at most n pairs (above max(ψ, |m|), where ψ is raised with δ, the needed
-// n need not decrease: at ψ = 0, m = −0.33, α = .001 and power .51 it
-// falls to 5 near δ = 0.33 and rises above it again).
+// n need not decrease: with the unrestricted null variance ψ − m² it fell
+// to 5 near δ = 0.33 at ψ = 0, m = −0.33, α = .001 and power .51 and rose
+// above it again; with Nam's it is not known to rise, but is not assumed
+// not to).
 func TestPowerMarginRange(t *testing.T) {
 	t.Parallel()
 	margins := []float64{-0.999999, -0.831, -0.6, -0.327, -0.05, 0, 1e-9, 0.3, 0.98, 0.999999}
@@ -351,10 +363,85 @@ func TestPowerMarginRange(t *testing.T) {
 	}
 }
 
-// connorPowerMarginReal is ConnorPowerMargin for a non-integer n, written out.
+// connorPowerMarginReal is ConnorPowerMargin for a non-integer n, written
+// out, with the restricted MLE from restrictedQ01 (ψ >= max(|δ|, |m|)).
 func connorPowerMarginReal(psi, delta, margin, n, alpha float64) float64 {
 	za := NormalQuantile(1 - alpha)
-	return NormalCDF(((delta-margin)*math.Sqrt(n) - za*math.Sqrt(psi-margin*margin)) / math.Sqrt(psi-delta*delta))
+	v0 := 2*restrictedQ01((psi+delta)/2, (psi-delta)/2, margin) + margin*(1-margin)
+	return NormalCDF(((delta-margin)*math.Sqrt(n) - za*math.Sqrt(v0)) / math.Sqrt(psi-delta*delta))
+}
+
+// restrictedQ01 returns the maximiser over q of the expected
+// log-likelihood p10·log(q + m) + p01·log(q) + (1 − p10 − p01)·log(1 − 2q − m)
+// (cells P(C=1,B=0) = q + m, P(C=0,B=1) = q, concordant 1 − 2q − m), by
+// bisection on its derivative, which decreases in q on
+// (max(0, −m), (1 − m)/2): the restricted MLE of Nam (1997) without
+// Tango's closed form.
+func restrictedQ01(p10, p01, m float64) float64 {
+	score := func(q float64) float64 {
+		s := 0.0
+		if p10 > 0 {
+			s += p10 / (q + m)
+		}
+		if p01 > 0 {
+			s += p01 / q
+		}
+		if pc := 1 - p10 - p01; pc > 0 {
+			s -= 2 * pc / (1 - 2*q - m)
+		}
+		return s
+	}
+	lo, hi := math.Max(0, -m), (1-m)/2
+	for i := 0; i < 200; i++ {
+		mid := lo + (hi-lo)/2
+		if mid <= lo || mid >= hi {
+			break
+		}
+		if score(mid) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo + (hi-lo)/2
+}
+
+// TestNamNullVariance checks the null variance of ConnorNMargin against
+// the restricted MLE found by bisection, and against Tango's statistic: at
+// cells b/n, c/n it is the variance TangoZ divides by, so that
+// Z = (b − c − n·m)/sqrt(n·σ0²).
+func TestNamNullVariance(t *testing.T) {
+	t.Parallel()
+	for _, psi := range []float64{0.01, 0.08, 0.2, 0.5, 0.9, 1} {
+		for _, f := range []float64{-1, -0.6, 0, 0.4, 0.9, 1} {
+			d := f * psi
+			for _, m := range []float64{-0.9, -0.3, -0.06, -0.01, 0.01, 0.05, 0.3, 0.9} {
+				psiR := connorPsi(psi, d, m)
+				v0, _ := connorVars(psi, d, m)
+				want := 2*restrictedQ01((psiR+d)/2, (psiR-d)/2, m) + m*(1-m)
+				if math.Abs(v0-want) > 1e-12 {
+					t.Errorf("ψ=%v δ=%v m=%v: σ0² %v, restricted MLE by bisection gives %v", psi, d, m, v0, want)
+				}
+			}
+		}
+	}
+	if v0, _ := connorVars(0.3, 0.1, 0); v0 != 0.3 {
+		t.Errorf("σ0² at m = 0 is %v, want ψ = 0.3", v0)
+	}
+	for _, bcn := range [][3]int{{8, 2, 50}, {15, 5, 80}, {3, 9, 40}, {40, 38, 400}, {7, 0, 7}, {0, 4, 10}} {
+		b, c, n := bcn[0], bcn[1], bcn[2]
+		N := float64(n)
+		for _, m := range []float64{-0.3, -0.1, -0.02, 0.05, 0.1} {
+			psi, d := float64(b+c)/N, float64(b-c)/N
+			if math.Abs(m) > psi {
+				continue // connorPsi would raise ψ
+			}
+			z := (float64(b-c) - N*m) / math.Sqrt(N*namNullVar(psi, d, m))
+			if got := TangoZ(b, c, n, m); math.Abs(got-z) > 1e-12*math.Max(1, math.Abs(z)) {
+				t.Errorf("b=%d c=%d n=%d m=%v: TangoZ %v, with Nam's σ0² %v", b, c, n, m, got, z)
+			}
+		}
+	}
 }
 
 // connorPowerReal is ConnorPower for a non-integer n, written out.

@@ -1,7 +1,7 @@
 # Oracle values for ftgate's stats package, computed the plain R way.
 # Rscript make_oracle.R   (writes oracle_r.csv; see README.md)
 # Every number here comes from base R (binom.test, p.adjust, quantile, pt/qt,
-# pnorm/qnorm, uniroot, t.test) or from formulas written out below directly
+# pnorm/qnorm, uniroot, optimize, t.test) or from formulas written out below directly
 # from the cited papers, not from the Go code.
 options(digits = 17)
 out <- list()
@@ -73,37 +73,80 @@ for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) {
   mde <- uniroot(function(d) connor(psi, d, 0.05, 0.9) - n, c(1e-9, psi), tol = 1e-15)$root
   put("power", "connor_mde", key, mde)
 }
-# Connor with a margin m (H0 Delta <= m, power at Delta = delta > m): the
-# variance psi - Delta^2 of a pair's difference at the null boundary for the
-# critical value and at delta for the power, psi held fixed and raised to
-# max(|delta|, |m|) when smaller (a difference Delta needs psi >= |Delta|).
-# The closed form is checked against the power it promises: pnorm of the
-# standardised mean shift, solved for n by uniroot.
-connor_m <- function(psi, delta, m, alpha, power) {
+# Connor with a margin m (H0 Delta <= m, power at Delta = delta > m): Nam's
+# (1997) sample size for Tango's score test. psi is raised to
+# max(|delta|, |m|) when smaller (a difference Delta needs psi >= |Delta|);
+# under H1 the discordant cells are p10 = (psi + delta)/2 (candidate only)
+# and p01 = (psi - delta)/2 (baseline only). The alternative variance of a
+# pair's difference is psi - delta^2; the null variance is the one Tango's
+# statistic estimates under Delta = m, 2*q + m*(1 - m), with q the
+# restricted MLE of P(C=0,B=1) at the expected cells. q is found here
+# numerically, not from Tango's closed form: the expected log-likelihood
+# p10*log(q + m) + p01*log(q) + (1 - psi)*log(1 - 2q - m) is concave in q
+# on (max(0, -m), (1 - m)/2), and q is the root of its derivative by
+# uniroot (or an end of the interval when the derivative does not change
+# sign), cross-checked against optimize() on the log-likelihood itself.
+rmle_q01 <- function(p10, p01, m) {
+  pc <- 1 - p10 - p01
+  loglik <- function(q) (if (p10 > 0) p10 * log(q + m) else 0) +
+    (if (p01 > 0) p01 * log(q) else 0) + (if (pc > 0) pc * log(1 - 2 * q - m) else 0)
+  score <- function(q) (if (p10 > 0) p10 / (q + m) else 0) +
+    (if (p01 > 0) p01 / q else 0) - (if (pc > 0) 2 * pc / (1 - 2 * q - m) else 0)
+  lo <- max(0, -m); hi <- (1 - m) / 2; eps <- 1e-13 * (hi - lo)
+  q <- if (score(lo + eps) <= 0) lo else if (score(hi - eps) >= 0) hi else
+    uniroot(score, c(lo + eps, hi - eps), tol = 1e-15, maxiter = 1000)$root
+  q_opt <- optimize(loglik, c(lo, hi), maximum = TRUE, tol = 1e-12)$maximum
+  stopifnot(abs(q - q_opt) < 1e-6)
+  q
+}
+nam_sd <- function(psi, delta, m) {
   psi <- max(psi, abs(delta), abs(m))
-  (qnorm(1 - alpha) * sqrt(psi - m^2) + qnorm(power) * sqrt(psi - delta^2))^2 / (delta - m)^2
+  q <- rmle_q01((psi + delta) / 2, (psi - delta) / 2, m)
+  c(s0 = sqrt(2 * q + m * (1 - m)), s1 = sqrt(psi - delta^2))
+}
+connor_m <- function(psi, delta, m, alpha, power) {
+  s <- nam_sd(psi, delta, m)
+  (qnorm(1 - alpha) * s[["s0"]] + qnorm(power) * s[["s1"]])^2 / (delta - m)^2
 }
 power_m <- function(n, psi, delta, m, alpha) {
-  psi <- max(psi, abs(delta), abs(m))
-  pnorm((sqrt(n) * (delta - m) - qnorm(1 - alpha) * sqrt(psi - m^2)) / sqrt(psi - delta^2))
+  s <- nam_sd(psi, delta, m)
+  pnorm((sqrt(n) * (delta - m) - qnorm(1 - alpha) * s[["s0"]]) / s[["s1"]])
+}
+# the smallest effect in (m, 1] whose n is at most N: the first of 4000 grid
+# cells whose right end needs at most N pairs, refined by uniroot
+mde_m <- function(psi, N, m, alpha, power) {
+  f <- function(d) connor_m(psi, d, m, alpha, power) - N
+  grid <- m + (1 - m) * (1:4000) / 4000
+  k <- which(sapply(grid, f) <= 0)[1]
+  lower <- if (k == 1) m + 1e-9 else grid[k - 1]
+  uniroot(f, c(lower, grid[k]), tol = 1e-15)$root
+}
+# At m = 0 the restricted MLE is psi/2 and the null variance psi: Connor.
+stopifnot(abs(rmle_q01(0.125, 0.075, 0) - 0.1) < 1e-14)
+# The numerical q agrees with Tango's closed form (tango_z's root, below).
+for (cell in list(c(0.125, 0.075, -0.05), c(0.055, 0.025, -0.06), c(0.09, 0.01, 0.04), c(0.2, 0.25, -0.3))) {
+  p10 <- cell[1]; p01 <- cell[2]; m <- cell[3]
+  B <- -p10 - p01 + (2 - p10 + p01) * m; C <- -p01 * m * (1 - m)
+  stopifnot(abs(rmle_q01(p10, p01, m) - (sqrt(B^2 - 8 * C) - B) / 4) < 1e-12)
 }
 pdm <- rbind(c(0.2, 0.05, -0.05), c(0.2, 0.1, 0.05), c(0.35, 0.02, -0.1), c(0.26, 0.1, 0.02),
              c(0.1, 0.03, -0.2),   # psi raised to |m| = 0.2
              c(0.05, 0.1, 0.02),   # psi raised to delta = 0.1
              c(0.3, -0.02, -0.1),  # non-inferiority against a small loss
-             c(0.2, 0.05, 0))      # m = 0: Connor
+             c(0.2, 0.05, 0),      # m = 0: Connor
+             c(0.08, 0.03, -0.06), # margin comparable to psi
+             c(0.1, 0.08, 0.04))   # positive margin: null variance below psi - m^2
 for (i in seq_len(nrow(pdm))) for (ap in list(c(0.05, 0.9), c(0.025, 0.8))) {
   psi <- pdm[i, 1]; delta <- pdm[i, 2]; m <- pdm[i, 3]; alpha <- ap[1]; power <- ap[2]
   n <- connor_m(psi, delta, m, alpha, power)
   root <- uniroot(function(x) power_m(x, psi, delta, m, alpha) - power, c(1e-6, 1e7), tol = 1e-12)$root
   stopifnot(abs(root - n) <= 1e-8 * n)
-  if (m == 0) stopifnot(n == connor(max(psi, delta), delta, alpha, power))
+  if (m == 0) stopifnot(abs(n - connor(max(psi, delta), delta, alpha, power)) <= 1e-12 * n)
   put("power", "connor_n_margin", paste(psi, delta, m, alpha, power, sep = ":"), n)
 }
 for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) for (m in c(-0.05, 0.03)) {
   key <- paste(psi, n, m, 0.05, 0.9, sep = ":")
-  mde <- uniroot(function(d) connor_m(psi, d, m, 0.05, 0.9) - n, c(m + 1e-9, 1), tol = 1e-15)$root
-  put("power", "connor_mde_margin", key, mde)
+  put("power", "connor_mde_margin", key, mde_m(psi, n, m, 0.05, 0.9))
 }
 for (s2 in c(0.1, 0.4)) for (deff in c(1, 2.5)) for (delta in c(0.02, 0.05)) {
   key <- paste(s2, deff, delta, 0.05, 0.9, sep = ":")
@@ -202,7 +245,7 @@ for (name in c("single", "clustered", "zero_discordant", "small")) {
 # alpha, beta, gamma for cluster %% 3 = 0, 1, 2. Policy: alpha 0.05,
 # power.effect 0.05 at target 0.9, segments.min_cases 10. Quality is
 # cluster-t for "clustered" (3 samples per case) and exact McNemar with the
-# Tango interval for "single"; power is ClusterN or Connor (with the margin) on the observed
+# Tango interval for "single"; power is ClusterN or Nam's formula with the margin (Connor's at m = 0) on the observed
 # sigma^2 and design effect or discordant share; segments are one-sided
 # lower-tail tests (cluster-t, McNemar; Tango with a drop) with Holm.
 za <- qnorm(0.95); zb <- qnorm(0.9); eff <- 0.05
@@ -227,9 +270,9 @@ for (name in c("single", "clustered")) {
         p <- pnorm(tango_z(b, c, n, m), lower.tail = FALSE)
       }
       ci <- tango_ci(b, c, n, 0.9)
-      # Connor with the margin (connor_m above; Connor's formula at m = 0)
+      # Nam's formula with the margin (connor_m above; Connor's formula at m = 0)
       need <- connor_m(psi, eff, m, 0.05, 0.9)
-      mde <- uniroot(function(x) connor_m(psi, x, m, 0.05, 0.9) - n, c(m + 1e-9, 1), tol = 1e-15)$root
+      mde <- mde_m(psi, n, m, 0.05, 0.9)
     } else {
       r <- cluster_t(d, cs$cluster, m, 0.9)
       p <- r$p_upper; ci <- c(r$lo, r$hi)
