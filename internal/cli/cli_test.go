@@ -324,3 +324,31 @@ func TestUnwritableReportIsAnError(t *testing.T) {
 		t.Errorf("exit %d, stdout %d bytes, stderr %q", code, len(stdout), stderr)
 	}
 }
+
+// One promptfoo file with two providers holds both systems: each side
+// picks its provider.
+func TestComparePromptfooProviders(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join("..", "..", "scorecard", "testdata", "import", "promptfoo", "two_providers.json")
+	pol := filepath.Join(t.TempDir(), "gate.yaml")
+	os.WriteFile(pol, []byte("cost: {required: false}\n"), 0o644)
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, _, stderr := run(t, "", "compare", "--baseline", file, "--baseline-provider", "baseline",
+		"--candidate", file, "--candidate-provider", "candidate", "--policy", pol, "--json", out)
+	if code == 2 || code == 3 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Inputs []struct{ System string }
+	}
+	data, _ := os.ReadFile(out)
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Inputs) != 2 || rep.Inputs[0].System == rep.Inputs[1].System {
+		t.Errorf("inputs %+v: want two different systems", rep.Inputs)
+	}
+	if code, _, stderr := run(t, "", "compare", "--baseline", file, "--candidate", file); code != 2 || !strings.Contains(stderr, "provider") {
+		t.Errorf("without providers: exit %d, %s", code, stderr)
+	}
+}

@@ -148,12 +148,17 @@ func loadPolicy(env Env, path string, l *loader) gate.Policy {
 		l.errs = append(l.errs, err)
 		return gate.DefaultPolicy()
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		fmt.Fprintf(env.Stderr, "ftgate: warning: %s is empty: the default policy applies\n", path)
+	}
 	return pol
 }
 
 type compareFlags struct {
 	baselines, history          stringList
 	candidate, policy           string
+	baselineProvider            string
+	candidateProvider           string
 	json, markdown, junit, plot string
 	read                        readFlags
 }
@@ -215,10 +220,13 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	markdown := stringFlag(fs, "markdown", "write the Markdown summary to this file")
 	junit := stringFlag(fs, "junit", "write JUnit XML (one test case per check) to this file")
 	plot := stringFlag(fs, "plot", "write an SVG chart of cost per accepted outcome against quality to this file")
+	baselineProvider := stringFlag(fs, "baseline-provider", "promptfoo: the provider read from the --baseline files (default --provider)")
+	candidateProvider := stringFlag(fs, "candidate-provider", "promptfoo: the provider read from the --candidate file (default --provider)")
 	f.read.register(fs)
 	if err := parseFlags(fs, args, false); err != nil {
 		return 0, err
 	}
+	f.baselineProvider, f.candidateProvider = baselineProvider.value, candidateProvider.value
 	f.candidate, f.policy, f.json, f.markdown, f.junit, f.plot = candidate.value, policy.value, jsonOut.value, markdown.value, junit.value, plot.value
 	if err := f.checkPaths(); err != nil {
 		return 0, err
@@ -240,11 +248,16 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 		return 0, err
 	}
 	l.opts, l.pol, l.announce = opts, pol, true
+	// One promptfoo file often holds both systems, one provider each:
+	// --baseline-provider and --candidate-provider pick them apart.
 	var arms []*scorecard.Scorecard
+	l.opts.Provider = firstNonEmpty(f.baselineProvider, opts.Provider)
 	for _, b := range f.baselines {
 		arms = append(arms, l.scorecard(b))
 	}
+	l.opts.Provider = firstNonEmpty(f.candidateProvider, opts.Provider)
 	arms = append(arms, l.scorecard(f.candidate))
+	l.opts.Provider = firstNonEmpty(f.baselineProvider, opts.Provider)
 	var history []*scorecard.Scorecard
 	for _, h := range f.history {
 		history = append(history, l.scorecard(h))
@@ -255,7 +268,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	var sameFile []string
 	for i := range arms {
 		for j := i + 1; j < len(arms); j++ {
-			if arms[i].SHA256 == arms[j].SHA256 {
+			if arms[i].SHA256 == arms[j].SHA256 && arms[i].System == arms[j].System {
 				sameFile = append(sameFile, fmt.Sprintf("%s and %s have the same content", arms[i].Source, arms[j].Source))
 			}
 		}
@@ -341,4 +354,13 @@ func reportInputs(arms, history []*scorecard.Scorecard) []report.Input {
 		add("history", sc)
 	}
 	return in
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
