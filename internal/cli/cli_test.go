@@ -352,3 +352,39 @@ func TestComparePromptfooProviders(t *testing.T) {
 		t.Errorf("without providers: exit %d, %s", code, stderr)
 	}
 }
+
+// An output named by another path to an input (absolute, or a link) is
+// refused too.
+func TestReportNeverOverwritesAnInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	for _, name := range []string{"baseline.jsonl", "candidate.jsonl"} {
+		data, err := os.ReadFile(filepath.Join(pass, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	b, c := filepath.Join(dir, "baseline.jsonl"), filepath.Join(dir, "candidate.jsonl")
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(b, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	wd, _ := os.Getwd()
+	rel, err := filepath.Rel(wd, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"compare", "--baseline", rel, "--candidate", c, "--json", b},
+		{"compare", "--baseline", link, "--candidate", c, "--markdown", b},
+	} {
+		before, _ := os.ReadFile(b)
+		code, _, stderr := run(t, "", args...)
+		after, _ := os.ReadFile(b)
+		if code != 2 || !strings.Contains(stderr, "would overwrite the --baseline input") || !bytes.Equal(before, after) {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+}

@@ -196,6 +196,9 @@ func (f *compareFlags) checkPaths() error {
 	}
 	seen := map[string]string{}
 	for _, o := range f.outputs() {
+		if in := sameAsInput(o[1], inputs); in != "" {
+			return usagef("%s %s would overwrite the %s input", o[0], o[1], in)
+		}
 		switch {
 		case o[1] == "-":
 			return usagef("%s -: reports are written to files (the terminal report already goes to standard output)", o[0])
@@ -316,16 +319,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	}
 	// Report files first: if one cannot be written, the run is an error
 	// (exit 2) and prints no verdict.
-	if f.json != "" {
-		data, err := report.JSON(dec, inputs)
-		if err != nil {
-			return 0, &internalError{err}
-		}
-		if err := env.WriteFile(f.json, data); err != nil {
-			return 0, fmt.Errorf("--json %s: %w", f.json, unwrapPath(err))
-		}
-	}
-	if err := writeExtraReports(env, dec, inputs, names, f); err != nil {
+	if err := writeReports(env, dec, inputs, names, f); err != nil {
 		return 0, err
 	}
 	if _, err := env.Stdout.Write(guardCommands(env, text.Bytes())); err != nil {
@@ -354,6 +348,31 @@ func reportInputs(arms, history []*scorecard.Scorecard) []report.Input {
 		add("history", sc)
 	}
 	return in
+}
+
+// sameAsInput returns the flag of the input that the existing file out is
+// (by absolute path, or as the same file through a link), or "".
+func sameAsInput(out string, inputs map[string]string) string {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return ""
+	}
+	outInfo, statErr := os.Stat(out)
+	for in, flag := range inputs {
+		if in == "-" {
+			continue
+		}
+		if inAbs, err := filepath.Abs(in); err == nil && inAbs == abs {
+			return flag
+		}
+		if statErr != nil {
+			continue
+		}
+		if inInfo, err := os.Stat(in); err == nil && os.SameFile(inInfo, outInfo) {
+			return flag
+		}
+	}
+	return ""
 }
 
 func firstNonEmpty(s ...string) string {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,31 +10,6 @@ import (
 	"github.com/ftgate/ftgate/internal/actions"
 	"github.com/ftgate/ftgate/report"
 )
-
-// writeMarkdown writes the Markdown summary (the same as the GitHub job
-// summary) for --markdown.
-func writeMarkdown(env Env, d *gate.Decision, names report.Names, path string) error {
-	var buf bytes.Buffer
-	if err := report.Markdown(&buf, d, names); err != nil {
-		return fmt.Errorf("--markdown: %w", err)
-	}
-	if err := env.WriteFile(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("--markdown: %s: %w", path, unwrapPath(err))
-	}
-	return nil
-}
-
-// writeJUnit writes JUnit XML, one test case per check, for --junit.
-func writeJUnit(env Env, d *gate.Decision, names report.Names, path string) error {
-	var buf bytes.Buffer
-	if err := report.JUnit(&buf, d, names); err != nil {
-		return fmt.Errorf("--junit: %w", err)
-	}
-	if err := env.WriteFile(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("--junit: %s: %w", path, unwrapPath(err))
-	}
-	return nil
-}
 
 // guardCommands keeps the terminal report from being read as workflow
 // commands inside GitHub Actions (a workflow named "::error::x" would
