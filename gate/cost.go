@@ -93,7 +93,7 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		case accB == 0:
 			c.Undefined = "the baseline has no accepted outcome, so its cost per accepted outcome is unbounded, and with no accepted baseline outcome there is nothing to estimate it from"
 		case c.BaselineCPA == 0 && c.CandidateCPA > 0:
-			c.Undefined, c.Missed = "the baseline costs nothing while the candidate does not", true
+			c.Undefined, c.Missed = "the baseline costs nothing while the candidate costs something", true
 		case c.BaselineCPA == 0:
 			c.Undefined = "neither arm costs anything"
 		default:
@@ -119,7 +119,7 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		// no variation at all: that is no evidence.
 		dr.P = 1
 		c.DeltaPValue = 1
-		d.Warnings = append(d.Warnings, "cost: the per-cluster cost and acceptance do not vary, so there is no evidence about the cost ratio (p = 1)")
+		d.Warnings = append(d.Warnings, "cost: every cluster has the same cost and acceptance, so the data carry no evidence about the cost ratio either way (p = 1)")
 	}
 	if dr.G >= 2 && dr.G < costMinClusters {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: only %d clusters; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed (docs/methods.md, calibration)", dr.G, costMinClusters))
@@ -138,7 +138,8 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		c.Resamples = 0
 	}
 	c.Met = c.PValue <= pol.Alpha
-	c.Missed = !c.Met && c.CILow > pol.Cost.MaxRatio
+	// With no variation across clusters there is no evidence either way.
+	c.Missed = !c.Met && !deltaZeroSE && c.CILow > pol.Cost.MaxRatio
 	return c
 }
 
@@ -200,9 +201,6 @@ func costIntervalName(c Cost) string {
 // costPClause states the p-value against alpha: with the bootstrap, both
 // tests must reject and the larger p is the one reported.
 func costPClause(c Cost, alpha float64) string {
-	if math.IsNaN(c.Ratio) {
-		return "the ratio is undefined, so there is no test (p = 1)"
-	}
 	cmp := "≤"
 	if !(c.PValue <= alpha) {
 		cmp = ">"

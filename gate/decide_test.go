@@ -287,7 +287,7 @@ func TestZeroCostBaselineFails(t *testing.T) {
 	if d.Verdict != gate.Fail || !d.Cost.Missed {
 		t.Fatalf("verdict %s, cost missed %v", d.Verdict, d.Cost.Missed)
 	}
-	if !strings.Contains(strings.Join(d.Reasons, "\n"), "Cost: the baseline costs nothing while the candidate does not, so the candidate costs more") {
+	if !strings.Contains(strings.Join(d.Reasons, "\n"), "Cost: the baseline costs nothing while the candidate costs something, so the candidate costs more") {
 		t.Errorf("reasons:\n%s", strings.Join(d.Reasons, "\n"))
 	}
 }

@@ -138,6 +138,8 @@ type Segment struct {
 	PValue, PAdjusted   float64
 	Regression          bool
 	Tested              bool
+	// NotTested says why an untested segment was not tested.
+	NotTested string
 }
 
 // Power is the sample-size advice (methods.md §6).

@@ -400,9 +400,15 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	}
 	desc := fmt.Sprintf("the current baseline gains %s over %s, %d runs back (%s interval %s, %s, %d cases)",
 		numfmt.Points(gain), oldName, pp.Window, numfmt.Pct(level), numfmt.PointsInterval(lo, hi), method, n)
+	met := fmt.Sprintf(": even the upper end is below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
+	if math.IsNaN(hi) {
+		desc = fmt.Sprintf("the current baseline gains %s over %s, %d runs back (the same in every cluster, so the %s decides; %d cases)",
+			numfmt.Points(gain), oldName, pp.Window, method, n)
+		met = fmt.Sprintf(": the clusters show the gain below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
+	}
 	if below {
 		cd.Status = StatusMet
-		cd.Detail = desc + fmt.Sprintf(": even the upper end is below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
+		cd.Detail = desc + met
 	} else {
 		cd.Status = StatusNotMet
 		cd.Detail = desc + fmt.Sprintf(": a gain of economics.plateau.min_gain %s is not ruled out", numfmt.Points(pp.MinGain))

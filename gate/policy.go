@@ -226,7 +226,7 @@ func ParsePolicy(name string, data []byte) (Policy, error) {
 		return p, yamlError(name, err)
 	}
 	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
+	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
 		return p, &scorecard.InputError{File: name, Line: second.Line, Col: second.Column,
 			Msg: "a second YAML document (after ---): a policy is one document, and keys in a second one would be ignored"}
 	}

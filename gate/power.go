@@ -52,6 +52,12 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 			// allows the effect and the margin (the Connor floor).
 			sigma2, deff = math.Max(math.Abs(effect), math.Abs(m))-effect*effect, 1
 			d.Warnings = append(d.Warnings, "power: the per-case differences do not vary, so the sample size assumes the variance of a paired difference at the effect with the fewest discordant cases that allow it, and is a rough guide")
+		} else if deff <= 0 || math.IsNaN(deff) || math.IsInf(deff, 0) {
+			// Cases differ but every cluster has the same mean: the
+			// observed design effect is zero, which would promise
+			// certainty from any n. Plan as if the cases were independent.
+			deff = 1
+			d.Warnings = append(d.Warnings, "power: every cluster shows the same mean difference, so the observed design effect is zero; the sample size assumes independent cases (design effect 1)")
 		}
 		pw.CasesNeeded = stats.ClusterN(sigma2, deff, effect-m, pol.Alpha, pol.Power.Target)
 		pw.MDE = m + stats.ClusterMDE(sigma2, deff, n, pol.Alpha, pol.Power.Target)

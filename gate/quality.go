@@ -121,7 +121,7 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 			r.PValue, r.CILow, r.CIHigh = upper, math.NaN(), math.NaN()
 			r.Met = upper <= pol.Alpha
 			r.Missed = lower <= pol.Alpha
-			r.warnings = append(r.warnings, fmt.Sprintf("quality: the per-case differences do not vary across the %d clusters, so the clustered t interval is degenerate (not reported); the exact sign test over clusters decides", ct.G))
+			r.warnings = append(r.warnings, fmt.Sprintf("quality: every one of the %d clusters shows the same mean difference, so the clustered t test has no standard error and no interval; the exact sign test over clusters decides", ct.G))
 			return r, nil
 		}
 	}

@@ -51,7 +51,9 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		sb, sc := sub(base), sub(cand)
 		s.Baseline, s.Candidate = mean(sb.acc), mean(sc.acc)
 		s.Delta = s.Candidate - s.Baseline
-		if len(idx) >= pol.Segments.MinCases {
+		if len(idx) < pol.Segments.MinCases {
+			s.NotTested = "too few cases"
+		} else {
 			s.Tested = true
 			switch d.Quality.Method {
 			case "mcnemar-exact", "tango":
@@ -71,7 +73,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				s.PValue = ct.PLower
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
-					s.Tested, s.PValue = false, nan()
+					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"
 					d.Warnings = append(d.Warnings, fmt.Sprintf("segment %q: its %d cases are all in one cluster, so it cannot be tested for a regression (change %s)", name, len(idx), numfmt.Points(s.Delta)))
 					segs = append(segs, s)
 					continue
@@ -92,7 +94,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	}
 	var small []string
 	for _, s := range segs {
-		if !s.Tested {
+		if s.NotTested == "too few cases" {
 			small = append(small, s.Name)
 		}
 	}

@@ -161,6 +161,7 @@ type jsonSegment struct {
 	PAdjusted  Float  `json:"p_adjusted"`
 	Regression bool   `json:"regression"`
 	Tested     bool   `json:"tested"`
+	NotTested  string `json:"not_tested,omitempty"`
 }
 
 type jsonPower struct {
@@ -289,7 +290,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	r.Segments = make([]jsonSegment, 0, len(d.Segments))
 	for _, s := range d.Segments {
 		r.Segments = append(r.Segments, jsonSegment{s.Name, s.Cases, Float(s.Baseline), Float(s.Candidate), Float(s.Delta),
-			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested})
+			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested})
 	}
 	p := d.Power
 	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE)}

@@ -129,7 +129,7 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 		msg := fmt.Sprintf("Segment %q: %s → %s (%s) over %d cases", s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), s.Cases)
 		switch {
 		case !s.Tested:
-			sc.Skipped = &junitSkipped{xmlText(msg + ": too few cases to test")}
+			sc.Skipped = &junitSkipped{xmlText(msg + ": not tested (" + notTested(s) + ")")}
 		case s.Regression && d.Policy.Segments.BlockOnRegression:
 			sc.Failure = junitFail("regression", reason(fmt.Sprintf("Segment %q", s.Name), msg+": regression"))
 		case s.Regression:

@@ -179,7 +179,7 @@ func markdownSegments(p func(string, ...any), d *gate.Decision) {
 		res, padj := "✅ ok", mdNum(numfmt.P(s.PAdjusted))
 		switch {
 		case !s.Tested:
-			res, padj = "➖ not tested (too few cases)", "–"
+			res, padj = "➖ not tested ("+notTested(s)+")", "–"
 		case s.Regression && d.Policy.Segments.BlockOnRegression:
 			res = "❌ regression"
 		case s.Regression:

@@ -95,7 +95,7 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 			res, padj := "ok", numfmt.P(s.PAdjusted)
 			switch {
 			case !s.Tested:
-				res, padj = "not tested (too few cases)", "-"
+				res, padj = "not tested ("+notTested(s)+")", "-"
 			case s.Regression:
 				res = "REGRESSION"
 			}
@@ -393,4 +393,12 @@ func constraintValue(name string, x float64) string {
 		return numfmt.Pct(x)
 	}
 	return numfmt.Num(x)
+}
+
+// notTested says why a segment was not tested.
+func notTested(s gate.Segment) string {
+	if s.NotTested != "" {
+		return s.NotTested
+	}
+	return "too few cases"
 }

@@ -41,8 +41,12 @@ func Points(x float64) string {
 	return s + " pts"
 }
 
-// PointsInterval formats an interval of differences in percentage points.
+// PointsInterval formats an interval of differences in percentage points,
+// or "none" when it is undefined.
 func PointsInterval(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "none"
+	}
 	return "[" + trimPts(Points(lo)) + ", " + trimPts(Points(hi)) + "] pts"
 }
 
@@ -61,8 +65,12 @@ func Ratio(x float64) string {
 	return strconv.FormatFloat(x, 'f', 3, 64) + "×"
 }
 
-// RatioInterval formats an interval of ratios.
+// RatioInterval formats an interval of ratios, or "none" when it is
+// undefined.
 func RatioInterval(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "none"
+	}
 	return "[" + Ratio(lo) + ", " + Ratio(hi) + "]"
 }
 
