@@ -55,6 +55,7 @@ type nativeReader struct {
 	data    []byte
 	idx     *lineIndex
 	lenient bool
+	fast    bool // try fastCase before the slow path (see fastcase.go)
 	sc      *Scorecard
 	errs    ErrorList
 }
@@ -82,7 +83,12 @@ func (r *nativeReader) unknownField(off int, where, key string, known []string) 
 
 // readNative reads the native JSON document or JSONL stream.
 func readNative(name string, data []byte, o ReadOptions) (*Scorecard, error) {
-	r := &nativeReader{file: name, data: data, idx: newLineIndex(data), lenient: o.Lenient, sc: &Scorecard{}}
+	return readNativePath(name, data, o, useFastPath)
+}
+
+// readNativePath is readNative with the fast path for cases on or off.
+func readNativePath(name string, data []byte, o ReadOptions, fast bool) (*Scorecard, error) {
+	r := &nativeReader{file: name, data: data, idx: newLineIndex(data), lenient: o.Lenient, fast: fast, sc: &Scorecard{}}
 	if isJSONL(data) {
 		r.readJSONL()
 	} else {
@@ -180,6 +186,9 @@ func (r *nativeReader) readJSONL() {
 			continue
 		}
 		lead := lineStart + bytes.Index(line, trim)
+		if r.fast && r.fastCase(lead, trim) {
+			continue
+		}
 		fields, err := objectFields(trim)
 		if err != nil {
 			if len(r.errs) < maxErrors {
@@ -279,6 +288,9 @@ func (r *nativeReader) stringInto(off int, where string, f jsonField, known []st
 }
 
 func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
+	if r.fast && r.fastCase(off, raw) {
+		return
+	}
 	fields, err := objectFields(raw)
 	if err != nil {
 		if len(r.errs) < maxErrors {
