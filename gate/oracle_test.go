@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/oracle"
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/stats"
 )
@@ -32,26 +33,11 @@ import (
 
 const oracleDir = "../testdata/oracle"
 
-type oracleTable map[string]string
+type oracleTable oracle.Table
 
 func readOracleTable(t *testing.T, file string) oracleTable {
 	t.Helper()
-	f, err := os.Open(filepath.Join(oracleDir, file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	o := oracleTable{}
-	for _, rec := range recs[1:] {
-		o[rec[0]+"|"+rec[1]+"|"+rec[2]] = rec[3]
-	}
-	return o
+	return oracleTable(oracle.Read(t, filepath.Join(oracleDir, file)))
 }
 
 func (o oracleTable) val(t *testing.T, dataset, quantity, param string) float64 {

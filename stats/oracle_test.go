@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	oracletable "github.com/ftgate/ftgate/internal/oracle"
 )
 
 // The oracle files are written by testdata/oracle/make_oracle.R (base R) and
@@ -27,30 +29,15 @@ const (
 	tolHolm   = 1e-12
 )
 
-type oracle map[string]string
+type oracle oracletable.Table
 
 func oracleKey(dataset, quantity, param string) string {
-	return dataset + "|" + quantity + "|" + param
+	return oracletable.Key(dataset, quantity, param)
 }
 
 func readOracle(t *testing.T, name string) oracle {
 	t.Helper()
-	f, err := os.Open(filepath.Join(oracleDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	o := oracle{}
-	for _, rec := range recs[1:] {
-		o[oracleKey(rec[0], rec[1], rec[2])] = rec[3]
-	}
-	return o
+	return oracle(oracletable.Read(t, filepath.Join(oracleDir, name)))
 }
 
 // get returns the value of (dataset, quantity, param); ok is false when absent.
