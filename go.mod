@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/google/go-cmp v0.7.0
+	github.com/klauspost/compress v1.20.4
 	github.com/sethvargo/go-githubactions v1.3.1
 	golang.org/x/image v0.30.0
 	gonum.org/v1/gonum v0.17.0

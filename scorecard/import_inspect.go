@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // The Inspect importer reads Inspect AI eval logs: the JSON log
@@ -124,6 +126,9 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 	if err != nil {
 		return nil, ErrorList{Errorf(name, 0, "not a readable .eval archive: %v", err)}
 	}
+	// Inspect 0.3.206 and later compress every member with Zstandard
+	// (zip method 93); earlier versions used deflate.
+	zr.RegisterDecompressor(zstd.ZipMethodWinZip, zstdMember)
 	if len(zr.File) > archiveMaxMembers {
 		return nil, ErrorList{Errorf(name, 0, "the .eval archive has %d members, more than the %d ftgate reads", len(zr.File), archiveMaxMembers)}
 	}
@@ -154,7 +159,7 @@ func readInspectArchive(name string, data []byte, sc *Scorecard, run *inspectRun
 			return nil
 		}
 		if err != nil {
-			errs = append(errs, &InputError{File: name, Msg: fmt.Sprintf("%s: cannot read the member: %v", member, err)})
+			errs = append(errs, memberError(name, members[member], err))
 			return nil
 		}
 		in := newJSONInput(name, b)
@@ -297,6 +302,28 @@ func (b *archiveBudget) read(f *zip.File) ([]byte, error) {
 func (b *archiveBudget) refusal(file, member string) *InputError {
 	return Errorf(file, 0, "%s: the archive's members decompress to more than %s, the most ftgate reads from a %s archive (%d times its size, at least %s, at most %s); refusing it as a possible zip bomb",
 		member, byteSize(b.limit), byteSize(b.archive), archiveRatio, byteSize(archiveMinBytes), byteSize(archiveMaxBytes))
+}
+
+// archiveMaxWindow bounds the Zstandard window (the history a decoder
+// keeps, allocated up front from what a frame declares) so that a member
+// cannot make ftgate reserve more memory than its budget accounts for.
+// Zstandard's own levels use at most 8 MiB below level 20.
+const archiveMaxWindow = 32 << 20
+
+// zstdMember decompresses a zip member of method 93 (Zstandard).
+var zstdMember = zstd.ZipDecompressor(zstd.WithDecoderMaxWindow(archiveMaxWindow))
+
+// memberError explains why a member could not be read.
+func memberError(file string, f *zip.File, err error) *InputError {
+	switch {
+	case errors.Is(err, zip.ErrAlgorithm):
+		return Errorf(file, 0, "%s: compressed with zip method %d, which ftgate does not read (it reads stored, deflate and zstd members, which is what Inspect writes); is this archive an Inspect log?", f.Name, f.Method)
+	case errors.Is(err, zstd.ErrWindowSizeExceeded):
+		return Errorf(file, 0, "%s: its Zstandard frame asks for a window of more than %s of memory, the most ftgate allows; refusing it as a possible zip bomb", f.Name, byteSize(archiveMaxWindow))
+	case errors.Is(err, zip.ErrChecksum):
+		return Errorf(file, 0, "%s: the member is corrupt (its checksum does not match); the archive was damaged after Inspect wrote it", f.Name)
+	}
+	return Errorf(file, 0, "%s: cannot read the member: %v", f.Name, err)
 }
 
 // idLess orders ids: integers numerically, before strings.
