@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
 
 // csvColumns are the columns the CSV reader understands.
@@ -19,8 +21,8 @@ var csvColumns = []string{"id", "workflow", "cluster", "sample", "accepted", "sc
 // sniffCSV recognises a CSV file whose header names an id and an accepted
 // column (or at least has a comma-separated header without JSON).
 func sniffCSV(data []byte) bool {
-	line := firstLine(data)
-	if len(line) == 0 || firstNonSpace(line) == '{' || firstNonSpace(line) == '[' {
+	line := readkit.FirstLine(data)
+	if len(line) == 0 || readkit.FirstNonSpace(line) == '{' || readkit.FirstNonSpace(line) == '[' {
 		return false
 	}
 	return bytes.ContainsRune(line, ',')
@@ -109,7 +111,7 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		for i, h := range header {
 			have[i] = strings.TrimSpace(h)
 		}
-		msg := fmt.Sprintf("--%s-column names %q, but the header has no such column (it has %s)", need.key, need.name, quoteList(have))
+		msg := fmt.Sprintf("--%s-column names %q, but the header has no such column (it has %s)", need.key, need.name, readkit.QuoteList(have))
 		if s := Suggest(need.name, have); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
@@ -252,7 +254,7 @@ func csvNumber(v string, nonNegative bool) (float64, string) {
 	if !isDecimal(v) {
 		return 0, fmt.Sprintf("must be a decimal number, found %q", v)
 	}
-	return parseNumber([]byte(v), nonNegative)
+	return readkit.ParseNumber([]byte(v), nonNegative)
 }
 
 // isDecimal reports whether s is a decimal number: an optional sign, digits

@@ -1,66 +1,27 @@
 package scorecard
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-)
+import "github.com/ftgate/ftgate/scorecard/internal/readkit"
 
 // An InputError is a problem with an input file at a known place. Its text
 // is "FILE:LINE:COL: message", "FILE:LINE: message" or "FILE: message" when
 // the place is not known.
-type InputError struct {
-	File string
-	Line int // 1-based; 0 when unknown
-	Col  int // 1-based; 0 when unknown
-	Msg  string
-}
-
-func (e *InputError) Error() string {
-	switch {
-	case e.Line > 0 && e.Col > 0:
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	default:
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-}
-
-// Errorf returns an *InputError at file:line with a formatted message.
-func Errorf(file string, line int, format string, args ...any) *InputError {
-	return &InputError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
-}
+type InputError = readkit.InputError
 
 // An ErrorList holds every problem found in one pass, so that a user fixes
 // them all at once rather than one per run.
-type ErrorList []error
+type ErrorList = readkit.ErrorList
 
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-// Unwrap lets errors.As find an *InputError inside the list.
-func (l ErrorList) Unwrap() []error { return l }
-
-// Err returns nil for an empty list and the list otherwise.
-func (l ErrorList) Err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
+// Errorf returns an *InputError at file:line with a formatted message.
+func Errorf(file string, line int, format string, args ...any) *InputError {
+	return readkit.Errorf(file, line, format, args...)
 }
 
 // IsInputError reports whether err is (or wraps) a problem with the user's
 // input, as opposed to an internal failure.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
+func IsInputError(err error) bool { return readkit.IsInputError(err) }
+
+// Suggest returns the candidate closest to s by edit distance when it is
+// close enough to be a plausible typo (at most a third of the longer
+// name's length, and at most 3 edits), else the only candidate that s
+// begins, else "". It is the "did you mean" of every ftgate message.
+func Suggest(s string, candidates []string) string { return readkit.Suggest(s, candidates) }

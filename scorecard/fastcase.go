@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
 
 // The fast path for native cases.
 //
-// Reading a case through objectFields (a json.Decoder, token by token) is
+// Reading a case through readkit.ObjectFields (a json.Decoder, token by token) is
 // exact about every error but slow. Nearly every case in a real scorecard
 // is well-formed, so fastCase first tries a cheap decoder that handles only
 // the common, correct shape of a case, and gives up (returns false, having
@@ -24,7 +26,7 @@ import (
 // --lenient), a repeated key, any value of the wrong type or out of range,
 // and a missing "id" or "accepted". Each value is decoded with the same
 // function the slow path uses (json.Unmarshal for strings with escapes or
-// non-ASCII bytes, strconv.ParseInt, parseNumber), or by slicing when the
+// non-ASCII bytes, strconv.ParseInt, readkit.ParseNumber), or by slicing when the
 // result is provably the same. fastpath_test.go checks the two paths
 // against each other on the bad-input corpus, the examples and random
 // mutations of them, and FuzzFastPath does so on fuzzed input.
@@ -85,13 +87,13 @@ func caseFieldBit(key []byte) int {
 
 // fastCase decodes the case object raw, whose text starts at offset base of
 // the input, and appends its sample, when raw is a well-formed case that
-// the slow path (objectFields and caseFieldsAt) would accept without any
+// the slow path (readkit.ObjectFields and caseFieldsAt) would accept without any
 // error or warning. Otherwise it returns false and changes nothing.
 func (r *nativeReader) fastCase(base int, raw []byte) bool {
 	if len(raw) == 0 || raw[0] != '{' || !json.Valid(raw) {
 		return false
 	}
-	line, _ := r.idx.pos(base)
+	line, _ := r.idx.Pos(base)
 	s := Sample{Line: line}
 	seen := 0
 	good := eachMember(raw, func(key, v []byte) bool {
@@ -131,7 +133,7 @@ func (r *nativeReader) fastCase(base int, raw []byte) bool {
 			if null {
 				return true
 			}
-			x, msg := parseNumber(v, bit != fScore)
+			x, msg := readkit.ParseNumber(v, bit != fScore)
 			ok = msg == ""
 			switch bit {
 			case fScore:

@@ -3,11 +3,11 @@ package scorecard
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
 
 // caseFields are the names a native case may carry, in documentation order.
@@ -16,21 +16,21 @@ var caseFields = []string{"id", "sample", "workflow", "cluster", "accepted", "sc
 
 var usageFields = []string{"model", "input_tokens", "output_tokens", "cached_input_tokens"}
 
+// maxErrors bounds how many problems one file reports before giving up.
+const maxErrors = readkit.MaxErrors
+
 var headerFields = []string{"scorecard", "system", "run", "cases", "metadata"}
 
 var systemFields = []string{"name", "role", "model", "tier"}
 
 var runFields = []string{"id", "dataset", "commit"}
 
-// maxErrors bounds how many problems one file reports before giving up.
-const maxErrors = 50
-
 // sniffNative recognises a native JSON document (an object with a
 // "scorecard" or "cases" key) or native JSONL (a first line that is a
 // header or a case with "id" and "accepted").
 func sniffNative(data []byte) bool {
-	line := firstLine(data)
-	if firstNonSpace(line) != '{' {
+	line := readkit.FirstLine(data)
+	if readkit.FirstNonSpace(line) != '{' {
 		return false
 	}
 	var probe map[string]json.RawMessage
@@ -53,7 +53,7 @@ func sniffNative(data []byte) bool {
 type nativeReader struct {
 	file    string
 	data    []byte
-	idx     *lineIndex
+	idx     *readkit.LineIndex
 	lenient bool
 	fast    bool // try fastCase before the slow path (see fastcase.go)
 	sc      *Scorecard
@@ -64,7 +64,7 @@ func (r *nativeReader) errorAt(off int, format string, args ...any) {
 	if len(r.errs) >= maxErrors {
 		return
 	}
-	line, col := r.idx.pos(off)
+	line, col := r.idx.Pos(off)
 	r.errs = append(r.errs, &InputError{File: r.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -74,7 +74,7 @@ func (r *nativeReader) unknownField(off int, where, key string, known []string) 
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	if r.lenient {
-		line, col := r.idx.pos(off)
+		line, col := r.idx.Pos(off)
 		r.sc.Warnings = append(r.sc.Warnings, fmt.Sprintf("%s:%d:%d: %s (ignored: --lenient)", r.file, line, col, msg))
 		return
 	}
@@ -88,7 +88,7 @@ func readNative(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 
 // readNativePath is readNative with the fast path for cases on or off.
 func readNativePath(name string, data []byte, o ReadOptions, fast bool) (*Scorecard, error) {
-	r := &nativeReader{file: name, data: data, idx: newLineIndex(data), lenient: o.Lenient, fast: fast, sc: &Scorecard{}}
+	r := &nativeReader{file: name, data: data, idx: readkit.NewLineIndex(data), lenient: o.Lenient, fast: fast, sc: &Scorecard{}}
 	if isJSONL(data) {
 		r.readJSONL()
 	} else {
@@ -104,7 +104,7 @@ func readNativePath(name string, data []byte, o ReadOptions, fast bool) (*Scorec
 // single (possibly multi-line) document: true when the first non-blank line
 // is a complete JSON object and more text follows it.
 func isJSONL(data []byte) bool {
-	line := firstLine(data)
+	line := readkit.FirstLine(data)
 	if !json.Valid(line) {
 		return false
 	}
@@ -114,42 +114,42 @@ func isJSONL(data []byte) bool {
 
 func (r *nativeReader) readDocument() {
 	start := len(r.data) - len(bytes.TrimPrefix(r.data, []byte("\xef\xbb\xbf")))
-	fields, err := objectFields(r.data[start:])
+	fields, err := readkit.ObjectFields(r.data[start:])
 	if err != nil {
-		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, start, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, start, err))
 		return
 	}
 	sawVersion, sawCases := false, false
 	seen := map[string]bool{}
 	for _, f := range fields {
-		off := start + f.off
-		if seen[f.key] {
-			r.errorAt(off, "duplicate field %q", f.key)
+		off := start + f.Off
+		if seen[f.Key] {
+			r.errorAt(off, "duplicate field %q", f.Key)
 			continue
 		}
-		seen[f.key] = true
-		base := off + bytes.Index(r.data[off:], f.value)
-		switch f.key {
+		seen[f.Key] = true
+		base := off + bytes.Index(r.data[off:], f.Value)
+		switch f.Key {
 		case "scorecard":
 			sawVersion = true
-			r.version(base, f.value)
+			r.version(base, f.Value)
 		case "system":
-			r.system(base, f.value)
+			r.system(base, f.Value)
 		case "run":
-			r.run(base, f.value)
+			r.run(base, f.Value)
 		case "metadata":
 		case "cases":
 			sawCases = true
-			elems, err := arrayElements(f.value)
+			elems, err := readkit.ArrayElements(f.Value)
 			if err != nil {
-				r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, base, err))
+				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, base, err))
 				continue
 			}
 			for _, e := range elems {
-				r.caseAt(base+e.off, e.value)
+				r.caseAt(base+e.Off, e.Value)
 			}
 		default:
-			r.unknownField(off, "top-level", f.key, headerFields)
+			r.unknownField(off, "top-level", f.Key, headerFields)
 		}
 	}
 	if !sawVersion {
@@ -189,10 +189,10 @@ func (r *nativeReader) readJSONL() {
 		if r.fast && r.fastCase(lead, trim) {
 			continue
 		}
-		fields, err := objectFields(trim)
+		fields, err := readkit.ObjectFields(trim)
 		if err != nil {
 			if len(r.errs) < maxErrors {
-				r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, lead, err))
+				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, lead, err))
 			}
 			continue
 		}
@@ -208,31 +208,31 @@ func (r *nativeReader) readJSONL() {
 	}
 }
 
-func hasKey(fields []jsonField, key string) bool {
+func hasKey(fields []readkit.Field, key string) bool {
 	for _, f := range fields {
-		if f.key == key {
+		if f.Key == key {
 			return true
 		}
 	}
 	return false
 }
 
-func (r *nativeReader) header(base int, fields []jsonField) {
+func (r *nativeReader) header(base int, fields []readkit.Field) {
 	for _, f := range fields {
-		off := base + f.off
-		vbase := off + bytes.Index(r.data[off:], f.value)
-		switch f.key {
+		off := base + f.Off
+		vbase := off + bytes.Index(r.data[off:], f.Value)
+		switch f.Key {
 		case "scorecard":
-			r.version(vbase, f.value)
+			r.version(vbase, f.Value)
 		case "system":
-			r.system(vbase, f.value)
+			r.system(vbase, f.Value)
 		case "run":
-			r.run(vbase, f.value)
+			r.run(vbase, f.Value)
 		case "metadata":
 		case "cases":
 			r.errorAt(off, `a JSONL header carries no "cases": put one case per line after it`)
 		default:
-			r.unknownField(off, "header", f.key, headerFields)
+			r.unknownField(off, "header", f.Key, headerFields)
 		}
 	}
 }
@@ -245,15 +245,15 @@ func (r *nativeReader) version(off int, v json.RawMessage) {
 }
 
 func (r *nativeReader) system(off int, v json.RawMessage) {
-	fields, err := objectFields(v)
+	fields, err := readkit.ObjectFields(v)
 	if err != nil {
-		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
 		return
 	}
 	for _, f := range fields {
 		dst := map[string]*string{"name": &r.sc.System.Name, "role": &r.sc.System.Role,
-			"model": &r.sc.System.Model, "tier": &r.sc.System.Tier}[f.key]
-		r.stringInto(off+f.off, "system", f, systemFields, dst)
+			"model": &r.sc.System.Model, "tier": &r.sc.System.Tier}[f.Key]
+		r.stringInto(off+f.Off, "system", f, systemFields, dst)
 	}
 	switch r.sc.System.Role {
 	case "", "baseline", "candidate":
@@ -263,27 +263,27 @@ func (r *nativeReader) system(off int, v json.RawMessage) {
 }
 
 func (r *nativeReader) run(off int, v json.RawMessage) {
-	fields, err := objectFields(v)
+	fields, err := readkit.ObjectFields(v)
 	if err != nil {
-		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
 		return
 	}
 	for _, f := range fields {
-		dst := map[string]*string{"id": &r.sc.Run.ID, "dataset": &r.sc.Run.Dataset, "commit": &r.sc.Run.Commit}[f.key]
-		r.stringInto(off+f.off, "run", f, runFields, dst)
+		dst := map[string]*string{"id": &r.sc.Run.ID, "dataset": &r.sc.Run.Dataset, "commit": &r.sc.Run.Commit}[f.Key]
+		r.stringInto(off+f.Off, "run", f, runFields, dst)
 	}
 }
 
-func (r *nativeReader) stringInto(off int, where string, f jsonField, known []string, dst *string) {
+func (r *nativeReader) stringInto(off int, where string, f readkit.Field, known []string, dst *string) {
 	if dst == nil {
-		r.unknownField(off, where, f.key, known)
+		r.unknownField(off, where, f.Key, known)
 		return
 	}
-	if string(f.value) == "null" {
+	if string(f.Value) == "null" {
 		return
 	}
-	if err := json.Unmarshal(f.value, dst); err != nil {
-		r.errorAt(off, "%s.%s must be a string, found %s", where, f.key, describeJSON(f.value))
+	if err := json.Unmarshal(f.Value, dst); err != nil {
+		r.errorAt(off, "%s.%s must be a string, found %s", where, f.Key, readkit.Describe(f.Value))
 	}
 }
 
@@ -291,10 +291,10 @@ func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
 	if r.fast && r.fastCase(off, raw) {
 		return
 	}
-	fields, err := objectFields(raw)
+	fields, err := readkit.ObjectFields(raw)
 	if err != nil {
 		if len(r.errs) < maxErrors {
-			r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, off, err))
+			r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
 		}
 		return
 	}
@@ -302,8 +302,8 @@ func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
 }
 
 // caseFieldsAt decodes one case whose object text starts at offset base.
-func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
-	line, _ := r.idx.pos(base)
+func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
+	line, _ := r.idx.Pos(base)
 	s := Sample{Line: line}
 	ok := true
 	var sawID, sawAccepted bool
@@ -313,35 +313,35 @@ func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
 		ok = false
 	}
 	for _, f := range fields {
-		off := base + f.off
-		if seen[f.key] {
-			bad(off, "duplicate field %q in a case", f.key)
+		off := base + f.Off
+		if seen[f.Key] {
+			bad(off, "duplicate field %q in a case", f.Key)
 			continue
 		}
-		seen[f.key] = true
-		null := string(f.value) == "null"
-		switch f.key {
+		seen[f.Key] = true
+		null := string(f.Value) == "null"
+		switch f.Key {
 		case "id":
 			sawID = true
-			if err := json.Unmarshal(f.value, &s.ID); err != nil || null {
-				bad(off, "case id must be a string, found %s", describeJSON(f.value))
+			if err := json.Unmarshal(f.Value, &s.ID); err != nil || null {
+				bad(off, "case id must be a string, found %s", readkit.Describe(f.Value))
 			} else if strings.TrimSpace(s.ID) == "" {
 				bad(off, "case id is empty")
 			}
 		case "sample":
-			n, err := strconv.ParseInt(string(f.value), 10, 32)
+			n, err := strconv.ParseInt(string(f.Value), 10, 32)
 			if err != nil || n < 0 {
-				bad(off, "sample must be a whole number ≥ 0, found %s", strings.TrimSpace(string(f.value)))
+				bad(off, "sample must be a whole number ≥ 0, found %s", strings.TrimSpace(string(f.Value)))
 			}
 			s.Sample = int(n)
 		case "workflow", "cluster", "failure_class", "error":
 			var v string
 			if !null {
-				if err := json.Unmarshal(f.value, &v); err != nil {
-					bad(off, "%s must be a string, found %s", f.key, describeJSON(f.value))
+				if err := json.Unmarshal(f.Value, &v); err != nil {
+					bad(off, "%s must be a string, found %s", f.Key, readkit.Describe(f.Value))
 				}
 			}
-			switch f.key {
+			switch f.Key {
 			case "workflow":
 				s.Workflow = v
 			case "cluster":
@@ -353,14 +353,14 @@ func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
 			}
 		case "accepted":
 			sawAccepted = true
-			if err := json.Unmarshal(f.value, &s.Accepted); err != nil || null {
-				bad(off, "accepted must be true or false, found %s", strings.TrimSpace(string(f.value)))
+			if err := json.Unmarshal(f.Value, &s.Accepted); err != nil || null {
+				bad(off, "accepted must be true or false, found %s", strings.TrimSpace(string(f.Value)))
 			}
 		case "schema_valid":
 			if !null {
 				var b bool
-				if err := json.Unmarshal(f.value, &b); err != nil {
-					bad(off, "schema_valid must be true or false, found %s", strings.TrimSpace(string(f.value)))
+				if err := json.Unmarshal(f.Value, &b); err != nil {
+					bad(off, "schema_valid must be true or false, found %s", strings.TrimSpace(string(f.Value)))
 				}
 				s.SchemaValid = &b
 			}
@@ -368,12 +368,12 @@ func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
 			if null {
 				continue
 			}
-			x, msg := parseNumber(f.value, f.key != "score")
+			x, msg := readkit.ParseNumber(f.Value, f.Key != "score")
 			if msg != "" {
-				bad(off, "%s %s", f.key, msg)
+				bad(off, "%s %s", f.Key, msg)
 				continue
 			}
-			switch f.key {
+			switch f.Key {
 			case "score":
 				s.Score = &x
 			case "cost_usd":
@@ -385,15 +385,15 @@ func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
 			if null {
 				continue
 			}
-			u, good := r.usage(off+bytes.Index(r.data[off:], f.value), f.value)
+			u, good := r.usage(off+bytes.Index(r.data[off:], f.Value), f.Value)
 			ok = ok && good
 			s.Usage = u
 		case "metadata":
-			if !null && firstNonSpace(f.value) != '{' {
-				bad(off, "metadata must be an object, found %s", describeJSON(f.value))
+			if !null && readkit.FirstNonSpace(f.Value) != '{' {
+				bad(off, "metadata must be an object, found %s", readkit.Describe(f.Value))
 			}
 		default:
-			r.unknownField(off, "case", f.key, caseFields)
+			r.unknownField(off, "case", f.Key, caseFields)
 		}
 	}
 	if !sawID {
@@ -408,20 +408,20 @@ func (r *nativeReader) caseFieldsAt(base int, fields []jsonField) {
 }
 
 func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
-	fields, err := objectFields(raw)
+	fields, err := readkit.ObjectFields(raw)
 	if err != nil {
-		r.errs = append(r.errs, jsonErrorAt(r.file, r.data, r.idx, base, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, base, err))
 		return nil, false
 	}
 	u := &Usage{}
 	ok := true
 	for _, f := range fields {
-		off := base + f.off
+		off := base + f.Off
 		var dst *int64
-		switch f.key {
+		switch f.Key {
 		case "model":
-			if err := json.Unmarshal(f.value, &u.Model); err != nil {
-				r.errorAt(off, "usage.model must be a string, found %s", describeJSON(f.value))
+			if err := json.Unmarshal(f.Value, &u.Model); err != nil {
+				r.errorAt(off, "usage.model must be a string, found %s", readkit.Describe(f.Value))
 				ok = false
 			}
 			continue
@@ -432,12 +432,12 @@ func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
 		case "cached_input_tokens":
 			dst = &u.CachedInputTokens
 		default:
-			r.unknownField(off, "usage", f.key, usageFields)
+			r.unknownField(off, "usage", f.Key, usageFields)
 			continue
 		}
-		n, err := strconv.ParseInt(string(f.value), 10, 64)
+		n, err := strconv.ParseInt(string(f.Value), 10, 64)
 		if err != nil || n < 0 {
-			r.errorAt(off, "usage.%s must be a whole number ≥ 0, found %s", f.key, strings.TrimSpace(string(f.value)))
+			r.errorAt(off, "usage.%s must be a whole number ≥ 0, found %s", f.Key, strings.TrimSpace(string(f.Value)))
 			ok = false
 			continue
 		}
@@ -448,31 +448,4 @@ func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
 		ok = false
 	}
 	return u, ok
-}
-
-// parseNumber decodes a finite JSON number; nonNegative also refuses
-// negatives. It returns a message describing what is wrong, or "".
-func parseNumber(raw json.RawMessage, nonNegative bool) (float64, string) {
-	s := strings.TrimSpace(string(raw))
-	if firstNonSpace(raw) == '"' {
-		return 0, fmt.Sprintf("must be a number, found the string %s", s)
-	}
-	x, err := strconv.ParseFloat(s, 64)
-	if errors.Is(err, strconv.ErrRange) && !math.IsInf(x, 0) {
-		err = nil // underflow to zero or a denormal: a finite number
-	}
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		what := describeJSON(raw)
-		if what == "a number" {
-			what = strconv.Quote(s) // number-like text that is not one
-		}
-		return 0, fmt.Sprintf("must be a number, found %s", what)
-	}
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, fmt.Sprintf("must be finite, found %s", s)
-	}
-	if nonNegative && x < 0 {
-		return 0, fmt.Sprintf("must be ≥ 0, found %s", s)
-	}
-	return x, ""
 }

@@ -6,8 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
 
 // ReadOptions control how a file is read.
@@ -42,33 +47,113 @@ type ReadOptions struct {
 // about memory as much as about time.
 const MaxInputBytes int64 = 4 << 30
 
-// A format is one reader: a name, a content sniffer and a parser.
-type format struct {
-	name string
-	// sniff reports whether data looks like this format. Sniffers are
-	// tried in order; the first that says yes wins.
-	sniff func(data []byte) bool
-	read  func(name string, data []byte, o ReadOptions) (*Scorecard, error)
+// A Format is one reader: a name, a content sniffer and a parser. Each
+// eval tool's reader is a package under scorecard that registers its
+// Format in an init function, as image/png does with image; the native
+// scorecard format (JSON, JSONL and CSV) is built in.
+type Format struct {
+	// Name is what --format and ReadOptions.Format call it ("inspect").
+	Name string
+	// Sniff reports whether data looks like this format. It reads only
+	// the start of data (and, for an archive, its end), never fails, and
+	// never claims a native scorecard.
+	Sniff func(data []byte) bool
+	// Read parses data, read from the file name. It returns an
+	// *InputError, or an ErrorList of them, for every problem with the
+	// content. Read fills Source, Format and SHA256 afterwards and checks
+	// what every reader shares (see validate).
+	Read func(name string, data []byte, o ReadOptions) (*Scorecard, error)
 }
 
-// formats lists every reader in detection order: the most specific
-// signatures first, CSV (the loosest) last.
-var formats = []format{
-	{"inspect", sniffInspect, readInspect},
-	{"promptfoo", sniffPromptfoo, readPromptfoo},
-	{"openai-evals", sniffOpenAIEvals, readOpenAIEvals},
-	{"lm-eval", sniffLMEval, readLMEval},
-	{"native", sniffNative, readNative},
-	{"csv", sniffCSV, readCSV},
+var (
+	registryMu sync.Mutex
+	// registered holds the formats in registration order, the built-in
+	// ones last; detection follows order when it is set.
+	registered []Format
+	order      []string
+)
+
+// builtin are the native formats, registered by this package.
+var builtin = []Format{
+	{Name: "native", Sniff: sniffNative, Read: readNative},
+	{Name: "csv", Sniff: sniffCSV, Read: readCSV},
 }
 
-// Formats returns the names accepted by ReadOptions.Format, besides "auto".
+// RegisterFormat makes a reader known to Read. It panics when the name is
+// empty or already taken: both are programming errors.
+func RegisterFormat(f Format) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if f.Name == "" || f.Sniff == nil || f.Read == nil {
+		panic("scorecard: RegisterFormat with an empty name, sniffer or reader")
+	}
+	for _, g := range append(registered, builtin...) {
+		if g.Name == f.Name {
+			panic("scorecard: format " + strconv.Quote(f.Name) + " registered twice")
+		}
+	}
+	registered = append(registered, f)
+}
+
+// SetDetectionOrder fixes the order in which format detection tries the
+// readers: names lists every registered format and the built-in "native"
+// and "csv", each once. Without it, the registered readers are tried in
+// the order they registered, then native, then CSV. It panics when names
+// leaves out or repeats a format, or names an unknown one: the list is
+// written once, by the program that imports the readers (package
+// scorecard/formats), and its tests catch a mistake.
+func SetDetectionOrder(names ...string) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	all := append(slices.Clone(registered), builtin...)
+	if len(names) != len(all) {
+		panic(fmt.Sprintf("scorecard: SetDetectionOrder names %d formats, but %d are known", len(names), len(all)))
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(all, func(f Format) bool { return f.Name == n }) {
+			panic("scorecard: SetDetectionOrder names the unknown format " + strconv.Quote(n))
+		}
+	}
+	order = slices.Clone(names)
+}
+
+// detection returns the formats in the order detection tries them.
+func detection() []Format {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	all := append(slices.Clone(registered), builtin...)
+	if len(order) != len(all) {
+		return all
+	}
+	byName := map[string]Format{}
+	for _, f := range all {
+		byName[f.Name] = f
+	}
+	out := make([]Format, len(order))
+	for i, n := range order {
+		out[i] = byName[n]
+	}
+	return out
+}
+
+// Formats returns the names accepted by ReadOptions.Format, besides
+// "auto", sorted.
 func Formats() []string {
-	names := make([]string, len(formats))
-	for i, f := range formats {
-		names[i] = f.name
+	var names []string
+	for _, f := range detection() {
+		names = append(names, f.Name)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// DetectionOrder returns the names of the formats in the order format
+// detection tries them.
+func DetectionOrder() []string {
+	var names []string
+	for _, f := range detection() {
+		names = append(names, f.Name)
+	}
 	return names
 }
 
@@ -77,18 +162,18 @@ func Formats() []string {
 // them) for every problem with the content.
 func Read(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	if int64(len(data)) > MaxInputBytes {
-		return nil, Errorf(name, 0, "the file is larger than %s, the most ftgate reads", byteSize(MaxInputBytes))
+		return nil, Errorf(name, 0, "the file is larger than %s, the most ftgate reads", readkit.ByteSize(MaxInputBytes))
 	}
 	f, err := pickFormat(name, data, o.Format)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := f.read(name, data, o)
+	sc, err := f.Read(name, data, o)
 	if err != nil {
 		return nil, err
 	}
 	sc.Source = name
-	sc.Format = f.name
+	sc.Format = f.Name
 	sum := sha256.Sum256(data)
 	sc.SHA256 = hex.EncodeToString(sum[:])
 	if err := validate(sc); err != nil {
@@ -97,23 +182,30 @@ func Read(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	return sc, nil
 }
 
-func pickFormat(name string, data []byte, want string) (format, error) {
+// Detect returns the name of the format that detection (--format auto)
+// picks for data, or the error that Read would give when none does.
+func Detect(name string, data []byte) (string, error) {
+	f, err := pickFormat(name, data, "auto")
+	return f.Name, err
+}
+
+func pickFormat(name string, data []byte, want string) (Format, error) {
 	if want == "" || want == "auto" {
 		if len(bytes.TrimSpace(data)) == 0 {
-			return format{}, Errorf(name, 0, "empty file: a scorecard needs at least one case")
+			return Format{}, Errorf(name, 0, "empty file: a scorecard needs at least one case")
 		}
-		for _, f := range formats {
-			if f.sniff(data) {
+		for _, f := range detection() {
+			if f.Sniff(data) {
 				return f, nil
 			}
 		}
 		if err := malformedJSON(name, data); err != nil {
-			return format{}, err
+			return Format{}, err
 		}
-		return format{}, Errorf(name, 1, "cannot tell the format of this file; name it with --format (one of %s)", strings.Join(Formats(), ", "))
+		return Format{}, Errorf(name, 1, "cannot tell the format of this file; name it with --format (one of %s)", strings.Join(Formats(), ", "))
 	}
-	for _, f := range formats {
-		if f.name == want {
+	for _, f := range detection() {
+		if f.Name == want {
 			return f, nil
 		}
 	}
@@ -121,7 +213,7 @@ func pickFormat(name string, data []byte, want string) (format, error) {
 	if s := Suggest(want, Formats()); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
-	return format{}, fmt.Errorf("%s", msg)
+	return Format{}, fmt.Errorf("%s", msg)
 }
 
 // malformedJSON explains why no reader recognised a file that starts like
@@ -131,52 +223,20 @@ func pickFormat(name string, data []byte, want string) (format, error) {
 // other text is judged as one (possibly multi-line) document. It returns
 // nil when the JSON is well-formed.
 func malformedJSON(name string, data []byte) error {
-	if firstNonSpace(data) != '{' {
+	if readkit.FirstNonSpace(data) != '{' {
 		return nil
 	}
 	start := len(data) - len(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	text := data[start:]
-	if line := firstLine(text); json.Valid(line) {
+	if line := readkit.FirstLine(text); json.Valid(line) {
 		return nil
 	}
 	if json.Valid(text) {
 		return nil
 	}
-	err := preciseError(text, nil)
+	err := readkit.PreciseError(text, nil)
 	if err == nil {
 		return nil
 	}
-	return jsonErrorAt(name, data, newLineIndex(data), start, err)
-}
-
-// firstNonSpace returns the first byte of data that is not white space (or
-// a UTF-8 byte order mark), or 0.
-func firstNonSpace(data []byte) byte {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for _, c := range data {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		}
-		return c
-	}
-	return 0
-}
-
-// firstLine returns the first non-blank line of data.
-func firstLine(data []byte) []byte {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		var line []byte
-		if i < 0 {
-			line, data = data, nil
-		} else {
-			line, data = data[:i], data[i+1:]
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			return line
-		}
-	}
-	return nil
+	return readkit.ErrorAt(name, data, readkit.NewLineIndex(data), start, err)
 }

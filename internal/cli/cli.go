@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/scorecard"
+	_ "github.com/ftgate/ftgate/scorecard/formats" // every reader, in detection order
 )
 
 // Version is the ftgate version, set at build time with

@@ -329,7 +329,7 @@ func TestUnwritableReportIsAnError(t *testing.T) {
 // picks its provider.
 func TestComparePromptfooProviders(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join("..", "..", "scorecard", "testdata", "import", "promptfoo", "two_providers.json")
+	file := filepath.Join("..", "..", "scorecard", "promptfoo", "testdata", "two_providers.json")
 	pol := filepath.Join(t.TempDir(), "gate.yaml")
 	os.WriteFile(pol, []byte("cost: {required: false}\n"), 0o644)
 	out := filepath.Join(t.TempDir(), "r.json")

@@ -1,0 +1,474 @@
+// Package promptfoo reads what `promptfoo eval -o out.json` writes
+// (results.version 3: {"evalId", "results": {"version", "results": [...]},
+// "config"}) and the JSONL variant (-o out.jsonl: one result row a line).
+// Importing it registers the "promptfoo" format with package scorecard.
+package promptfoo
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ftgate/ftgate/scorecard"
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
+)
+
+func init() {
+	scorecard.RegisterFormat(scorecard.Format{Name: "promptfoo", Sniff: sniffPromptfoo, Read: readPromptfoo})
+}
+
+// sniffPromptfoo recognises the JSON document by its "results" object with
+// "version" and a "results" array, and the JSONL by a first line that is a
+// result row (success plus testIdx, promptIdx or testCase).
+//
+// promptfoo writes results.prompts (the prompt templates, which with long
+// RAG contexts run to megabytes) before results.results, so when the first
+// SniffHead bytes end inside the results object, the keys are walked
+// again over the first SniffDeep bytes. Beyond that, the signature of promptfoo's
+// writer decides: a top-level "evalId" string and a "results" object that
+// starts with "version" and a "prompts" array.
+func sniffPromptfoo(data []byte) bool {
+	top, inner := readkit.HeadKeys(data, "results")
+	if readkit.LooksNativeDocument(top) {
+		return false
+	}
+	if top["results"] == '{' && isPromptfooResults(inner) {
+		return true
+	}
+	_, version := inner["version"]
+	unfinished := (top["results"] == '{' && version && inner["results"] == 0) ||
+		(top["results"] == 0 && top["evalId"] == '"')
+	if unfinished && len(data) > readkit.SniffHead {
+		top, inner, done := readkit.WalkHead(data, readkit.SniffDeep, "results")
+		if readkit.LooksNativeDocument(top) || top["results"] != '{' {
+			return false
+		}
+		if isPromptfooResults(inner) {
+			return true
+		}
+		// Still no results[] in sight: when the walk stopped at the bound
+		// inside the results object, the signature decides.
+		return !done && inner["results"] == 0 && top["evalId"] == '"' && inner["prompts"] == '['
+	}
+	return top["results"] != '{' && isPromptfooRow(readkit.FirstLineKeys(data))
+}
+
+// isPromptfooResults reports whether the keys of a top-level "results"
+// object are those of promptfoo's results (version 2 or 3).
+func isPromptfooResults(inner map[string]byte) bool {
+	_, version := inner["version"]
+	return version && inner["results"] == '['
+}
+
+func isPromptfooRow(keys map[string]byte) bool {
+	if keys == nil || readkit.LooksNative(keys) {
+		return false
+	}
+	_, success := keys["success"]
+	_, test := keys["testIdx"]
+	_, prompt := keys["promptIdx"]
+	_, tc := keys["testCase"]
+	return success && (test || prompt || tc)
+}
+
+// A pfRow is one promptfoo result row, as far as ftgate reads it.
+type pfRow struct {
+	order         int // position in the input
+	testIdx       int
+	promptIdx     int
+	provider      string // provider id
+	providerLabel string
+	prompt        string // prompt label, to tell prompts apart in messages
+	description   string
+	varsHash      string
+	sample        scorecard.Sample
+	costZero      bool // cost present and 0
+	fromCache     bool // answered from promptfoo's response cache, tokens unsplit
+}
+
+// readPromptfoo reads a promptfoo output file.
+func readPromptfoo(name string, data []byte, o scorecard.ReadOptions) (*scorecard.Scorecard, error) {
+	in := readkit.NewInput(name, data)
+	sc := &scorecard.Scorecard{}
+	var rows []pfRow
+	if !isPromptfooRow(readkit.FirstLineKeys(data)) {
+		rows = promptfooDocument(in, sc)
+	} else {
+		for _, l := range in.Lines() {
+			if obj, ok := in.Object(l.Off, l.Text, "a promptfoo result line"); ok {
+				rows = append(rows, promptfooRow(obj, len(rows)))
+			}
+		}
+		if !in.Failed() && len(rows) == 0 {
+			in.Fail("no results: the file has no result lines")
+		}
+	}
+	if in.Failed() {
+		return nil, in.Errs
+	}
+	rows = promptfooSelect(in, rows, o.Provider)
+	if in.Failed() {
+		return nil, in.Errs
+	}
+	first := rows[0]
+	sc.System.Name = first.provider
+	if first.providerLabel != "" {
+		sc.System.Name = first.providerLabel
+	}
+	sc.System.Model = first.provider
+	promptfooIDs(name, sc, rows)
+	promptfooCosts(name, sc, rows)
+	for _, r := range rows {
+		sc.Samples = append(sc.Samples, r.sample)
+	}
+	sc.NoteLacking(name, "promptfoo")
+	return sc, nil
+}
+
+// promptfooDocument reads the JSON document form and returns its rows.
+func promptfooDocument(in *readkit.Input, sc *scorecard.Scorecard) []pfRow {
+	doc, ok := in.Document("a promptfoo output file")
+	if !ok {
+		return nil
+	}
+	sc.Run.ID = doc.Str("evalId", "evalId")
+	if cfg, ok := doc.Object("config", "config"); ok {
+		sc.Run.Dataset = cfg.Str("description", "config.description")
+	}
+	res, ok := doc.Object("results", "results")
+	if !ok {
+		if !in.Failed() {
+			in.FailAt(doc.Off, `no "results": this is not a promptfoo output file (write one with promptfoo eval -o out.json)`)
+		}
+		return nil
+	}
+	if v := res.Number("version", "results.version", true); v == nil {
+		if !in.Failed() {
+			in.FailAt(res.Off, `results has no "version"`)
+		}
+	} else if *v != 3 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: promptfoo results version %v; ftgate reads version 3 and may misread others", in.File, *v))
+	}
+	elems, ok := res.Array("results", "results.results")
+	if !ok {
+		if !in.Failed() {
+			in.FailAt(res.Off, `results has no "results" array`)
+		}
+		return nil
+	}
+	if len(elems) == 0 {
+		in.FailAt(res.Off, "no results: results.results is empty")
+		return nil
+	}
+	var rows []pfRow
+	for _, e := range elems {
+		if obj, ok := in.Object(e.Off, e.Value, "a promptfoo result"); ok {
+			rows = append(rows, promptfooRow(obj, len(rows)))
+		}
+	}
+	return rows
+}
+
+// promptfooRow decodes one result row.
+func promptfooRow(r readkit.Object, order int) pfRow {
+	in := r.In
+	row := pfRow{order: order, testIdx: -1, promptIdx: -1}
+	s := &row.sample
+	s.Line = in.Line(r.Off)
+	success := r.Boolean("success", "success")
+	if success == nil {
+		if !r.Has("success") {
+			in.FailAt(r.Off, `result has no "success" (true or false)`)
+		}
+	} else {
+		s.Accepted = *success
+	}
+	if r.Has("testIdx") {
+		row.testIdx = int(r.Count("testIdx", "testIdx"))
+	}
+	if r.Has("promptIdx") {
+		row.promptIdx = int(r.Count("promptIdx", "promptIdx"))
+	}
+	switch raw, off, ok := r.Member("provider"); {
+	case !ok:
+	case readkit.FirstNonSpace(raw) == '"':
+		row.provider = r.Str("provider", "provider")
+	default:
+		if p, ok := in.Object(off, raw, "provider"); ok {
+			row.provider = p.Str("id", "provider.id")
+			row.providerLabel = p.Str("label", "provider.label")
+		}
+	}
+	if row.provider == "" && row.providerLabel == "" {
+		row.provider = "(unnamed provider)"
+	}
+	if p, ok := r.Object("prompt", "prompt"); ok {
+		row.prompt = p.Str("label", "prompt.label")
+		if row.prompt == "" {
+			row.prompt = p.Str("raw", "prompt.raw")
+		}
+	}
+	// The id of a test without description hashes its vars (testCase.vars,
+	// else the row's), or else its whole definition.
+	varsRaw, _, hasVars := r.Member("vars")
+	tcRaw, _, hasTC := r.Member("testCase")
+	if tc, ok := r.Object("testCase", "testCase"); ok {
+		row.description = strings.TrimSpace(tc.Str("description", "testCase.description"))
+		if v, _, ok := tc.Member("vars"); ok {
+			varsRaw, hasVars = v, true
+		}
+		if md, ok := tc.Object("metadata", "testCase.metadata"); ok {
+			s.Workflow = md.Str("workflow", "testCase.metadata.workflow")
+		}
+	}
+	switch {
+	case hasVars:
+		row.varsHash = "vars-" + readkit.CanonicalHash(varsRaw)
+	case hasTC:
+		row.varsHash = "test-" + readkit.CanonicalHash(tcRaw)
+	default:
+		row.varsHash = "vars-" + readkit.CanonicalHash([]byte("{}"))
+	}
+	if reason := r.Number("failureReason", "failureReason", true); reason != nil && *reason == 2 {
+		s.Error = readkit.FirstLineOf(r.Str("error", "error"))
+		if s.Error == "" {
+			s.Error = "promptfoo reported an error (failureReason 2)"
+		}
+		s.Accepted = false
+	} else if success != nil && !*success {
+		s.FailureClass = promptfooFailedAssertion(r)
+	}
+	s.Score = r.Number("score", "score", false)
+	s.LatencyMS = r.Number("latencyMs", "latencyMs", true)
+	if c := r.Number("cost", "cost", true); c != nil {
+		s.CostUSD = c
+		row.costZero = *c == 0
+	}
+	if resp, ok := r.Object("response", "response"); ok {
+		if tu, ok := resp.Object("tokenUsage", "response.tokenUsage"); ok {
+			u := &scorecard.Usage{
+				InputTokens:  tu.Count("prompt", "response.tokenUsage.prompt"),
+				OutputTokens: tu.Count("completion", "response.tokenUsage.completion"),
+			}
+			cached := tu.Count("cached", "response.tokenUsage.cached")
+			switch {
+			case cached > 0 && !tu.Has("prompt") && !tu.Has("completion"):
+				// promptfoo's "cached" counts the tokens of a response it
+				// served from its own cache; such a row has no input/output
+				// split to price.
+				row.fromCache = true
+			case tu.Has("prompt") || tu.Has("completion"):
+				s.Usage = u
+			}
+		}
+	}
+	return row
+}
+
+// promptfooFailedAssertion names the first failing assertion of a row (its
+// metric name, else its type), as the failure class.
+func promptfooFailedAssertion(r readkit.Object) string {
+	gr, ok := r.Object("gradingResult", "gradingResult")
+	if !ok {
+		return ""
+	}
+	comps, ok := gr.Array("componentResults", "gradingResult.componentResults")
+	if !ok {
+		return ""
+	}
+	for _, c := range comps {
+		cr, ok := r.In.Object(c.Off, c.Value, "a component result")
+		if !ok {
+			return ""
+		}
+		if pass := cr.Boolean("pass", "componentResults[].pass"); pass == nil || *pass {
+			continue
+		}
+		a, ok := cr.Object("assertion", "componentResults[].assertion")
+		if !ok {
+			return "assertion"
+		}
+		if m := a.Str("metric", "assertion.metric"); m != "" {
+			return m
+		}
+		if t := a.Str("type", "assertion.type"); t != "" {
+			return t
+		}
+		return "assertion"
+	}
+	return ""
+}
+
+// A pfProvider is one provider of a promptfoo file: its id and, when the
+// config gave one, its label (the same id may appear under several labels,
+// each with its own prompts or settings).
+type pfProvider struct{ id, label string }
+
+func (p pfProvider) String() string {
+	if p.label == "" {
+		return fmt.Sprintf("%q", p.id)
+	}
+	return fmt.Sprintf("%q (label %q)", p.id, p.label)
+}
+
+// promptfooSelect keeps the rows of one provider (the one named by id or
+// label, or the only one) and sorts them by test and prompt index.
+func promptfooSelect(in *readkit.Input, rows []pfRow, want string) []pfRow {
+	seen := map[pfProvider]bool{}
+	var all []pfProvider
+	for _, r := range rows {
+		p := pfProvider{r.provider, r.providerLabel}
+		if !seen[p] {
+			seen[p] = true
+			all = append(all, p)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].id != all[j].id {
+			return all[i].id < all[j].id
+		}
+		return all[i].label < all[j].label
+	})
+	list := func(ps []pfProvider) string {
+		parts := make([]string, len(ps))
+		for i, p := range ps {
+			parts[i] = p.String()
+		}
+		return strings.Join(parts, ", ")
+	}
+	var matches []pfProvider
+	for _, p := range all {
+		if want == "" || p.id == want || p.label == want {
+			matches = append(matches, p)
+		}
+	}
+	switch {
+	case len(matches) == 1:
+	case want == "":
+		in.Fail("this file has %d providers (%s); pick one with --provider (its id or label)", len(all), list(all))
+		return nil
+	case len(matches) == 0:
+		msg := fmt.Sprintf("no provider %q in this file (it has %s)", want, list(all))
+		var names []string
+		for _, p := range all {
+			names = append(names, p.id)
+			if p.label != "" {
+				names = append(names, p.label)
+			}
+		}
+		if s := scorecard.Suggest(want, names); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		in.Fail("%s", msg)
+		return nil
+	default:
+		in.Fail("--provider %q matches %d providers (%s); name one by its label", want, len(matches), list(matches))
+		return nil
+	}
+	chosen := matches[0]
+	var kept []pfRow
+	prompts := map[int]string{}
+	for _, r := range rows {
+		if (pfProvider{r.provider, r.providerLabel}) == chosen {
+			kept = append(kept, r)
+			prompts[r.promptIdx] = r.prompt
+		}
+	}
+	if len(prompts) > 1 {
+		idx := make([]int, 0, len(prompts))
+		for i := range prompts {
+			idx = append(idx, i)
+		}
+		sort.Ints(idx)
+		labels := make([]string, len(idx))
+		for i, p := range idx {
+			labels[i] = fmt.Sprintf("%d: %q", p, readkit.Truncate(prompts[p], 40))
+		}
+		in.Fail("provider %s ran %d prompts (%s); a scorecard is one system, so give each prompt its own provider label or its own eval", chosen, len(prompts), strings.Join(labels, ", "))
+		return nil
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
+		if a.testIdx != b.testIdx {
+			return a.testIdx < b.testIdx
+		}
+		if a.promptIdx != b.promptIdx {
+			return a.promptIdx < b.promptIdx
+		}
+		return a.order < b.order
+	})
+	return kept
+}
+
+// promptfooIDs gives each row its case id and sample number: the test's
+// description, or a hash of its vars; repeats of one test become samples
+// 0, 1, 2... in test order. A description shared by tests with different
+// vars is made unique with the vars hash.
+func promptfooIDs(file string, sc *scorecard.Scorecard, rows []pfRow) {
+	varsOf := map[string]map[string]bool{}
+	for _, r := range rows {
+		if r.description == "" {
+			continue
+		}
+		if varsOf[r.description] == nil {
+			varsOf[r.description] = map[string]bool{}
+		}
+		varsOf[r.description][r.varsHash] = true
+	}
+	var shared []string
+	for d, v := range varsOf {
+		if len(v) > 1 {
+			shared = append(shared, d)
+		}
+	}
+	sort.Strings(shared)
+	if len(shared) > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: tests with different vars share a description (%s); their ids get the vars hash appended", file, readkit.QuoteList(shared)))
+	}
+	next := map[string]int{}
+	for i := range rows {
+		r := &rows[i]
+		id := r.description
+		switch {
+		case id == "":
+			id = r.varsHash
+		case len(varsOf[id]) > 1:
+			id += " (" + r.varsHash + ")"
+		}
+		r.sample.ID = id
+		r.sample.Sample = next[id]
+		next[id]++
+	}
+}
+
+// promptfooCosts settles cost and usage. promptfoo writes cost 0 when it
+// has no price for a provider, so a file whose every cost is 0 is taken as
+// not reporting cost (token usage, if any, is priced from the policy).
+func promptfooCosts(file string, sc *scorecard.Scorecard, rows []pfRow) {
+	model := rows[0].provider
+	allZero, anyCost, fromCache := true, false, 0
+	for _, r := range rows {
+		if r.sample.CostUSD != nil {
+			anyCost = true
+			allZero = allZero && r.costZero
+		}
+		if r.fromCache {
+			fromCache++
+		}
+	}
+	for i := range rows {
+		s := &rows[i].sample
+		if anyCost && allZero {
+			s.CostUSD = nil
+		}
+		if s.Usage != nil {
+			s.Usage.Model = model
+		}
+	}
+	if anyCost && allZero {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: every promptfoo cost is 0, which promptfoo writes when it has no price for the provider; cost is taken from token usage and the policy's price table instead", file))
+	}
+	if fromCache > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %d of %d results came from promptfoo's response cache, which records no prompt/completion token split, so their tokens cannot be priced; rerun with promptfoo eval --no-cache", file, fromCache, len(rows)))
+	}
+}
