@@ -9,6 +9,7 @@ package formats
 
 import (
 	"github.com/ftgate/ftgate/scorecard"
+	_ "github.com/ftgate/ftgate/scorecard/deepeval"
 	_ "github.com/ftgate/ftgate/scorecard/inspect"
 	_ "github.com/ftgate/ftgate/scorecard/lmeval"
 	_ "github.com/ftgate/ftgate/scorecard/openaievals"
@@ -21,6 +22,7 @@ import (
 func init() {
 	scorecard.SetDetectionOrder(
 		"inspect",      // a zip archive with Inspect's members, or {"eval": {...}, "samples": [...]}
+		"deepeval",     // {"testRunData": {...}}, or testCases beside DeepEval's run keys
 		"promptfoo",    // {"results": {"version", "results": [...]}}, or result rows a line
 		"openai-evals", // a spec, final_report or event line
 		"lm-eval",      // a line with doc_id and the harness's metrics

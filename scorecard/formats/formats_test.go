@@ -15,7 +15,7 @@ import (
 // TestDetectionOrder checks that every reader is registered, in the order
 // the package lists them.
 func TestDetectionOrder(t *testing.T) {
-	want := []string{"inspect", "promptfoo", "openai-evals", "lm-eval", "native", "csv"}
+	want := []string{"inspect", "deepeval", "promptfoo", "openai-evals", "lm-eval", "native", "csv"}
 	if diff := cmp.Diff(want, scorecard.DetectionOrder()); diff != "" {
 		t.Errorf("detection order (-want +got):\n%s", diff)
 	}
@@ -48,6 +48,7 @@ func TestSniffersLeaveNativeAndCSV(t *testing.T) {
 	want := map[string]string{
 		"promptfoo":   "promptfoo",
 		"inspect":     "inspect",
+		"deepeval":    "deepeval",
 		"lmeval":      "lm-eval",
 		"openaievals": "openai-evals",
 	}
@@ -108,12 +109,12 @@ func FuzzRead(f *testing.F) {
 func TestUnknownFormat(t *testing.T) {
 	t.Parallel()
 	_, err := scorecard.Read("notes.txt", []byte("just some notes\n"), scorecard.ReadOptions{})
-	want := "notes.txt:1: cannot tell the format of this file; name it with --format (one of csv, inspect, lm-eval, native, openai-evals, promptfoo)"
+	want := "notes.txt:1: cannot tell the format of this file; name it with --format (one of csv, deepeval, inspect, lm-eval, native, openai-evals, promptfoo)"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
 	_, err = scorecard.Read("x.json", []byte("{}"), scorecard.ReadOptions{Format: "prompfoo"})
-	want = `unknown format "prompfoo" (want auto or one of csv, inspect, lm-eval, native, openai-evals, promptfoo); did you mean "promptfoo"?`
+	want = `unknown format "prompfoo" (want auto or one of csv, deepeval, inspect, lm-eval, native, openai-evals, promptfoo); did you mean "promptfoo"?`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
