@@ -15,6 +15,7 @@ type ClusterTResult struct {
 	// Var is the per-case sample variance of d (denominator n − 1; 0 when n < 2)
 	// and DEff the design effect SE²·n/Var (1 without clustering; 1 when
 	// Var = 0), the σ_d² and deff of ClusterN.
+	// Var is 0 when the differences are equal up to ZeroTolerance.
 	Var, DEff float64
 	T         float64 // (Δ̂ − m)/SE
 	PUpper    float64 // one-sided p for H1 Δ > m: 1 − F_{t,G−1}(T)
@@ -39,7 +40,10 @@ type ClusterTResult struct {
 // Degenerate cases are defined, never NaN, and flagged in Warnings:
 //   - G < 2 (ErrFewClusters), including n = 0 (ErrEmpty): SE = +Inf, T = 0,
 //     PUpper = PLower = 1 and the interval is (−Inf, +Inf): no evidence.
-//   - SE = 0 (ErrZeroSE), e.g. all differences equal: the limits as SE → 0,
+//   - SE = 0 (ErrZeroSE): every cluster has the same mean difference (for
+//     example all differences are equal), decided up to rounding by
+//     ZeroTolerance, so that cluster means of 1/3 give SE = 0 exactly and
+//     not 1e-17. The limits as SE → 0 are used:
 //     T = ±Inf by the sign of Δ̂ − m with p-values 0 and 1, T = 0 and both
 //     p-values ½ when Δ̂ = m; the interval is the point Δ̂. Callers that do
 //     not want a decision from a zero-variance sample should check for
@@ -68,11 +72,13 @@ func ClusterT(d []float64, cluster []int, m, level float64) ClusterTResult {
 	if allEqual(d) {
 		r.Delta = d[0] // exact, so that the centred values are exactly 0
 	}
-	var ss float64
+	absMean := math.Abs(r.Delta)
+	var ss, sa float64
 	for _, x := range d {
 		ss += (x - r.Delta) * (x - r.Delta)
+		sa += (math.Abs(x) + absMean) * (math.Abs(x) + absMean)
 	}
-	if n > 1 {
+	if n > 1 && !negligible(ss, sa) {
 		r.Var = ss / float64(n-1)
 	}
 	tot, G := clusterTotals(n, cluster, func(i int) float64 { return d[i] - r.Delta })
@@ -81,12 +87,12 @@ func ClusterT(d []float64, cluster []int, m, level float64) ClusterTResult {
 		return noEvidence(fmt.Errorf("%w: G = %d", ErrFewClusters, G))
 	}
 	r.DF = G - 1
-	var s2 float64
-	for _, t := range tot {
-		s2 += t * t
-	}
+	scale, _ := clusterTotals(n, cluster, func(i int) float64 { return math.Abs(d[i]) + absMean })
+	s2, a2 := sumSquares(tot), sumSquares(scale)
 	g := float64(G)
-	r.SE = math.Sqrt(g/(g-1)*s2) / float64(n)
+	if !negligible(s2, a2) {
+		r.SE = math.Sqrt(g/(g-1)*s2) / float64(n)
+	}
 	r.DEff = 1
 	if r.Var > 0 {
 		r.DEff = r.SE * r.SE * float64(n) / r.Var
@@ -110,6 +116,32 @@ func ClusterT(d []float64, cluster []int, m, level float64) ClusterTResult {
 	q := studentTQuantile((1+level)/2, r.DF)
 	r.Lo, r.Hi = r.Delta-q*r.SE, r.Delta+q*r.SE
 	return r
+}
+
+// ZeroTolerance is the relative size below which a cluster-robust sum of
+// squares counts as zero: Σ_g D_g² <= ZeroTolerance²·Σ_g A_g², where D_g is
+// a cluster's total of centred values (or influence values) and A_g the
+// total of their magnitudes before cancellation (for the mean,
+// Σ_{i∈g} |d_i| + |d̄|). Rounding leaves D_g of order 1e-16·A_g when every
+// cluster has the same mean (1/3 is not a binary fraction), which the t
+// statistic would otherwise turn into certainty; a true spread of cluster
+// means that are multiples of 1/K, with fewer than about 10⁵ cases per
+// cluster, stays far above it.
+const ZeroTolerance = 1e-12
+
+// negligible reports whether the sum of squares s2 is rounding noise
+// relative to the sum of squares a2 of the same totals without
+// cancellation (ZeroTolerance).
+func negligible(s2, a2 float64) bool {
+	return !(s2 > ZeroTolerance*ZeroTolerance*a2)
+}
+
+func sumSquares(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	return s
 }
 
 // clusterTotals sums f(i) by cluster, in the order of first appearance of

@@ -169,7 +169,10 @@ type DeltaResult struct {
 //     is the point ρ̂;
 //   - fewer than 2 clusters (ErrFewClusters, ErrEmpty): SE = +Inf, T = 0,
 //     P = 1, interval (0, +Inf);
-//   - SE = 0 otherwise (ErrZeroSE): limits as in ClusterT.
+//   - SE = 0 otherwise (ErrZeroSE), when every cluster's total of influence
+//     values is zero up to ZeroTolerance (relative to the total of their
+//     terms' magnitudes), as when every cluster has the same costs and
+//     acceptance: limits as in ClusterT.
 //
 // It panics on malformed data, nullRatio <= 0 or a level outside (0, 1).
 func DeltaRatio(d RatioData, nullRatio, level float64) DeltaResult {
@@ -212,15 +215,16 @@ func DeltaRatio(d RatioData, nullRatio, level float64) DeltaResult {
 	mcB, maB, mcC, maC := tot.cB/N, tot.aB/N, tot.cC/N, tot.aC/N
 	m, _ := compactClusters(d.Cluster)
 	sum := make([]float64, r.G)
+	scale := make([]float64, r.G)
 	for i, g := range m[0] {
-		sum[g] += (d.CostC[i]/mcC - d.AccC[i]/maC) - (d.CostB[i]/mcB - d.AccB[i]/maB)
-	}
-	var s2 float64
-	for _, v := range sum {
-		s2 += v * v
+		cC, aC, cB, aB := d.CostC[i]/mcC, d.AccC[i]/maC, d.CostB[i]/mcB, d.AccB[i]/maB
+		sum[g] += (cC - aC) - (cB - aB)
+		scale[g] += cC + aC + cB + aB
 	}
 	g := float64(r.G)
-	r.SE = math.Sqrt(g/(g-1)*s2) / N
+	if s2 := sumSquares(sum); !negligible(s2, sumSquares(scale)) {
+		r.SE = math.Sqrt(g/(g-1)*s2) / N
+	}
 	if r.SE == 0 {
 		r.Warnings = append(r.Warnings, ErrZeroSE)
 		return limit()

@@ -718,3 +718,64 @@ func TestDefaultBootstrapOptions(t *testing.T) {
 		t.Errorf("zero options (-want +got)\n%s", diff)
 	}
 }
+
+// Cluster means that are equal but not binary fractions leave rounding
+// noise in the centred totals; the standard error must still be exactly
+// zero (ZeroTolerance), not 2.6e-17 with T = 1.3e16.
+func TestZeroSEUpToRounding(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		d    []float64
+		cl   []int
+	}{
+		{"thirds", []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}, []int{0, 0, 0, 1, 1, 1, 2, 2, 2}},
+		{"K = 3 means", []float64{1.0 / 3, 1.0 / 3, 1.0 / 3, 1, 0, 0, 2.0 / 3, 1.0 / 3, 0}, []int{0, 0, 0, 1, 1, 1, 2, 2, 2}},
+		{"sevenths", []float64{3.0 / 7, 1.0 / 7, -2.0 / 7, 1.0 / 7, 1.0 / 7, 0, 2.0 / 7, -1.0 / 7, 1.0 / 7}, []int{0, 0, 0, 1, 1, 1, 2, 2, 2}},
+	} {
+		got := ClusterT(tc.d, tc.cl, 0, 0.9)
+		if got.SE != 0 || !errors.Is(got.Warnings[0], ErrZeroSE) || got.PUpper != 0 {
+			t.Errorf("%s: SE %v T %v PUpper %v warnings %v; want SE = 0 exactly with ErrZeroSE", tc.name, got.SE, got.T, got.PUpper, got.Warnings)
+		}
+	}
+	// Equal differences up to rounding have no variance either.
+	third := 1.0 / 3
+	if got := ClusterT([]float64{third, 1 - 2*third, third}, []int{0, 1, 2}, 0, 0.9); got.Var != 0 || got.SE != 0 {
+		t.Errorf("equal thirds: Var %v SE %v, want 0 and 0", got.Var, got.SE)
+	}
+	// A real spread, however small against the mean, is kept: one case
+	// of 1000 differs by 1/1000.
+	d := make([]float64, 1000)
+	cl := make([]int, 1000)
+	for i := range d {
+		d[i], cl[i] = 1.0/3, i
+	}
+	d[0] += 0.001
+	if got := ClusterT(d, cl, 0, 0.9); !(got.SE > 0) || len(got.Warnings) != 0 {
+		t.Errorf("a real spread: SE %v warnings %v", got.SE, got.Warnings)
+	}
+
+	// Delta method: three clusters with the same cases in a different
+	// order have influence totals of zero up to rounding.
+	costs := []float64{0.1, 0.7, 0.3}
+	acc := []float64{1, 0, 1}
+	var r RatioData
+	for g := 0; g < 3; g++ {
+		for j := 0; j < 3; j++ {
+			k := (j + g) % 3
+			r.CostB = append(r.CostB, costs[k])
+			r.CostC = append(r.CostC, costs[k]/3)
+			r.AccB = append(r.AccB, acc[k])
+			r.AccC = append(r.AccC, acc[k])
+			r.Cluster = append(r.Cluster, g)
+		}
+	}
+	dr := DeltaRatio(r, 1, 0.9)
+	if dr.SE != 0 || !errors.Is(dr.Warnings[0], ErrZeroSE) {
+		t.Errorf("delta: SE %v warnings %v; want SE = 0 with ErrZeroSE", dr.SE, dr.Warnings)
+	}
+	r.CostC[0] *= 1.001
+	if dr := DeltaRatio(r, 1, 0.9); !(dr.SE > 0) || len(dr.Warnings) != 0 {
+		t.Errorf("delta with a real spread: SE %v warnings %v", dr.SE, dr.Warnings)
+	}
+}

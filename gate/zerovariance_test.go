@@ -1,0 +1,128 @@
+package gate_test
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// Every test below has clusters whose means are equal but not binary
+// fractions (1/3), so that rounding leaves a cluster-robust standard error
+// of about 1e-17 instead of 0. Each path that tests a standard error must
+// see it as zero and fall back to the sign test over clusters (or to "no
+// evidence" for the cost), never to a t statistic of 1e16.
+
+// clusterCards writes a baseline and a candidate scorecard with the given
+// acceptance patterns, cluster by cluster (case j of cluster k is
+// "k<k>-<j>"), with workflow wf and per-case costs.
+func clusterCards(wf string, base, cand [][]bool, costB, costC func(k, j int) float64) (b, c string) {
+	var sb, sc strings.Builder
+	for k := range base {
+		for j := range base[k] {
+			fmt.Fprintf(&sb, `{"id":"%s-k%d-%d","workflow":%q,"cluster":"%s-k%d","accepted":%v,"cost_usd":%v}`+"\n", wf, k, j, wf, wf, k, base[k][j], costB(k, j))
+			fmt.Fprintf(&sc, `{"id":"%s-k%d-%d","workflow":%q,"cluster":"%s-k%d","accepted":%v,"cost_usd":%v}`+"\n", wf, k, j, wf, wf, k, cand[k][j], costC(k, j))
+		}
+	}
+	return sb.String(), sc.String()
+}
+
+// Nine cases in three clusters, each cluster gaining exactly 1/3: the exact
+// sign test over clusters gives p = P(X ≥ 3 | 3, ½) = 0.125, and the gate
+// must not pass.
+func TestZeroVarianceQualityRounding(t *testing.T) {
+	t.Parallel()
+	base := [][]bool{{false, true, false}, {false, true, false}, {false, true, false}}
+	cand := [][]bool{{true, true, false}, {true, true, false}, {true, true, false}}
+	b, c := clusterCards("w", base, cand, func(k, j int) float64 { return 1 }, func(k, j int) float64 { return 0.2 + 0.1*float64(k) })
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	d := decidePair(t, b, c, pol)
+	q := d.Quality
+	if q.Met || math.Abs(q.PValue-0.125) > 1e-12 || !math.IsNaN(q.CILow) {
+		t.Errorf("quality met %v p %v interval [%v, %v]; want not met, p = 0.125 (sign test), no interval", q.Met, q.PValue, q.CILow, q.CIHigh)
+	}
+	if d.Verdict == gate.Pass {
+		t.Errorf("nine cases in three identical clusters passed:\n%s", strings.Join(d.Reasons, "\n"))
+	}
+}
+
+// Three clusters with the same cases in a different order: every
+// cluster's total of delta-method influence values is zero up to rounding.
+// That is no evidence about the cost ratio either way.
+func TestZeroVarianceCostRounding(t *testing.T) {
+	t.Parallel()
+	base := [][]bool{{true, false, true}, {false, true, true}, {true, true, false}}
+	cand := base
+	costs := []float64{0.1, 0.7, 0.3}
+	costB := func(k, j int) float64 { return costs[(j+k)%3] }
+	costC := func(k, j int) float64 { return costs[(j+k)%3] / 3 }
+	b, c := clusterCards("w", base, cand, costB, costC)
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	d := decidePair(t, b, c, pol)
+	if d.Cost.Met || d.Cost.DeltaPValue != 1 {
+		t.Errorf("cost met %v, delta p %v; want not met with delta p = 1 (no evidence)", d.Cost.Met, d.Cost.DeltaPValue)
+	}
+}
+
+// A workflow of three clusters that each lose exactly 1/3 is not a
+// regression on three independent units: the lower sign test gives 0.125.
+func TestZeroVarianceSegmentRounding(t *testing.T) {
+	t.Parallel()
+	base := [][]bool{{true, true, false}, {true, true, false}, {true, true, false}}
+	cand := [][]bool{{false, true, false}, {false, true, false}, {false, true, false}}
+	b1, c1 := clusterCards("small", base, cand, func(k, j int) float64 { return 1 }, func(k, j int) float64 { return 0.5 })
+	// A second, unremarkable workflow so that segments are tested.
+	var big, bigC [][]bool
+	for k := 0; k < 20; k++ {
+		big = append(big, []bool{k%2 == 0, true})
+		bigC = append(bigC, []bool{k%3 != 0, true})
+	}
+	b2, c2 := clusterCards("big", big, bigC, func(k, j int) float64 { return 1 }, func(k, j int) float64 { return 0.5 })
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	pol.Segments.MinCases = 9
+	d := decidePair(t, b1+b2, c1+c2, pol)
+	for _, s := range d.Segments {
+		if s.Name != "small" {
+			continue
+		}
+		if !s.Tested || math.Abs(s.PValue-0.125) > 1e-12 || s.Regression {
+			t.Errorf("segment %+v; want tested, p = 0.125 (sign test), no regression", s)
+		}
+		return
+	}
+	t.Errorf("no segment \"small\" in %+v", d.Segments)
+}
+
+// The plateau condition: the current baseline loses exactly 1/3 in each of
+// three clusters against the run two back. Three clusters cannot show a
+// plateau at α = 0.05 (the lower sign test gives 0.125).
+func TestZeroVariancePlateauRounding(t *testing.T) {
+	t.Parallel()
+	old := [][]bool{{true, true, false}, {true, true, false}, {true, true, false}}
+	now := [][]bool{{false, true, false}, {false, true, false}, {false, true, false}}
+	one := func(k, j int) float64 { return 1 }
+	hOld, _ := clusterCards("w", old, old, one, one)
+	b, c := clusterCards("w", now, now, one, one)
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	pol.Economics.Plateau = gate.PlateauPolicy{MinRuns: 3, Window: 2, MinGain: 0.01}
+	p, err := scorecard.Pair([]*scorecard.Scorecard{readJSONL(t, "b.jsonl", b), readJSONL(t, "c.jsonl", c)}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := []*scorecard.Scorecard{readJSONL(t, "h1.jsonl", hOld), readJSONL(t, "h2.jsonl", hOld)}
+	d, err := gate.Decide(gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1, History: hist}, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd := d.Economics.Conditions[3]
+	if cd.Name != gate.CondPlateau || cd.Status != gate.StatusNotMet {
+		t.Errorf("plateau %s: %s; want not met (sign test over 3 clusters)", cd.Status, cd.Detail)
+	}
+}
