@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // Schema is the JSON report's schema identifier.
@@ -337,7 +338,9 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 }
 
 // JSON returns the report as indented JSON with a final newline. The same
-// decision always gives the same bytes.
+// decision always gives the same bytes. Strings are escaped by
+// visible.JSON as well, so that the document prints unchanged through
+// ftgate's output guard: no "##[", no raw control or direction marks.
 func JSON(d *gate.Decision, inputs []Input) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -346,5 +349,5 @@ func JSON(d *gate.Decision, inputs []Input) ([]byte, error) {
 	if err := enc.Encode(NewJSONReport(d, inputs)); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return visible.JSON(buf.Bytes()), nil
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // The JUnit XML document, in the dialect that GitLab, Jenkins, Buildkite,
@@ -186,15 +188,16 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 	suite.SystemOut = xmlText(out.String())
 
 	doc := junitSuites{Name: "ftgate", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Suites: []junitSuite{suite}}
-	ew := &errWriter{w: w}
-	io.WriteString(ew, xml.Header)
-	enc := xml.NewEncoder(ew)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("junit: %w", err)
 	}
-	io.WriteString(ew, "\n")
-	return ew.err
+	buf.WriteString("\n")
+	_, err := w.Write(visible.XML(buf.Bytes()))
+	return err
 }
 
 func junitFail(typ, msg string) *junitFailure {

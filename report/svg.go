@@ -214,7 +214,7 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 		return fmt.Errorf("svg: %w", err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte(svgFontFamily), []byte(svgFontStack))
-	_, err := w.Write(out)
+	_, err := w.Write(visible.XML(out))
 	return err
 }
 

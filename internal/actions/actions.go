@@ -37,6 +37,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/visible"
 	"github.com/ftgate/ftgate/report"
 )
 
@@ -108,8 +109,12 @@ func ApplyFailOn(d *gate.Decision, failOn string) bool {
 
 // Options is what a Publisher may touch.
 type Options struct {
-	Getenv   func(string) string
-	Stdout   io.Writer // workflow commands (annotations) go here
+	Getenv func(string) string
+	// Stdout receives the workflow commands (annotations). When it is a
+	// CommandWriter (the *visible.Writer guarding standard output), its
+	// Command method writes them; any other writer is wrapped in a
+	// visible.Writer.
+	Stdout   io.Writer
 	Stderr   io.Writer // warnings about the publishing itself
 	ReadFile func(string) ([]byte, error)
 	// HTTPClient talks to the GitHub API; nil means a client with a
@@ -120,6 +125,7 @@ type Options struct {
 // A Publisher writes one decision to the runner.
 type Publisher struct {
 	gh   *githubactions.Action
+	cmds CommandWriter
 	opts Options
 }
 
@@ -137,8 +143,14 @@ func New(opts Options) *Publisher {
 	if opts.ReadFile == nil {
 		opts.ReadFile = os.ReadFile
 	}
-	gh := githubactions.New(githubactions.WithGetenv(opts.Getenv), githubactions.WithWriter(opts.Stdout))
-	return &Publisher{gh: gh, opts: opts}
+	cmds, ok := opts.Stdout.(CommandWriter)
+	if !ok {
+		cmds = visible.NewWriter(opts.Stdout, visible.Options{})
+	}
+	// go-githubactions writes only the environment files here; the
+	// commands go through cmds.
+	gh := githubactions.New(githubactions.WithGetenv(opts.Getenv), githubactions.WithWriter(io.Discard))
+	return &Publisher{gh: gh, cmds: cmds, opts: opts}
 }
 
 // A Result is what a Publisher publishes.
@@ -175,7 +187,7 @@ func (p *Publisher) Publish(ctx context.Context, r Result) error {
 		errs = append(errs, err)
 		// The caller prints the error to the log; the annotation puts it
 		// where a reviewer looks.
-		if aerr := guard("annotations", func() { p.annotate("warning", "ftgate comment", err.Error()) }); aerr != nil {
+		if aerr := p.annotate("warning", "ftgate comment", err.Error()); aerr != nil {
 			errs = append(errs, aerr)
 		}
 	}
@@ -255,65 +267,63 @@ func (p *Publisher) AddSummary(md string) error {
 // step fails, a warning for an inconclusive verdict that does not block, a
 // notice for a pass), one per regressed segment and broken constraint,
 // and a few of the decision's warnings. Titles and messages may quote
-// scorecards; go-githubactions escapes them for the workflow-command
-// syntax.
+// scorecards; the command writer escapes them.
 func (p *Publisher) Annotate(r Result) error {
 	d := r.Decision
-	return guard("annotations", func() {
-		title := "ftgate: " + strings.ToUpper(string(d.Verdict))
-		msg := fmt.Sprintf("%s (candidate) against %s (baseline)", r.Names.Candidate, r.Names.Baseline)
-		if len(d.Reasons) > 0 {
-			msg += "\n" + strings.Join(d.Reasons, "\n")
+	var errs []error
+	note := func(kind, title, msg string) {
+		if err := p.annotate(kind, title, msg); err != nil {
+			errs = append(errs, err)
 		}
-		switch {
-		case d.Verdict == gate.Pass:
-			p.annotate("notice", title, msg)
-		case d.ExitCode == gate.ExitPass:
-			p.annotate("warning", title+" (not blocking)", msg)
-		default:
-			p.annotate("error", title, msg)
+	}
+	title := "ftgate: " + strings.ToUpper(string(d.Verdict))
+	msg := fmt.Sprintf("%s (candidate) against %s (baseline)", r.Names.Candidate, r.Names.Baseline)
+	if len(d.Reasons) > 0 {
+		msg += "\n" + strings.Join(d.Reasons, "\n")
+	}
+	switch {
+	case d.Verdict == gate.Pass:
+		note("notice", title, msg)
+	case d.ExitCode == gate.ExitPass:
+		note("warning", title+" (not blocking)", msg)
+	default:
+		note("error", title, msg)
+	}
+	for _, s := range d.Segments {
+		if !s.Regression {
+			continue
 		}
-		for _, s := range d.Segments {
-			if !s.Regression {
-				continue
+		kind := "error"
+		if !d.Policy.Segments.BlockOnRegression {
+			kind = "warning"
+		}
+		note(kind, fmt.Sprintf("ftgate: workflow %q regressed", s.Name),
+			fmt.Sprintf("Workflow %q: acceptance %.1f%% → %.1f%% (%+.1f pts) over %d cases, Holm-adjusted p = %.4g.",
+				s.Name, 100*s.Baseline, 100*s.Candidate, 100*s.Delta, s.Cases, s.PAdjusted))
+	}
+	for _, group := range [][]gate.Constraint{d.Latency.Constraints, d.Format.Constraints} {
+		for _, k := range group {
+			if k.Measured && !k.Held {
+				note("error", "ftgate: constraint "+k.Name+" broken",
+					fmt.Sprintf("Constraint %s: %.4g against the limit %.4g.", k.Name, k.Value, k.Limit))
 			}
-			kind := "error"
-			if !d.Policy.Segments.BlockOnRegression {
-				kind = "warning"
-			}
-			p.annotate(kind, fmt.Sprintf("ftgate: workflow %q regressed", s.Name),
-				fmt.Sprintf("Workflow %q: acceptance %.1f%% → %.1f%% (%+.1f pts) over %d cases, Holm-adjusted p = %.4g.",
-					s.Name, 100*s.Baseline, 100*s.Candidate, 100*s.Delta, s.Cases, s.PAdjusted))
 		}
-		for _, group := range [][]gate.Constraint{d.Latency.Constraints, d.Format.Constraints} {
-			for _, k := range group {
-				if k.Measured && !k.Held {
-					p.annotate("error", "ftgate: constraint "+k.Name+" broken",
-						fmt.Sprintf("Constraint %s: %.4g against the limit %.4g.", k.Name, k.Value, k.Limit))
-				}
-			}
+	}
+	for i, w := range d.Warnings {
+		if i == maxWarningAnnotations {
+			note("warning", "ftgate: more warnings", fmt.Sprintf("%d more warnings; see the job summary.", len(d.Warnings)-maxWarningAnnotations))
+			break
 		}
-		for i, w := range d.Warnings {
-			if i == maxWarningAnnotations {
-				p.annotate("warning", "ftgate: more warnings", fmt.Sprintf("%d more warnings; see the job summary.", len(d.Warnings)-maxWarningAnnotations))
-				break
-			}
-			p.annotate("warning", "ftgate: warning", w)
-		}
-	})
+		note("warning", "ftgate: warning", w)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("annotations: %w", errors.Join(errs...))
+	}
+	return nil
 }
 
-func (p *Publisher) annotate(kind, title, msg string) {
-	a := p.gh.WithFieldsMap(map[string]string{"title": oneLine(title)})
-	msg = plain(msg)
-	switch kind {
-	case "error":
-		a.Errorf("%s", msg)
-	case "warning":
-		a.Warningf("%s", msg)
-	default:
-		a.Noticef("%s", msg)
-	}
+func (p *Publisher) annotate(kind, title, msg string) error {
+	return p.cmds.Command(kind, [][2]string{{"title", oneLine(title)}}, msg)
 }
 
 // Comment posts or updates the pull-request comment when FTGATE_COMMENT

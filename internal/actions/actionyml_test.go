@@ -550,7 +550,7 @@ func TestActionHostileScorecards(t *testing.T) {
 		if !slices.Contains([]string{"error", "warning", "notice"}, c.name) || !strings.HasPrefix(c.props["title"], "ftgate") {
 			t.Errorf("forged workflow command %+v", c)
 		}
-		if c.props["title"] == "ftgate: workflow "+fmt.Sprintf("%q", bad)+" regressed" {
+		if c.props["title"] == "ftgate: workflow "+strings.ReplaceAll(fmt.Sprintf("%q", bad), "##[", `#\x23[`)+" regressed" {
 			regressed = true
 		}
 	}

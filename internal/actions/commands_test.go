@@ -30,49 +30,9 @@ func TestLooksLikeCommand(t *testing.T) {
 	}
 }
 
-func TestGuardCommands(t *testing.T) {
+func TestOneLine(t *testing.T) {
 	t.Parallel()
-	clean := []byte("verdict: PASS\n  - fine\n")
-	if got := GuardCommands(clean, "tok"); string(got) != string(clean) {
-		t.Errorf("clean text changed: %q", got)
-	}
-	for _, text := range []string{
-		"segments\n  ::error::forged\t40\n",
-		"no newline at the end ::x\r::warning::after a carriage return",
-		"legacy ##[error]forged\n",
-		"::stop-commands::guess\n::error::forged\n::guess::\n::error::forged again\n",
-	} {
-		got := string(GuardCommands([]byte(text), NewStopToken()))
-		if cmds := runnerCommands(t, got); len(cmds) != 0 {
-			t.Errorf("guarded %q still issues %+v", text, cmds)
-		}
-		if !strings.Contains(got, text) {
-			t.Errorf("guarded text lost the original: %q", got)
-		}
-	}
-}
-
-func TestNewStopTokenIsRandom(t *testing.T) {
-	t.Parallel()
-	a, b := NewStopToken(), NewStopToken()
-	if a == b || len(a) < 32 {
-		t.Errorf("tokens %q and %q", a, b)
-	}
-}
-
-func TestPlainAndOneLine(t *testing.T) {
-	t.Parallel()
-	if got, want := plain("a\x1b[31mred\r\nb%"), `a\x1b[31mred\x0d`+"\nb%"; got != want {
-		t.Errorf("plain = %q, want %q", got, want)
-	}
-	if got, want := plain("x\u202etxt.exe \u2066a\u2069 \u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068 ok"),
-		`x\u202etxt.exe \u2066a\u2069 \u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068 ok`; got != want {
-		t.Errorf("plain = %q, want %q", got, want)
-	}
-	if got, want := plain("naïve café — ✅ \u00a0"), "naïve café — ✅ \u00a0"; got != want {
-		t.Errorf("plain changed ordinary text: %q", got)
-	}
-	if got, want := oneLine("a\nb\r\nc"), "a b c"; got != want {
+	if got, want := oneLine("a\nb\r\nc\rd"), "a b c d"; got != want {
 		t.Errorf("oneLine = %q, want %q", got, want)
 	}
 }

@@ -1,18 +1,20 @@
 package actions
 
 import (
-	"fmt"
 	"os"
+
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
-func ExampleGuardCommands() {
-	text := []byte("segments\n  ::error::a workflow named like a command\n")
-	os.Stdout.Write(GuardCommands(text, "TOKEN"))
-	fmt.Println(LooksLikeCommand("verdict: PASS"))
+// Only the command writer's Command method writes a real workflow
+// command; text on the same stream that looks like one is shown inert.
+func ExampleCommandWriter() {
+	out := visible.NewWriter(os.Stdout, visible.Options{})
+	out.Write([]byte("segments\n  ::error::a workflow named like a command ##[error]\n"))
+	out.Command("warning", [][2]string{{"title", "ftgate: warning"}}, "two\nlines")
+	out.Flush()
 	// Output:
-	// ::stop-commands::TOKEN
 	// segments
-	//   ::error::a workflow named like a command
-	// ::TOKEN::
-	// false
+	//   :\x3aerror::a workflow named like a command #\x23[error]
+	// ::warning title=ftgate%3A warning::two%0Alines
 }

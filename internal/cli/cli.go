@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/visible"
 	"github.com/ftgate/ftgate/scorecard"
 	_ "github.com/ftgate/ftgate/scorecard/formats" // every reader, in detection order
 )
@@ -76,8 +77,26 @@ Exit codes: 0 pass, 1 gate did not pass, 2 bad input or usage, 3 internal error.
 // Run runs ftgate with args (without the program name) and returns the
 // process exit code. It never calls os.Exit and recovers from panics,
 // which it reports as internal errors (exit 3).
+//
+// Everything it prints passes through a visible.Writer on each stream,
+// so no input can make a line of its output act as a workflow command or
+// a terminal escape sequence; the GitHub Actions layer writes its
+// annotations through the standard-output guard's Command method.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	env.defaults()
+	stdout := visible.NewWriter(env.Stdout, visible.Options{SGR: colour(env, env.Stdout)})
+	stderr := visible.NewWriter(env.Stderr, visible.Options{SGR: colour(env, env.Stderr)})
+	env.Stdout, env.Stderr = stdout, stderr
+	defer func() {
+		// Deferred first, so it runs last: after a panic's message.
+		if err := stdout.Flush(); err != nil {
+			fmt.Fprintf(stderr, "ftgate: writing standard output: %v\n", err)
+			if code == 0 {
+				code = gate.ExitBadInput
+			}
+		}
+		stderr.Flush()
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(env.Stderr, "ftgate: internal error: %v\n%s\nPlease report this with the inputs that caused it.\n", r, debug.Stack())
@@ -140,6 +159,18 @@ func printError(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "%s\n", err)
+}
+
+// colour reports whether w is a terminal that may show colour: a
+// character device, with NO_COLOR unset and TERM not "dumb". The guard
+// then lets SGR colour sequences through.
+func colour(env Env, w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func version() string {

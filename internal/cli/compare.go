@@ -322,7 +322,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := writeReports(env, dec, inputs, names, f); err != nil {
 		return 0, err
 	}
-	if _, err := env.Stdout.Write(guardCommands(env, text.Bytes())); err != nil {
+	if _, err := env.Stdout.Write(text.Bytes()); err != nil {
 		return 0, fmt.Errorf("writing the report: %w", err)
 	}
 	if err := publishActions(ctx, env, dec, names, f); err != nil {

@@ -11,16 +11,6 @@ import (
 	"github.com/ftgate/ftgate/report"
 )
 
-// guardCommands keeps the terminal report from being read as workflow
-// commands inside GitHub Actions (a workflow named "::error::x" would
-// otherwise forge an annotation); elsewhere it returns text unchanged.
-func guardCommands(env Env, text []byte) []byte {
-	if !actions.InActions(env.Getenv) {
-		return text
-	}
-	return actions.GuardCommands(text, actions.NewStopToken())
-}
-
 // applyFailOn applies FTGATE_FAIL_ON (the action's fail-on input: with
 // "fail" an inconclusive verdict exits 0). It runs before any report is
 // written, so every report's exit_code is the process's.
