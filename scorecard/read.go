@@ -27,8 +27,12 @@ type ReadOptions struct {
 	// Metric picks the lm-evaluation-harness metric (default: the first of
 	// acc, exact_match).
 	Metric string
-	// Provider picks one provider of a promptfoo file with several.
+	// Provider picks one provider of a promptfoo file with several, by
+	// its id or label.
 	Provider string
+	// Prompt picks one prompt of a promptfoo file with several, by its
+	// label, its id or its index among the file's prompts.
+	Prompt string
 	// AcceptThreshold is the smallest numeric score counted as accepted
 	// (Inspect numeric scores); nil means 1.0.
 	AcceptThreshold *float64

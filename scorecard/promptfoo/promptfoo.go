@@ -6,7 +6,9 @@ package promptfoo
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ftgate/ftgate/scorecard"
@@ -78,7 +80,9 @@ type pfRow struct {
 	promptIdx     int
 	provider      string // provider id
 	providerLabel string
-	prompt        string // prompt label, to tell prompts apart in messages
+	promptID      string // promptfoo's id of the prompt (a hash of it), if any
+	promptLabel   string // the prompt's label, else its text
+	promptKey     string // see settlePromptKeys
 	description   string
 	varsHash      string
 	sample        scorecard.Sample
@@ -106,16 +110,11 @@ func readPromptfoo(name string, data []byte, o scorecard.ReadOptions) (*scorecar
 	if in.Failed() {
 		return nil, in.Errs
 	}
-	rows = promptfooSelect(in, rows, o.Provider)
+	rows, system := promptfooSelect(in, rows, o.Provider, o.Prompt)
 	if in.Failed() {
 		return nil, in.Errs
 	}
-	first := rows[0]
-	sc.System.Name = first.provider
-	if first.providerLabel != "" {
-		sc.System.Name = first.providerLabel
-	}
-	sc.System.Model = first.provider
+	sc.System.Name, sc.System.Model = system, rows[0].provider
 	promptfooIDs(name, sc, rows)
 	promptfooCosts(name, sc, rows)
 	for _, r := range rows {
@@ -202,10 +201,16 @@ func promptfooRow(r readkit.Object, order int) pfRow {
 	if row.provider == "" && row.providerLabel == "" {
 		row.provider = "(unnamed provider)"
 	}
+	row.promptID = r.Str("promptId", "promptId")
 	if p, ok := r.Object("prompt", "prompt"); ok {
-		row.prompt = p.Str("label", "prompt.label")
-		if row.prompt == "" {
-			row.prompt = p.Str("raw", "prompt.raw")
+		row.promptLabel = p.Str("label", "prompt.label")
+		if row.promptID == "" {
+			row.promptID = p.Str("id", "prompt.id")
+		}
+		if row.promptLabel == "" && row.promptID == "" {
+			// Without a label or an id, the text tells prompts apart
+			// (it is the template only when the test has no vars).
+			row.promptLabel = p.Str("raw", "prompt.raw")
 		}
 	}
 	// The id of a test without description hashes its vars (testCase.vars,
@@ -244,22 +249,35 @@ func promptfooRow(r readkit.Object, order int) pfRow {
 		s.CostUSD = c
 		row.costZero = *c == 0
 	}
+	// Token usage is under response (every version) and, since promptfoo
+	// 0.122, on the row itself; the response's wins when both are there.
+	var usage []readkit.Object
+	var paths []string
 	if resp, ok := r.Object("response", "response"); ok {
 		if tu, ok := resp.Object("tokenUsage", "response.tokenUsage"); ok {
-			u := &scorecard.Usage{
-				InputTokens:  tu.Count("prompt", "response.tokenUsage.prompt"),
-				OutputTokens: tu.Count("completion", "response.tokenUsage.completion"),
-			}
-			cached := tu.Count("cached", "response.tokenUsage.cached")
-			switch {
-			case cached > 0 && !tu.Has("prompt") && !tu.Has("completion"):
-				// promptfoo's "cached" counts the tokens of a response it
-				// served from its own cache; such a row has no input/output
-				// split to price.
-				row.fromCache = true
-			case tu.Has("prompt") || tu.Has("completion"):
-				s.Usage = u
-			}
+			usage, paths = append(usage, tu), append(paths, "response.tokenUsage")
+		}
+	}
+	if tu, ok := r.Object("tokenUsage", "tokenUsage"); ok {
+		usage, paths = append(usage, tu), append(paths, "tokenUsage")
+	}
+	for i, tu := range usage {
+		p := paths[i]
+		u := &scorecard.Usage{
+			InputTokens:  tu.Count("prompt", p+".prompt"),
+			OutputTokens: tu.Count("completion", p+".completion"),
+		}
+		cached := tu.Count("cached", p+".cached")
+		if tu.Has("prompt") || tu.Has("completion") {
+			s.Usage = u
+			row.fromCache = false
+			break
+		}
+		if cached > 0 {
+			// promptfoo's "cached" counts the tokens of a response it
+			// served from its own cache; such a row has no input/output
+			// split to price.
+			row.fromCache = true
 		}
 	}
 	return row
@@ -311,81 +329,219 @@ func (p pfProvider) String() string {
 	return fmt.Sprintf("%q (label %q)", p.id, p.label)
 }
 
-// promptfooSelect keeps the rows of one provider (the one named by id or
-// label, or the only one) and sorts them by test and prompt index.
-func promptfooSelect(in *readkit.Input, rows []pfRow, want string) []pfRow {
-	seen := map[pfProvider]bool{}
-	var all []pfProvider
+// A pfPrompt is one prompt of a promptfoo file: promptfoo's id for it, its
+// label, and its index among the file's distinct prompts (in the order of
+// the promptIdx where each first appears, so that with one provider the
+// index is promptIdx).
+type pfPrompt struct {
+	key       string // what tells it apart: the id, else the label, else "#promptIdx"
+	id, label string
+	index     int
+	firstIdx  int
+}
+
+func (p pfPrompt) String() string {
+	switch {
+	case p.label != "":
+		return fmt.Sprintf("%d: %q", p.index, readkit.Truncate(p.label, 40))
+	case p.id != "":
+		return fmt.Sprintf("%d: id %q", p.index, p.id)
+	}
+	return fmt.Sprintf("%d: promptIdx %d", p.index, p.firstIdx)
+}
+
+// promptKey is what tells the prompt of a row apart from the others.
+func promptKey(r pfRow) string { return r.promptKey }
+
+// settlePromptKeys gives each row the key of its prompt: promptfoo's id for
+// it, else its label, else its promptIdx. A row that names neither id nor
+// label (some writers leave the prompt out of all rows but one) takes the
+// key of the rows of the same provider and promptIdx that do.
+func settlePromptKeys(rows []pfRow) {
+	type slot struct {
+		provider pfProvider
+		idx      int
+	}
+	known := map[slot]pfRow{}
 	for _, r := range rows {
-		p := pfProvider{r.provider, r.providerLabel}
-		if !seen[p] {
-			seen[p] = true
-			all = append(all, p)
+		if r.promptID != "" || r.promptLabel != "" {
+			if _, ok := known[slot{pfProvider{r.provider, r.providerLabel}, r.promptIdx}]; !ok {
+				known[slot{pfProvider{r.provider, r.providerLabel}, r.promptIdx}] = r
+			}
 		}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].id != all[j].id {
-			return all[i].id < all[j].id
+	for i := range rows {
+		r := &rows[i]
+		if r.promptID == "" && r.promptLabel == "" {
+			if k, ok := known[slot{pfProvider{r.provider, r.providerLabel}, r.promptIdx}]; ok {
+				r.promptID, r.promptLabel = k.promptID, k.promptLabel
+			}
 		}
-		return all[i].label < all[j].label
-	})
-	list := func(ps []pfProvider) string {
+		switch {
+		case r.promptID != "":
+			r.promptKey = "id:" + r.promptID
+		case r.promptLabel != "":
+			r.promptKey = "label:" + r.promptLabel
+		default:
+			r.promptKey = "#" + strconv.Itoa(r.promptIdx)
+		}
+	}
+}
+
+// promptfooSelect keeps the rows of one system, a provider running one
+// prompt: the provider named by id or label, or the only one, and the
+// prompt named by label, id or index, or the only one that provider ran.
+// It returns the rows sorted by test and prompt index, and the system's
+// name (the provider's label or id, with the prompt's label in brackets
+// when the provider ran several prompts).
+func promptfooSelect(in *readkit.Input, rows []pfRow, wantProvider, wantPrompt string) ([]pfRow, string) {
+	settlePromptKeys(rows)
+	providers, prompts := promptfooInventory(rows)
+	listProviders := func(ps []pfProvider) string {
 		parts := make([]string, len(ps))
 		for i, p := range ps {
 			parts[i] = p.String()
 		}
 		return strings.Join(parts, ", ")
 	}
-	var matches []pfProvider
-	for _, p := range all {
-		if want == "" || p.id == want || p.label == want {
-			matches = append(matches, p)
+	listPrompts := func(ps []pfPrompt) string {
+		parts := make([]string, len(ps))
+		for i, p := range ps {
+			parts[i] = p.String()
 		}
+		return strings.Join(parts, ", ")
 	}
-	switch {
-	case len(matches) == 1:
-	case want == "":
-		in.Fail("this file has %d providers (%s); pick one with --provider (its id or label)", len(all), list(all))
-		return nil
-	case len(matches) == 0:
-		msg := fmt.Sprintf("no provider %q in this file (it has %s)", want, list(all))
-		var names []string
-		for _, p := range all {
-			names = append(names, p.id)
-			if p.label != "" {
-				names = append(names, p.label)
+
+	candidates := providers
+	if wantProvider != "" {
+		candidates = nil
+		for _, p := range providers {
+			if p.id == wantProvider || p.label == wantProvider {
+				candidates = append(candidates, p)
 			}
 		}
-		if s := scorecard.Suggest(want, names); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
+		switch {
+		case len(candidates) == 0:
+			msg := fmt.Sprintf("no provider %q in this file (it has %s)", wantProvider, listProviders(providers))
+			var names []string
+			for _, p := range providers {
+				names = append(names, p.id)
+				if p.label != "" {
+					names = append(names, p.label)
+				}
+			}
+			if s := scorecard.Suggest(wantProvider, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			in.Fail("%s", msg)
+			return nil, ""
+		case len(candidates) > 1:
+			in.Fail("provider %q matches %d providers (%s); name one by its label", wantProvider, len(candidates), listProviders(candidates))
+			return nil, ""
+		}
+	}
+	var chosenPrompts []pfPrompt
+	if wantPrompt != "" {
+		for _, p := range prompts {
+			if p.label == wantPrompt || (p.id != "" && p.id == wantPrompt) {
+				chosenPrompts = append(chosenPrompts, p)
+			}
+		}
+		if n, err := strconv.Atoi(wantPrompt); err == nil && len(chosenPrompts) == 0 && n >= 0 && n < len(prompts) {
+			chosenPrompts = append(chosenPrompts, prompts[n])
+		}
+		switch {
+		case len(chosenPrompts) == 0:
+			msg := fmt.Sprintf("no prompt %q in this file (it has %s; name one by its label, id or index)", wantPrompt, listPrompts(prompts))
+			var names []string
+			for _, p := range prompts {
+				for _, n := range []string{p.label, p.id} {
+					if n != "" {
+						names = append(names, n)
+					}
+				}
+			}
+			if s := scorecard.Suggest(wantPrompt, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", readkit.Truncate(s, 60))
+			}
+			in.Fail("%s", msg)
+			return nil, ""
+		case len(chosenPrompts) > 1:
+			in.Fail("prompt %q matches %d prompts (%s); name one by its id or index", wantPrompt, len(chosenPrompts), listPrompts(chosenPrompts))
+			return nil, ""
+		}
+	}
+
+	// The systems left: the (provider, prompt) pairs the rows hold.
+	type system struct {
+		provider pfProvider
+		prompt   string
+	}
+	ranBy := map[pfProvider]map[string]bool{}
+	var left []system
+	seen := map[system]bool{}
+	for _, r := range rows {
+		p := pfProvider{r.provider, r.providerLabel}
+		k := promptKey(r)
+		if ranBy[p] == nil {
+			ranBy[p] = map[string]bool{}
+		}
+		ranBy[p][k] = true
+		if !slices.Contains(candidates, p) || (len(chosenPrompts) == 1 && chosenPrompts[0].key != k) {
+			continue
+		}
+		if s := (system{p, k}); !seen[s] {
+			seen[s] = true
+			left = append(left, s)
+		}
+	}
+	leftProviders := map[pfProvider]bool{}
+	leftPrompts := map[string]bool{}
+	for _, s := range left {
+		leftProviders[s.provider] = true
+		leftPrompts[s.prompt] = true
+	}
+	promptsOf := func(keys map[string]bool) []pfPrompt {
+		var out []pfPrompt
+		for _, p := range prompts {
+			if keys[p.key] {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	switch {
+	case len(left) == 0:
+		in.Fail("provider %s did not run prompt %s (it ran %s)", candidates[0], chosenPrompts[0], listPrompts(promptsOf(ranBy[candidates[0]])))
+		return nil, ""
+	case len(leftProviders) > 1:
+		var ps []pfProvider
+		for _, p := range providers {
+			if leftProviders[p] {
+				ps = append(ps, p)
+			}
+		}
+		msg := fmt.Sprintf("this file has %d providers (%s); pick one with --provider (its id or label)", len(ps), listProviders(ps))
+		several := false
+		for _, p := range ps {
+			several = several || len(ranBy[p]) > 1
+		}
+		if several && wantPrompt == "" {
+			msg += "; and a prompt with --prompt (its label, id or index), for a provider that ran several"
 		}
 		in.Fail("%s", msg)
-		return nil
-	default:
-		in.Fail("--provider %q matches %d providers (%s); name one by its label", want, len(matches), list(matches))
-		return nil
+		return nil, ""
+	case len(leftPrompts) > 1:
+		in.Fail("provider %s ran %d prompts (%s); pick one with --prompt (its label, id or index); to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt",
+			left[0].provider, len(leftPrompts), listPrompts(promptsOf(leftPrompts)))
+		return nil, ""
 	}
-	chosen := matches[0]
+	chosen := left[0]
 	var kept []pfRow
-	prompts := map[int]string{}
 	for _, r := range rows {
-		if (pfProvider{r.provider, r.providerLabel}) == chosen {
+		if (pfProvider{r.provider, r.providerLabel}) == chosen.provider && promptKey(r) == chosen.prompt {
 			kept = append(kept, r)
-			prompts[r.promptIdx] = r.prompt
 		}
-	}
-	if len(prompts) > 1 {
-		idx := make([]int, 0, len(prompts))
-		for i := range prompts {
-			idx = append(idx, i)
-		}
-		sort.Ints(idx)
-		labels := make([]string, len(idx))
-		for i, p := range idx {
-			labels[i] = fmt.Sprintf("%d: %q", p, readkit.Truncate(prompts[p], 40))
-		}
-		in.Fail("provider %s ran %d prompts (%s); a scorecard is one system, so give each prompt its own provider label or its own eval", chosen, len(prompts), strings.Join(labels, ", "))
-		return nil
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
@@ -397,7 +553,63 @@ func promptfooSelect(in *readkit.Input, rows []pfRow, want string) []pfRow {
 		}
 		return a.order < b.order
 	})
-	return kept
+	name := chosen.provider.id
+	if chosen.provider.label != "" {
+		name = chosen.provider.label
+	}
+	if len(ranBy[chosen.provider]) > 1 {
+		for _, p := range prompts {
+			if p.key == chosen.prompt {
+				label := p.label
+				if label == "" {
+					label = "prompt " + strconv.Itoa(p.index)
+				}
+				name += " [" + readkit.Truncate(label, 40) + "]"
+			}
+		}
+	}
+	return kept, name
+}
+
+// promptfooInventory lists the providers of the rows (sorted by id, then
+// label) and their prompts (in the order of the promptIdx where each first
+// appears), numbering the prompts from 0.
+func promptfooInventory(rows []pfRow) ([]pfProvider, []pfPrompt) {
+	seenProvider := map[pfProvider]bool{}
+	var providers []pfProvider
+	byKey := map[string]*pfPrompt{}
+	var prompts []*pfPrompt
+	for _, r := range rows {
+		p := pfProvider{r.provider, r.providerLabel}
+		if !seenProvider[p] {
+			seenProvider[p] = true
+			providers = append(providers, p)
+		}
+		k := promptKey(r)
+		if q := byKey[k]; q != nil {
+			q.firstIdx = min(q.firstIdx, r.promptIdx)
+			if q.label == "" {
+				q.label = r.promptLabel
+			}
+			continue
+		}
+		q := &pfPrompt{key: k, id: r.promptID, label: r.promptLabel, firstIdx: r.promptIdx}
+		byKey[k] = q
+		prompts = append(prompts, q)
+	}
+	sort.Slice(providers, func(i, j int) bool {
+		if providers[i].id != providers[j].id {
+			return providers[i].id < providers[j].id
+		}
+		return providers[i].label < providers[j].label
+	})
+	sort.SliceStable(prompts, func(i, j int) bool { return prompts[i].firstIdx < prompts[j].firstIdx })
+	out := make([]pfPrompt, len(prompts))
+	for i, p := range prompts {
+		p.index = i
+		out[i] = *p
+	}
+	return providers, out
 }
 
 // promptfooIDs gives each row its case id and sample number: the test's

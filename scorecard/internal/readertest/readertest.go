@@ -152,6 +152,8 @@ func ReadOpts(t *testing.T, path string) scorecard.ReadOptions {
 			o.Metric = v
 		case "provider":
 			o.Provider = v
+		case "prompt":
+			o.Prompt = v
 		case "accept-threshold":
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil {
