@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -149,10 +150,69 @@ type PlateauPolicy struct {
 	MinGain float64 `yaml:"min_gain" json:"min_gain"`
 }
 
-// ImportersPolicy configures how eval-tool outputs are read.
+// ImportersPolicy configures how eval-tool outputs are read: options for
+// every input, and under baseline and candidate the options of one side,
+// which override them. The command-line flags override both (see
+// docs/formats.md).
 type ImportersPolicy struct {
+	ReaderOptions `yaml:",inline"`
+	// Baseline applies to the --baseline and --baseline-history files.
+	Baseline ReaderOptions `yaml:"baseline" json:"baseline"`
+	// Candidate applies to the --candidate file.
+	Candidate ReaderOptions `yaml:"candidate" json:"candidate"`
+}
+
+// ReaderOptions are the reader options a policy can set, each the
+// counterpart of a command-line flag (scorecard.ReadOptions). An empty
+// string or a nil pointer leaves the option unset.
+type ReaderOptions struct {
+	Format   string `yaml:"format" json:"format,omitempty"`
+	Provider string `yaml:"provider" json:"provider,omitempty"`
+	Prompt   string `yaml:"prompt" json:"prompt,omitempty"`
+	Scorer   string `yaml:"scorer" json:"scorer,omitempty"`
+	Metric   string `yaml:"metric" json:"metric,omitempty"`
+	// AcceptThreshold is the smallest numeric score counted as accepted.
+	AcceptThreshold *float64 `yaml:"accept_threshold" json:"accept_threshold,omitempty"`
 	// PartialAccepted counts an Inspect "P" (partial credit) as accepted.
-	PartialAccepted bool `yaml:"partial_accepted" json:"partial_accepted"`
+	PartialAccepted *bool  `yaml:"partial_accepted" json:"partial_accepted,omitempty"`
+	IDColumn        string `yaml:"id_column" json:"id_column,omitempty"`
+	AcceptedColumn  string `yaml:"accepted_column" json:"accepted_column,omitempty"`
+	Lenient         *bool  `yaml:"lenient" json:"lenient,omitempty"`
+}
+
+// Over returns o with every option it leaves unset taken from base.
+func (o ReaderOptions) Over(base ReaderOptions) ReaderOptions {
+	str := func(a, b string) string {
+		if a != "" {
+			return a
+		}
+		return b
+	}
+	out := ReaderOptions{
+		Format: str(o.Format, base.Format), Provider: str(o.Provider, base.Provider), Prompt: str(o.Prompt, base.Prompt),
+		Scorer: str(o.Scorer, base.Scorer), Metric: str(o.Metric, base.Metric),
+		IDColumn: str(o.IDColumn, base.IDColumn), AcceptedColumn: str(o.AcceptedColumn, base.AcceptedColumn),
+		AcceptThreshold: o.AcceptThreshold, PartialAccepted: o.PartialAccepted, Lenient: o.Lenient,
+	}
+	if out.AcceptThreshold == nil {
+		out.AcceptThreshold = base.AcceptThreshold
+	}
+	if out.PartialAccepted == nil {
+		out.PartialAccepted = base.PartialAccepted
+	}
+	if out.Lenient == nil {
+		out.Lenient = base.Lenient
+	}
+	return out
+}
+
+// Side returns the reader options of one side, "baseline" or
+// "candidate": its own, over the ones for every input.
+func (p ImportersPolicy) Side(side string) ReaderOptions {
+	if side == "candidate" {
+		return p.Candidate.Over(p.ReaderOptions)
+	}
+	return p.Baseline.Over(p.ReaderOptions)
 }
 
 // DefaultPolicy returns the policy used when none is given (methods.md).
@@ -264,15 +324,23 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, prefix string, lines m
 	}
 	fields := map[string]reflect.Type{}
 	var known []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
-		if tag == "" || tag == "-" {
-			continue
+	var collect func(t reflect.Type)
+	collect = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			parts := strings.Split(f.Tag.Get("yaml"), ",")
+			if slices.Contains(parts[1:], "inline") && f.Type.Kind() == reflect.Struct {
+				collect(f.Type)
+				continue
+			}
+			if parts[0] == "" || parts[0] == "-" {
+				continue
+			}
+			fields[parts[0]] = f.Type
+			known = append(known, parts[0])
 		}
-		fields[tag] = f.Type
-		known = append(known, tag)
 	}
+	collect(t)
 	sort.Strings(known)
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -430,6 +498,24 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		}
 		if pr.CachedInputPerMTok != nil && (!finite(*pr.CachedInputPerMTok) || *pr.CachedInputPerMTok < 0) {
 			bad(path, "cached_input_per_mtok must be a number ≥ 0, found %v", *pr.CachedInputPerMTok)
+		}
+	}
+	for _, side := range []struct {
+		prefix string
+		o      ReaderOptions
+	}{{"importers.", p.Importers.ReaderOptions}, {"importers.baseline.", p.Importers.Baseline}, {"importers.candidate.", p.Importers.Candidate}} {
+		o := side.o
+		if o.Format != "" && o.Format != "auto" {
+			oneOf(side.prefix+"format", o.Format, append([]string{"auto"}, scorecard.Formats()...)...)
+		}
+		if o.AcceptThreshold != nil && !finite(*o.AcceptThreshold) {
+			bad(side.prefix+"accept_threshold", "must be a finite number, found %v", *o.AcceptThreshold)
+		}
+		for _, f := range []struct{ key, v string }{{"provider", o.Provider}, {"prompt", o.Prompt}, {"scorer", o.Scorer},
+			{"metric", o.Metric}, {"id_column", o.IDColumn}, {"accepted_column", o.AcceptedColumn}} {
+			if _, set := lines[side.prefix+f.key]; set && strings.TrimSpace(f.v) == "" {
+				bad(side.prefix+f.key, "is empty; name the %s, or leave the key out", strings.ReplaceAll(f.key, "_", " "))
+			}
 		}
 	}
 	inRange("routing.max_quality_loss", p.Routing.MaxQualityLoss, 0, 1, false, true, "must be in [0, 1)")

@@ -15,28 +15,67 @@ import (
 	"github.com/ftgate/ftgate/scorecard"
 )
 
-// readFlags are the flags that control how scorecards are read.
+// readFlags are the flags that control how scorecards are read. Each
+// overrides the policy's importers block (gate.ReaderOptions), which sets
+// the same options for every input and per side.
 type readFlags struct {
-	format, scorer, metric, provider, idColumn, acceptedColumn string
-	acceptThreshold                                            string
-	lenient, partial                                           bool
+	format, scorer, metric, provider, prompt, idColumn, acceptedColumn string
+	acceptThreshold                                                    string
+	lenient, partial                                                   optBool
+	// The options of one side (compare, power): --baseline-provider,
+	// --candidate-prompt and the like; nil for commands without sides.
+	sides map[string]*sideFlags
 }
 
+// sideFlags are the reader flags of one side.
+type sideFlags struct{ provider, prompt *singleString }
+
 func (r *readFlags) register(fs *flagSet) {
-	fs.StringVar(&r.format, "format", "auto", "input format: auto, native, csv, promptfoo, inspect, lm-eval or openai-evals")
-	fs.BoolVar(&r.lenient, "lenient", false, "treat unknown fields in native scorecards as warnings, not errors")
+	fs.StringVar(&r.format, "format", "", "input format: auto (the default), native, csv, promptfoo, inspect, deepeval, lm-eval or openai-evals")
+	fs.Var(&r.lenient, "lenient", "treat unknown fields in native scorecards as warnings, not errors")
 	fs.StringVar(&r.scorer, "scorer", "", "Inspect: the scorer to read when a log has several")
 	fs.StringVar(&r.metric, "metric", "", "lm-eval: the per-sample metric to read (default: acc, else exact_match)")
-	fs.StringVar(&r.provider, "provider", "", "promptfoo: the provider to read when a file has several")
+	fs.StringVar(&r.provider, "provider", "", "promptfoo: the provider to read when a file has several (its id or label)")
+	fs.StringVar(&r.prompt, "prompt", "", "promptfoo: the prompt to read when a file has several (its label, id or index)")
 	fs.StringVar(&r.acceptThreshold, "accept-threshold", "", "Inspect: the smallest numeric score counted as accepted (default 1)")
-	fs.BoolVar(&r.partial, "partial-accepted", false, "Inspect: count a partial score (P) as accepted")
+	fs.Var(&r.partial, "partial-accepted", "Inspect: count a partial score (P) as accepted")
 	fs.StringVar(&r.idColumn, "id-column", "", "CSV: the column holding the case id (default id)")
 	fs.StringVar(&r.acceptedColumn, "accepted-column", "", "CSV: the column holding the accepted flag (default accepted)")
 }
 
-func (r *readFlags) options(pol gate.Policy) (scorecard.ReadOptions, error) {
-	o := scorecard.ReadOptions{Format: r.format, Lenient: r.lenient, Scorer: r.scorer, Metric: r.metric, Provider: r.provider,
-		IDColumn: r.idColumn, AcceptedColumn: r.acceptedColumn, PartialAccepted: r.partial || pol.Importers.PartialAccepted}
+// registerSides adds the per-side promptfoo flags, with which one file
+// holding both systems (two providers, or one provider and two prompts)
+// is both sides of a comparison.
+func (r *readFlags) registerSides(fs *flagSet) {
+	r.sides = map[string]*sideFlags{}
+	for _, side := range []string{"baseline", "candidate"} {
+		files := map[string]string{"baseline": "--baseline files", "candidate": "--candidate file"}[side]
+		r.sides[side] = &sideFlags{
+			provider: stringFlag(fs, side+"-provider", "promptfoo: the provider read from the "+files+" (default --provider)"),
+			prompt:   stringFlag(fs, side+"-prompt", "promptfoo: the prompt read from the "+files+" (default --prompt)"),
+		}
+	}
+}
+
+// options returns the read options of side ("baseline", "candidate", or
+// "" for a command without sides): the side's flag, else the flag for
+// every input, else the policy's option for the side, else its option
+// for every input.
+func (r *readFlags) options(pol gate.Policy, side string) (scorecard.ReadOptions, error) {
+	p := pol.Importers.ReaderOptions
+	if side != "" {
+		p = pol.Importers.Side(side)
+	}
+	o := scorecard.ReadOptions{
+		Format: firstNonEmpty(r.format, p.Format, "auto"), Scorer: firstNonEmpty(r.scorer, p.Scorer), Metric: firstNonEmpty(r.metric, p.Metric),
+		Provider: firstNonEmpty(r.provider, p.Provider), Prompt: firstNonEmpty(r.prompt, p.Prompt),
+		IDColumn: firstNonEmpty(r.idColumn, p.IDColumn), AcceptedColumn: firstNonEmpty(r.acceptedColumn, p.AcceptedColumn),
+		Lenient: r.lenient.or(p.Lenient), PartialAccepted: r.partial.or(p.PartialAccepted), AcceptThreshold: p.AcceptThreshold,
+	}
+	if sf := r.sides[side]; sf != nil {
+		o.Provider = firstNonEmpty(sf.provider.value, o.Provider)
+		o.Prompt = firstNonEmpty(sf.prompt.value, o.Prompt)
+	}
 	if r.acceptThreshold != "" {
 		t, err := strconv.ParseFloat(r.acceptThreshold, 64)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
@@ -45,6 +84,30 @@ func (r *readFlags) options(pol gate.Policy) (scorecard.ReadOptions, error) {
 		o.AcceptThreshold = &t
 	}
 	return o, nil
+}
+
+// optBool is a boolean flag that knows whether it was given, so that
+// --lenient=false overrides a policy's lenient: true.
+type optBool struct{ value, set bool }
+
+func (b *optBool) String() string   { return strconv.FormatBool(b.value) }
+func (b *optBool) IsBoolFlag() bool { return true }
+func (b *optBool) Set(v string) error {
+	x, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("want true or false, found %q", v)
+	}
+	b.value, b.set = x, true
+	return nil
+}
+
+// or returns the flag's value when it was given, else the policy's (false
+// when the policy leaves it unset).
+func (b optBool) or(policy *bool) bool {
+	if b.set || policy == nil {
+		return b.value
+	}
+	return *policy
 }
 
 // loader reads files for one command, collecting every problem.
@@ -157,8 +220,6 @@ func loadPolicy(env Env, path string, l *loader) gate.Policy {
 type compareFlags struct {
 	baselines, history          stringList
 	candidate, policy           string
-	baselineProvider            string
-	candidateProvider           string
 	json, markdown, junit, plot string
 	read                        readFlags
 }
@@ -223,13 +284,11 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	markdown := stringFlag(fs, "markdown", "write the Markdown summary to this file")
 	junit := stringFlag(fs, "junit", "write JUnit XML (one test case per check) to this file")
 	plot := stringFlag(fs, "plot", "write an SVG chart of cost per accepted outcome against quality to this file")
-	baselineProvider := stringFlag(fs, "baseline-provider", "promptfoo: the provider read from the --baseline files (default --provider)")
-	candidateProvider := stringFlag(fs, "candidate-provider", "promptfoo: the provider read from the --candidate file (default --provider)")
 	f.read.register(fs)
+	f.read.registerSides(fs)
 	if err := parseFlags(fs, args, false); err != nil {
 		return 0, err
 	}
-	f.baselineProvider, f.candidateProvider = baselineProvider.value, candidateProvider.value
 	f.candidate, f.policy, f.json, f.markdown, f.junit, f.plot = candidate.value, policy.value, jsonOut.value, markdown.value, junit.value, plot.value
 	if err := f.checkPaths(); err != nil {
 		return 0, err
@@ -246,21 +305,25 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := l.errs.Err(); err != nil {
 		return 0, err
 	}
-	opts, err := f.read.options(pol)
+	// Each side is read with its own options (one promptfoo file often
+	// holds both systems: --baseline-provider and --candidate-provider, or
+	// --baseline-prompt and --candidate-prompt, pick them apart).
+	baseOpts, err := f.read.options(pol, "baseline")
 	if err != nil {
 		return 0, err
 	}
-	l.opts, l.pol, l.announce = opts, pol, true
-	// One promptfoo file often holds both systems, one provider each:
-	// --baseline-provider and --candidate-provider pick them apart.
+	candOpts, err := f.read.options(pol, "candidate")
+	if err != nil {
+		return 0, err
+	}
+	l.opts, l.pol, l.announce = baseOpts, pol, true
 	var arms []*scorecard.Scorecard
-	l.opts.Provider = firstNonEmpty(f.baselineProvider, opts.Provider)
 	for _, b := range f.baselines {
 		arms = append(arms, l.scorecard(b))
 	}
-	l.opts.Provider = firstNonEmpty(f.candidateProvider, opts.Provider)
+	l.opts = candOpts
 	arms = append(arms, l.scorecard(f.candidate))
-	l.opts.Provider = firstNonEmpty(f.baselineProvider, opts.Provider)
+	l.opts = baseOpts
 	var history []*scorecard.Scorecard
 	for _, h := range f.history {
 		history = append(history, l.scorecard(h))

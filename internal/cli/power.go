@@ -20,6 +20,7 @@ func runPower(args []string, env Env) error {
 	candidateFlag := stringFlag(fs, "candidate", "candidate scorecard (optional)")
 	policyFlag := stringFlag(fs, "policy", "policy file (YAML)")
 	rf.register(fs)
+	rf.registerSides(fs)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
@@ -32,14 +33,19 @@ func runPower(args []string, env Env) error {
 	if err := l.errs.Err(); err != nil {
 		return err
 	}
-	opts, err := rf.options(pol)
+	baseOpts, err := rf.options(pol, "baseline")
 	if err != nil {
 		return err
 	}
-	l.opts, l.pol = opts, pol
+	candOpts, err := rf.options(pol, "candidate")
+	if err != nil {
+		return err
+	}
+	l.opts, l.pol = baseOpts, pol
 	b := l.scorecard(baseline)
 	var c *scorecard.Scorecard
 	if candidate != "" {
+		l.opts = candOpts
 		c = l.scorecard(candidate)
 	}
 	if err := l.errs.Err(); err != nil {

@@ -34,13 +34,13 @@ func runValidate(args []string, env Env) error {
 	if policy != "" && len(l.errs) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: policy ok\n", policy)
 	}
-	opts, err := rf.options(pol)
+	opts, err := rf.options(pol, "")
 	if err != nil {
 		return err
 	}
 	l.opts, l.pol = opts, pol
 	for _, f := range files {
-		if isPolicyFile(f) && rf.format == "auto" {
+		if isPolicyFile(f) && opts.Format == "auto" {
 			before := len(l.errs)
 			loadPolicy(env, f, l)
 			if len(l.errs) == before {

@@ -28,7 +28,9 @@ func init() {
 // SniffHead bytes end inside the results object, the keys are walked
 // again over the first SniffDeep bytes. Beyond that, the signature of promptfoo's
 // writer decides: a top-level "evalId" string and a "results" object that
-// starts with "version" and a "prompts" array.
+// starts with "version" and a "prompts" array. A results object whose
+// "version" comes after its results[] (a writer that sorts keys) is walked
+// again too.
 func sniffPromptfoo(data []byte) bool {
 	top, inner := readkit.HeadKeys(data, "results")
 	if readkit.LooksNativeDocument(top) {
@@ -39,7 +41,9 @@ func sniffPromptfoo(data []byte) bool {
 	}
 	_, version := inner["version"]
 	unfinished := (top["results"] == '{' && version && inner["results"] == 0) ||
-		(top["results"] == 0 && top["evalId"] == '"')
+		(top["results"] == 0 && top["evalId"] == '"') ||
+		// A writer that puts version after a long results[] (keys sorted).
+		(top["results"] == '{' && !version && inner["results"] == '[' && top["evalId"] == '"')
 	if unfinished && len(data) > readkit.SniffHead {
 		top, inner, done := readkit.WalkHead(data, readkit.SniffDeep, "results")
 		if readkit.LooksNativeDocument(top) || top["results"] != '{' {

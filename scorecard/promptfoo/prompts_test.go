@@ -1,10 +1,13 @@
 package promptfoo
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/scorecard/internal/readertest"
+	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
 
 // TestPromptSelection reads the two everyday promptfoo comparisons: one
@@ -60,4 +63,24 @@ func TestPromptSelection(t *testing.T) {
 			Warnings: lacking,
 		},
 	})
+}
+
+// A writer that sorts keys puts results.version after a results[] longer
+// than the first 64 KiB the sniffer reads: the deeper walk finds it.
+func TestSniffSortedKeys(t *testing.T) {
+	t.Parallel()
+	var rows []string
+	for i := range 400 {
+		rows = append(rows, fmt.Sprintf(`{"promptIdx": 0, "provider": "p", "success": true, "testCase": {"description": "case %d", "vars": {"text": "%s"}}, "testIdx": %d}`, i, strings.Repeat("x", 200), i))
+	}
+	data := []byte(`{"config": {}, "evalId": "e", "results": {"results": [` + strings.Join(rows, ",") + `], "stats": {}, "version": 3}}`)
+	if len(data) < 2*readkit.SniffHead {
+		t.Fatalf("only %d bytes", len(data))
+	}
+	if !sniffPromptfoo(data) {
+		t.Error("not detected as promptfoo")
+	}
+	if sc, err := scorecard.Read("sorted.json", data, scorecard.ReadOptions{}); err != nil || len(sc.Samples) != 400 {
+		t.Errorf("read: %v", err)
+	}
 }

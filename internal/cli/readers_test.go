@@ -1,0 +1,124 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tools holds the end-to-end fixtures of testdata/tools: for each eval
+// tool's current output, a baseline, a candidate and a policy whose
+// importers block sets the reader options (go run ./testdata/tools/gen
+// writes them).
+var tools = filepath.Join("..", "..", "testdata", "tools")
+
+// TestCompareToolOutputs gates each tool's output end to end from the
+// command line, with the reader options from the policy: a current
+// Inspect log (zstd members) with two scorers, a DeepEval test run, a
+// promptfoo prompt A/B file (one provider, two prompts, one file for both
+// sides) and a promptfoo file with two providers by two prompts.
+func TestCompareToolOutputs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		dir, baseline, candidate string
+		format                   string
+		systems                  [2]string
+		extra                    []string
+	}{
+		{"inspect-zstd", "baseline.eval", "candidate.eval", "inspect",
+			[2]string{"openai/gpt-4.1", "openai/ft:gpt-4.1-mini:acme:support:x1"}, nil},
+		{"deepeval", "baseline.json", "candidate.json", "deepeval",
+			[2]string{"gpt-4.1", "ft:gpt-4.1-mini:acme:support:x1"}, nil},
+		{"promptfoo-prompts", "results.json", "results.json", "promptfoo",
+			[2]string{"openai:chat:gpt-4.1-mini [Answer the customer: {{question}}]", "openai:chat:gpt-4.1-mini [You are the support desk. Check the pol…]"}, nil},
+		{"promptfoo-providers", "results.json", "results.json", "promptfoo",
+			[2]string{"base [concise: {{question}}]", "tuned [concise: {{question}}]"}, nil},
+		// The flags override the policy: the other prompt for both sides.
+		{"promptfoo-providers", "results.json", "results.json", "promptfoo",
+			[2]string{"base [detailed: explain the policy, then answ…]", "tuned [detailed: explain the policy, then answ…]"},
+			[]string{"--prompt", "1"}},
+		// And a side's flag overrides the flag for both.
+		{"promptfoo-prompts", "results.json", "results.json", "promptfoo",
+			[2]string{"openai:chat:gpt-4.1-mini [You are the support desk. Check the pol…]", "openai:chat:gpt-4.1-mini [Answer the customer: {{question}}]"},
+			[]string{"--prompt", "1", "--candidate-prompt", "Answer the customer: {{question}}"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dir+strings.Join(tc.extra, " "), func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(tools, tc.dir)
+			out := filepath.Join(t.TempDir(), "report.json")
+			args := append([]string{"compare", "--baseline", filepath.Join(dir, tc.baseline), "--candidate", filepath.Join(dir, tc.candidate),
+				"--policy", filepath.Join(dir, "gate.yaml"), "--json", out}, tc.extra...)
+			code, stdout, stderr := run(t, "", args...)
+			if code != 0 && code != 1 {
+				t.Fatalf("exit %d, want a verdict\n%s", code, stderr)
+			}
+			var rep struct {
+				Verdict string
+				Inputs  []struct{ Role, Format, System string }
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(data, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verdict == "" || !strings.Contains(stdout, "ftgate: "+strings.ToUpper(rep.Verdict)) {
+				t.Errorf("verdict %q; stdout:\n%s", rep.Verdict, stdout)
+			}
+			if len(rep.Inputs) != 2 {
+				t.Fatalf("inputs %+v", rep.Inputs)
+			}
+			for i, in := range rep.Inputs {
+				if in.Format != tc.format || in.System != tc.systems[i] {
+					t.Errorf("%s read as %q, system %q; want %q, %q", in.Role, in.Format, in.System, tc.format, tc.systems[i])
+				}
+			}
+		})
+	}
+}
+
+// Without the policy, the files that hold several systems are refused with
+// what to pick, and an option naming something the file lacks says what it
+// has.
+func TestCompareToolOutputsNeedOptions(t *testing.T) {
+	t.Parallel()
+	prompts := filepath.Join(tools, "promptfoo-prompts", "results.json")
+	inspect := filepath.Join(tools, "inspect-zstd")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--baseline", prompts, "--candidate", prompts},
+			"pick one with --prompt (its label, id or index); to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt"},
+		{[]string{"--baseline", prompts, "--candidate", prompts, "--baseline-prompt", "0", "--candidate-prompt", "Answer the custmer: {{question}}"},
+			`no prompt "Answer the custmer: {{question}}" in this file`},
+		{[]string{"--baseline", filepath.Join(inspect, "baseline.eval"), "--candidate", filepath.Join(inspect, "candidate.eval")},
+			`this file has 2 scorers ("judge", "match"); pick one with --scorer`},
+	}
+	for _, tc := range tests {
+		code, stdout, stderr := run(t, "", append([]string{"compare"}, tc.args...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// A boolean flag given as false overrides the policy's true.
+func TestLenientFlagOverridesPolicy(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "s.jsonl")
+	os.WriteFile(sc, []byte("{\"id\": \"a\", \"accepted\": true, \"note\": \"x\"}\n"), 0o644)
+	pol := filepath.Join(dir, "gate.yaml")
+	os.WriteFile(pol, []byte("importers: {lenient: true}\n"), 0o644)
+	if code, _, stderr := run(t, "", "validate", "--policy", pol, sc); code != 0 {
+		t.Errorf("lenient from the policy: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "validate", "--policy", pol, "--lenient=false", sc); code != 2 || !strings.Contains(stderr, `unknown case field "note"`) {
+		t.Errorf("--lenient=false: exit %d\n%s", code, stderr)
+	}
+}
