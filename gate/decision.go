@@ -140,6 +140,15 @@ type Segment struct {
 	Tested              bool
 	// NotTested says why an untested segment was not tested.
 	NotTested string
+	// CILow and CIHigh are the two-sided interval of Delta at CILevel,
+	// the level at which Holm's procedure tested the segment: 1 − 2α/j
+	// for the step that tested it with j hypotheses left, or the level of
+	// the step where the procedure stopped for a segment after it. The
+	// upper end lies below −max_drop exactly when the segment regresses
+	// (for the clustered t; for McNemar's exact test the interval is
+	// Tango's, an approximation). These are not simultaneous intervals.
+	// NaN when the segment is not tested or its test has no interval.
+	CILow, CIHigh, CILevel float64
 }
 
 // Power is the sample-size advice (methods.md §6).
@@ -148,6 +157,18 @@ type Power struct {
 	CasesNeeded     float64
 	MoreCasesNeeded int
 	MDE             float64
+	// Curve is the power of the quality test against Effect as a function
+	// of the number of paired cases, by the same formula and variance as
+	// CasesNeeded, from 0 to a quarter beyond the larger of the cases at
+	// hand and CasesNeeded; both counts are among its points. Empty when
+	// Effect is not above the margin.
+	Curve []PowerPoint
+}
+
+// A PowerPoint is the power of the quality test with Cases paired cases.
+type PowerPoint struct {
+	Cases int
+	Power float64
 }
 
 // Economics is the break-even analysis and threshold rule (economics.md,

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,6 +233,22 @@ func TestOracleGate(t *testing.T) {
 				checkNear(t, what+"power cases_needed", pw.CasesNeeded, o.val(t, name, "gate_power_n", mp), tol, false)
 				checkNear(t, what+"power more_cases_needed", float64(pw.MoreCasesNeeded), o.val(t, name, "gate_power_more", mp), 0, false)
 				checkNear(t, what+"power mde", pw.MDE, o.val(t, name, "gate_power_mde", mp), tol, false)
+				for _, nn := range []int{d.Cases.Paired, int(math.Ceil(pw.CasesNeeded))} {
+					i := slices.IndexFunc(pw.Curve, func(p gate.PowerPoint) bool { return p.Cases == nn })
+					if i < 0 {
+						t.Errorf("%spower curve has no point at %d cases", what, nn)
+						continue
+					}
+					checkNear(t, fmt.Sprintf("%spower at %d cases", what, nn), pw.Curve[i].Power, o.val(t, name, "gate_power_curve", mp+":"+fmt.Sprint(nn)), tol, false)
+				}
+				for i, p := range pw.Curve {
+					if i > 0 && (p.Cases <= pw.Curve[i-1].Cases || p.Power < pw.Curve[i-1].Power) {
+						t.Errorf("%spower curve not increasing at %+v after %+v", what, p, pw.Curve[i-1])
+					}
+					if float64(p.Cases) >= pw.CasesNeeded && p.Power < pw.Target {
+						t.Errorf("%spower %v at %d cases, below the target %v at or above the %v cases needed", what, p.Power, p.Cases, pw.Target, pw.CasesNeeded)
+					}
+				}
 
 				k := d.Cost
 				what = fmt.Sprintf("r = %s: ", rp)
@@ -267,6 +284,9 @@ func TestOracleGate(t *testing.T) {
 						}
 						checkNear(t, what+" p", s.PValue, o.val(t, name, tag+"_p", key), tol, true)
 						checkNear(t, what+" Holm", s.PAdjusted, o.val(t, name, tag+"_adj", key), tolHolm, false)
+						checkNear(t, what+" Holm level", s.CILevel, o.val(t, name, tag+"_level", key), tolHolm, false)
+						checkNear(t, what+" ci_low", s.CILow, o.val(t, name, tag+"_lo", key), tol, false)
+						checkNear(t, what+" ci_high", s.CIHigh, o.val(t, name, tag+"_hi", key), tol, false)
 					}
 				}
 			}

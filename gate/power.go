@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/ftgate/ftgate/scorecard"
@@ -32,6 +33,7 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 	effect := pol.EffectivePowerEffect()
 	m := pol.Quality.MinGain
 	pw := Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.Inf(1)}
+	var powerAt func(n int) float64
 	if effect <= m {
 		d.Warnings = append(d.Warnings, "power: power.effect is not above quality.min_gain, so no sample size can detect it")
 		return pw
@@ -44,6 +46,7 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 		}
 		pw.CasesNeeded = stats.ConnorNMargin(psi, effect, m, pol.Alpha, pol.Power.Target)
 		pw.MDE = stats.ConnorMDEMargin(psi, n, m, pol.Alpha, pol.Power.Target)
+		powerAt = func(n int) float64 { return stats.ConnorPowerMargin(psi, effect, m, n, pol.Alpha) }
 	default:
 		sigma2, deff := q.sigma2, q.deff
 		if sigma2 == 0 {
@@ -61,11 +64,41 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 		}
 		pw.CasesNeeded = stats.ClusterN(sigma2, deff, effect-m, pol.Alpha, pol.Power.Target)
 		pw.MDE = m + stats.ClusterMDE(sigma2, deff, n, pol.Alpha, pol.Power.Target)
+		powerAt = func(n int) float64 { return stats.ClusterPower(sigma2, deff, effect-m, n, pol.Alpha) }
 	}
 	if !math.IsInf(pw.CasesNeeded, 0) {
 		pw.MoreCasesNeeded = max(0, int(math.Ceil(pw.CasesNeeded))-n)
 	}
+	pw.Curve = powerCurve(powerAt, n, pw.CasesNeeded)
 	return pw
+}
+
+// powerCurveSteps is the number of equal steps of the power curve.
+const powerCurveSteps = 60
+
+// powerCurve evaluates powerAt from 0 to a quarter beyond the larger of
+// the cases at hand and the cases needed (at least 10), in
+// powerCurveSteps equal steps, with both of those counts included.
+func powerCurve(powerAt func(int) float64, n int, needed float64) []PowerPoint {
+	top := float64(n)
+	if !math.IsInf(needed, 0) && !math.IsNaN(needed) {
+		top = math.Max(top, math.Ceil(needed))
+	}
+	top = math.Max(10, math.Ceil(1.25*top))
+	counts := []int{n}
+	if !math.IsInf(needed, 0) && !math.IsNaN(needed) {
+		counts = append(counts, int(math.Ceil(needed)))
+	}
+	for k := 0; k <= powerCurveSteps; k++ {
+		counts = append(counts, int(math.Round(top*float64(k)/powerCurveSteps)))
+	}
+	slices.Sort(counts)
+	counts = slices.Compact(counts)
+	curve := make([]PowerPoint, len(counts))
+	for i, c := range counts {
+		curve[i] = PowerPoint{Cases: c, Power: powerAt(c)}
+	}
+	return curve
 }
 
 // A PowerPlan is the sample-size advice of 'ftgate power': the Power block

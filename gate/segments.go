@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 
@@ -38,9 +39,12 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	var segs []Segment
 	var tested []int
 	var raw []float64
+	// interval computes a tested segment's two-sided interval at a level
+	// known only once every segment's p-value is (holmLevels).
+	var interval []func(level float64) (lo, hi float64)
 	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[name]
-		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan()}
+		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan(), CILow: nan(), CIHigh: nan(), CILevel: nan()}
 		sub := func(a arm) arm {
 			out := arm{acc: make([]float64, len(idx))}
 			for j, i := range idx {
@@ -55,9 +59,12 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 			s.NotTested = "too few cases"
 		} else {
 			s.Tested = true
+			var iv func(level float64) (lo, hi float64)
 			switch d.Quality.Method {
 			case "mcnemar-exact", "tango":
 				b, c := discordance(sb, sc)
+				n := len(idx)
+				iv = func(level float64) (lo, hi float64) { return stats.TangoInterval(b, c, n, level) }
 				if drop == 0 {
 					s.PValue = stats.McNemarLower(b, c)
 				} else {
@@ -79,18 +86,30 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 					continue
 				}
 				if zeroSE(ct) {
+					// No standard error: no interval either.
 					_, s.PValue = clusterSignTest(diff, cl, -drop)
+				} else {
+					iv = func(level float64) (lo, hi float64) {
+						r := stats.ClusterT(diff, cl, -drop, level)
+						return r.Lo, r.Hi
+					}
 				}
 			}
 			tested = append(tested, len(segs))
 			raw = append(raw, s.PValue)
+			interval = append(interval, iv)
 		}
 		segs = append(segs, s)
 	}
 	adj := stats.Holm(raw)
+	levels := holmLevels(raw, pol.Alpha)
 	for k, si := range tested {
 		segs[si].PAdjusted = adj[k]
 		segs[si].Regression = adj[k] <= pol.Alpha
+		if interval[k] != nil && !math.IsNaN(levels[k]) {
+			segs[si].CILevel = 1 - 2*levels[k]
+			segs[si].CILow, segs[si].CIHigh = interval[k](segs[si].CILevel)
+		}
 	}
 	var small []string
 	for _, s := range segs {
@@ -103,6 +122,42 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		d.Warnings = append(d.Warnings, "segments with fewer than "+itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
 	}
 	return segs
+}
+
+// holmLevels returns, for each p-value, the one-sided level at which
+// Holm's step-down procedure tested it: with k values sorted ascending
+// (ties in input order, as Holm sorts them) and j0 the first step that
+// does not reject (p_(j) > α/(k − j + 1), 1-based), the value at step j
+// gets α/(k − min(j, j0) + 1). A value rejected by Holm was rejected at
+// exactly its level; every later value shares the level of the step
+// where the procedure stopped, at which none of them is rejected. So the
+// two-sided interval at 1 − 2·level excludes the regression margin on
+// the regression side exactly when Holm's adjusted p-value is at most α
+// (for a test and interval that agree, as the clustered t does). NaN
+// values get NaN and do not count in k.
+func holmLevels(p []float64, alpha float64) []float64 {
+	out := make([]float64, len(p))
+	var idx []int
+	for i, v := range p {
+		if math.IsNaN(v) {
+			out[i] = math.NaN()
+			continue
+		}
+		idx = append(idx, i)
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	k := len(idx)
+	stop := k // 0-based step of the first non-rejection
+	for j, i := range idx {
+		if p[i] > alpha/float64(k-j) {
+			stop = j
+			break
+		}
+	}
+	for j, i := range idx {
+		out[i] = alpha / float64(k-min(j, stop))
+	}
+	return out
 }
 
 // reindex maps the clusters of the cases idx onto 0..G'-1.

@@ -295,7 +295,7 @@ func splitFloats(t *testing.T, p string) []float64 {
 func TestOraclePower(t *testing.T) {
 	t.Parallel()
 	o := readOracle(t, "oracle_r.csv")
-	for _, q := range []string{"connor_n", "connor_mde", "connor_n_margin", "connor_mde_margin", "cluster_n", "cluster_mde"} {
+	for _, q := range []string{"connor_n", "connor_mde", "connor_n_margin", "connor_mde_margin", "cluster_n", "cluster_mde", "cluster_power"} {
 		ps := o.params("power", q)
 		if len(ps) == 0 {
 			t.Fatalf("no %s cases", q)
@@ -322,6 +322,8 @@ func TestOraclePower(t *testing.T) {
 				got = ClusterN(v[0], v[1], v[2], v[3], v[4])
 			case "cluster_mde":
 				got = ClusterMDE(v[0], v[1], int(v[2]), v[3], v[4])
+			case "cluster_power":
+				got = ClusterPower(v[0], v[1], v[2], int(v[3]), v[4])
 			}
 			checkClose(t, q+" "+p, got, o.must(t, "power", q, p), tolClosed)
 		}

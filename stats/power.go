@@ -328,3 +328,29 @@ func ClusterMDE(sigma2, deff float64, n int, alpha, power float64) float64 {
 	}
 	return math.Max(0, za+zb) * math.Sqrt(sigma2*deff/float64(n))
 }
+
+// ClusterPower returns the approximate power of the one-sided level-alpha
+// clustered paired test with n cases against a mean difference delta, the
+// formula ClusterN inverts (methods.md §6):
+//
+//	Φ(δ·sqrt(n/(σ²·deff)) − z_{1−α}).
+//
+// It is alpha at n = 0 or delta = 0. When σ²·deff = 0 (no variance) it is
+// 1 for delta > 0 and 0 for delta < 0 (n > 0). It panics on alpha outside
+// (0, 1), negative sigma2 or deff, or n < 0.
+func ClusterPower(sigma2, deff, delta float64, n int, alpha float64) float64 {
+	za, _ := checkAlphaPower("ClusterPower", alpha, 0.5)
+	if !(sigma2 >= 0) || !(deff >= 0) || n < 0 || math.IsNaN(delta) {
+		panic(fmt.Sprintf("stats: ClusterPower sigma2=%v, deff=%v, delta=%v, n=%d out of range", sigma2, deff, delta, n))
+	}
+	v := sigma2 * deff
+	switch {
+	case n == 0 || delta == 0:
+		return NormalCDF(-za)
+	case v == 0 && delta > 0:
+		return 1
+	case v == 0:
+		return 0
+	}
+	return NormalCDF(delta*math.Sqrt(float64(n)/v) - za)
+}

@@ -779,3 +779,32 @@ func TestZeroSEUpToRounding(t *testing.T) {
 		t.Errorf("delta with a real spread: SE %v warnings %v", dr.SE, dr.Warnings)
 	}
 }
+
+// TestClusterPowerInvertsClusterN checks that the power at ClusterN's
+// (fractional) sample size is the power asked for, and the edge values.
+func TestClusterPowerInvertsClusterN(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ s2, deff, delta, alpha, power float64 }{
+		{0.1, 1, 0.02, 0.05, 0.9}, {0.4, 2.5, 0.05, 0.01, 0.8}, {0.25, 1.3, 0.1, 0.1, 0.6},
+	} {
+		n := ClusterN(c.s2, c.deff, c.delta, c.alpha, c.power)
+		// ClusterPower takes whole cases; compare through the formula's
+		// monotonicity around n.
+		lo := ClusterPower(c.s2, c.deff, c.delta, int(math.Floor(n)), c.alpha)
+		hi := ClusterPower(c.s2, c.deff, c.delta, int(math.Ceil(n)), c.alpha)
+		if !(lo <= c.power && c.power <= hi) {
+			t.Errorf("%+v: ClusterN = %v, power %v at floor and %v at ceil", c, n, lo, hi)
+		}
+	}
+	for _, c := range []struct {
+		s2, deff, delta float64
+		n               int
+		want            float64
+	}{
+		{0.1, 1, 0.05, 0, 0.05}, {0.1, 1, 0, 100, 0.05}, {0, 1, 0.05, 10, 1}, {0.2, 0, -0.05, 10, 0},
+	} {
+		if got := ClusterPower(c.s2, c.deff, c.delta, c.n, 0.05); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("ClusterPower(%v, %v, %v, %d) = %v, want %v", c.s2, c.deff, c.delta, c.n, got, c.want)
+		}
+	}
+}

@@ -148,6 +148,11 @@ for (psi in c(0.1, 0.2, 0.35)) for (n in c(120, 400, 5000)) for (m in c(-0.05, 0
   key <- paste(psi, n, m, 0.05, 0.9, sep = ":")
   put("power", "connor_mde_margin", key, mde_m(psi, n, m, 0.05, 0.9))
 }
+# the power of the clustered test, the inverse of cluster_n
+for (s2 in c(0.1, 0.4)) for (deff in c(1, 2.5)) for (n in c(0, 50, 1000)) {
+  key <- paste(s2, deff, 0.03, n, 0.05, sep = ":")
+  put("power", "cluster_power", key, pnorm(0.03 * sqrt(n / (s2 * deff)) - qnorm(0.95)))
+}
 for (s2 in c(0.1, 0.4)) for (deff in c(1, 2.5)) for (delta in c(0.02, 0.05)) {
   key <- paste(s2, deff, delta, 0.05, 0.9, sep = ":")
   put("power", "cluster_n", key, (qnorm(0.95) + qnorm(0.9))^2 * s2 * deff / delta^2)
@@ -283,6 +288,12 @@ for (name in c("single", "clustered")) {
     put(name, "gate_q_p", m, p); put(name, "gate_q_lo", m, ci[1]); put(name, "gate_q_hi", m, ci[2])
     put(name, "gate_power_n", m, need); put(name, "gate_power_more", m, max(0, ceiling(need) - n))
     put(name, "gate_power_mde", m, mde)
+    # the power curve at the cases at hand and at the cases needed
+    for (nn in c(n, ceiling(need))) {
+      pw <- if (single) power_m(nn, psi, eff, m, 0.05)
+            else pnorm((eff - m) * sqrt(nn / (v * deff)) - za)
+      put(name, "gate_power_curve", paste(m, nn, sep = ":"), pw)
+    }
   }
   # segments, also with the arms swapped (the "candidate" is then worse,
   # so the lower-tail tests and Holm have something to find)
@@ -299,11 +310,25 @@ for (name in c("single", "clustered")) {
         } else cluster_t(dd[k], cs$cluster[k], -drop, 0.9)$p_lower
       })
       adj <- p.adjust(p, "holm")
+      # The level at which Holm's step-down tested each workflow: step j
+      # (p-values ascending) tests at alpha/(k - j + 1) until the first step
+      # j0 that does not reject; the workflows after it share j0's level.
+      k <- length(p); o <- order(p); j <- seq_len(k)
+      rejected <- p[o] <= 0.05 / (k - j + 1)
+      j0 <- if (all(rejected)) k + 1 else which(!rejected)[1]
+      lev <- numeric(k); lev[o] <- 0.05 / (k - pmin(j, j0) + 1)
+      names(lev) <- names(p)
       for (w in names(p)) {
         key <- paste(w, drop, sep = ":")
         if (!swap) put(name, "gate_seg_n", key, sum(wf == w))
         put(name, paste0(tag, "_p"), key, p[[w]])
         put(name, paste0(tag, "_adj"), key, adj[[w]])
+        kk <- wf == w; level <- 1 - 2 * lev[[w]]
+        ci <- if (single) tango_ci(sum(dd[kk] == 1), sum(dd[kk] == -1), sum(kk), level) else {
+          r <- cluster_t(dd[kk], cs$cluster[kk], -drop, level); c(r$lo, r$hi)
+        }
+        put(name, paste0(tag, "_level"), key, level)
+        put(name, paste0(tag, "_lo"), key, ci[1]); put(name, paste0(tag, "_hi"), key, ci[2])
       }
     }
   }
