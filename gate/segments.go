@@ -40,7 +40,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	var tested []int
 	var raw []float64
 	// interval computes a tested segment's two-sided interval at a level
-	// known only once every segment's p-value is (holmLevels).
+	// known only once every segment's p-value is (stats.HolmLevels).
 	var interval []func(level float64) (lo, hi float64)
 	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[name]
@@ -102,7 +102,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		segs = append(segs, s)
 	}
 	adj := stats.Holm(raw)
-	levels := holmLevels(raw, pol.Alpha)
+	levels := stats.HolmLevels(raw, pol.Alpha)
 	for k, si := range tested {
 		segs[si].PAdjusted = adj[k]
 		segs[si].Regression = adj[k] <= pol.Alpha
@@ -122,42 +122,6 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		d.Warnings = append(d.Warnings, "segments with fewer than "+itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
 	}
 	return segs
-}
-
-// holmLevels returns, for each p-value, the one-sided level at which
-// Holm's step-down procedure tested it: with k values sorted ascending
-// (ties in input order, as Holm sorts them) and j0 the first step that
-// does not reject (p_(j) > α/(k − j + 1), 1-based), the value at step j
-// gets α/(k − min(j, j0) + 1). A value rejected by Holm was rejected at
-// exactly its level; every later value shares the level of the step
-// where the procedure stopped, at which none of them is rejected. So the
-// two-sided interval at 1 − 2·level excludes the regression margin on
-// the regression side exactly when Holm's adjusted p-value is at most α
-// (for a test and interval that agree, as the clustered t does). NaN
-// values get NaN and do not count in k.
-func holmLevels(p []float64, alpha float64) []float64 {
-	out := make([]float64, len(p))
-	var idx []int
-	for i, v := range p {
-		if math.IsNaN(v) {
-			out[i] = math.NaN()
-			continue
-		}
-		idx = append(idx, i)
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
-	k := len(idx)
-	stop := k // 0-based step of the first non-rejection
-	for j, i := range idx {
-		if p[i] > alpha/float64(k-j) {
-			stop = j
-			break
-		}
-	}
-	for j, i := range idx {
-		out[i] = alpha / float64(k-min(j, stop))
-	}
-	return out
 }
 
 // reindex maps the clusters of the cases idx onto 0..G'-1.

@@ -13,16 +13,7 @@ import (
 // k. (Holm S., "A simple sequentially rejective multiple test procedure",
 // Scandinavian Journal of Statistics 6:65–70, 1979.)
 func Holm(p []float64) []float64 {
-	out := make([]float64, len(p))
-	idx := make([]int, 0, len(p))
-	for i, v := range p {
-		if math.IsNaN(v) {
-			out[i] = math.NaN()
-			continue
-		}
-		idx = append(idx, i)
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	out, idx := holmOrder(p)
 	k := len(idx)
 	run := math.Inf(-1)
 	for j, i := range idx {
@@ -31,6 +22,48 @@ func Holm(p []float64) []float64 {
 			run = v
 		}
 		out[i] = math.Min(1, run)
+	}
+	return out
+}
+
+// holmOrder returns a slice for results, NaN where p is NaN, and the
+// indexes of the other values sorted by p ascending, ties in input order.
+func holmOrder(p []float64) (out []float64, idx []int) {
+	out = make([]float64, len(p))
+	idx = make([]int, 0, len(p))
+	for i, v := range p {
+		if math.IsNaN(v) {
+			out[i] = math.NaN()
+			continue
+		}
+		idx = append(idx, i)
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	return out, idx
+}
+
+// HolmLevels returns, for each p-value, the level at which Holm's
+// step-down procedure at level alpha tested it: with the k values sorted
+// as Holm sorts them and j0 the first step that does not reject
+// (p_(j) > α/(k − j + 1), 1-based), the value at step j gets
+// α/(k − min(j, j0) + 1). A rejected value was rejected at exactly its
+// level; the values from j0 on share the level at which the procedure
+// stopped, and none of them is at or below it. So p ≤ level exactly when
+// Holm's adjusted p-value is at most alpha, and an interval at that level
+// from a test that it inverts excludes the null exactly then. NaN values
+// get NaN and do not count in k.
+func HolmLevels(p []float64, alpha float64) []float64 {
+	out, idx := holmOrder(p)
+	k := len(idx)
+	stop := k // 0-based step of the first non-rejection
+	for j, i := range idx {
+		if p[i] > alpha/float64(k-j) {
+			stop = j
+			break
+		}
+	}
+	for j, i := range idx {
+		out[i] = alpha / float64(k-min(j, stop))
 	}
 	return out
 }

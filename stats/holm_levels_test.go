@@ -1,4 +1,4 @@
-package gate
+package stats
 
 import (
 	"math"
@@ -6,8 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/ftgate/ftgate/stats"
 )
 
 // TestHolmLevels checks the step-down levels by hand: with α = 0.05 and
@@ -35,9 +33,9 @@ func TestHolmLevels(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			got := holmLevels(c.p, c.alpha)
+			got := HolmLevels(c.p, c.alpha)
 			if diff := cmp.Diff(c.want, got, cmpopts.EquateNaNs(), cmpopts.EquateApprox(0, 1e-15)); diff != "" {
-				t.Errorf("holmLevels(%v) (-want +got):\n%s", c.p, diff)
+				t.Errorf("HolmLevels(%v) (-want +got):\n%s", c.p, diff)
 			}
 		})
 	}
@@ -53,8 +51,8 @@ func TestHolmLevelsAgreeWithHolm(t *testing.T) {
 		{1e-8, 0.3, 0.02, 0.011}, {0.0125, 0.0125, 0.0125, 0.0125}, {0.016, 0.02, 0.026},
 	}
 	for _, p := range sets {
-		lv := holmLevels(p, 0.05)
-		adj := stats.Holm(p)
+		lv := HolmLevels(p, 0.05)
+		adj := Holm(p)
 		for i := range p {
 			if (p[i] <= lv[i]) != (adj[i] <= 0.05) {
 				t.Errorf("p = %v: value %d at level %v, Holm-adjusted %v", p, i, lv[i], adj[i])
