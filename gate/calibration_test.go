@@ -64,13 +64,6 @@ type gateCal struct {
 	extraName string
 }
 
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // calPolicy is the default policy with a modest bootstrap and a fresh seed.
 func calPolicy(rng *rand.Rand) Policy {
 	pol := DefaultPolicy()
@@ -308,7 +301,7 @@ func gateCalibrationRows() []gateCal {
 					panic(fmt.Sprint("power row: ", q.Method, err))
 				}
 				d := &Decision{}
-				return q.Met, powerAnalysis(d, q, len(cl), pol).CasesNeeded
+				return q.Met, powerAnalysis(d, q, math.NaN(), len(cl), pol).CasesNeeded
 			},
 		},
 	}

@@ -66,21 +66,25 @@ func quantileOf(x []float64, p float64) float64 {
 }
 
 // formatSummary runs methods.md §7 for format: the schema-valid rate of
-// each arm over the samples that record it, and the candidate's minimum.
-func formatSummary(base, cand arm, pol Policy) Format {
+// each arm over the samples that record it, the baseline's with a Wilson
+// interval that accounts for clusters (stats.WilsonClustered: a case's
+// samples, and a cluster's cases, are not independent), and the
+// candidate's minimum.
+func formatSummary(base, cand arm, cluster []int, pol Policy) Format {
 	nan := math.NaN()
 	f := Format{BaselineValidRate: nan, CandidateValidRate: nan, BaselineValidLow: nan, BaselineValidHigh: nan}
-	vb, nb := validCounts(base)
-	vc, nc := validCounts(cand)
-	if nb > 0 {
-		f.BaselineValidRate = float64(vb) / float64(nb)
-		f.BaselineValidLow, f.BaselineValidHigh = stats.Wilson(vb, nb, 1-2*pol.Alpha)
+	xb, cb := validSamples(base, cluster)
+	xc, _ := validSamples(cand, cluster)
+	if nb := len(xb); nb > 0 {
+		r := stats.WilsonClustered(xb, cb, 1-2*pol.Alpha)
+		f.BaselineValidRate, f.BaselineValidLow, f.BaselineValidHigh = r.Rate, r.Lo, r.Hi
 		f.BaselineValidN = nb
 	}
+	nc := len(xc)
 	if nc > 0 {
-		f.CandidateValidRate = float64(vc) / float64(nc)
+		f.CandidateValidRate = mean(xc)
 	}
-	f.Measured = nb > 0 && nc > 0
+	f.Measured = len(xb) > 0 && nc > 0
 	if lim := pol.Format.MinValidRate; lim != nil {
 		k := Constraint{Name: "format.min_valid_rate", Limit: *lim, Value: f.CandidateValidRate, Measured: nc > 0, Required: pol.Format.Required}
 		k.Held = nc > 0 && f.CandidateValidRate >= *lim
@@ -89,16 +93,23 @@ func formatSummary(base, cand arm, pol Policy) Format {
 	return f
 }
 
-func validCounts(a arm) (valid, n int) {
-	for _, ss := range a.samples {
+// validSamples returns 1 or 0 for every sample of the arm that records
+// schema_valid, with the sample's cluster.
+func validSamples(a arm, cluster []int) (x []float64, cl []int) {
+	for i, ss := range a.samples {
 		for _, s := range ss {
 			if s.SchemaValid != nil {
-				n++
-				if *s.SchemaValid {
-					valid++
-				}
+				x = append(x, b2f(*s.SchemaValid))
+				cl = append(cl, cluster[i])
 			}
 		}
 	}
-	return valid, n
+	return x, cl
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/stats"
@@ -56,7 +57,28 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 	}
 	if !base.hasCost || !cand.hasCost {
 		c.Method = "not-measured"
+		c.NotMeasured = "no cost or priced usage in at least one scorecard"
 		return c
+	}
+	if !pol.Cost.ZeroIsReal {
+		// A harness that writes cost_usd: 0 everywhere has usually not
+		// measured cost; a free arm would make the ratio 0 or undefined
+		// and the test certain at any n.
+		var zero []string
+		for _, a := range []struct {
+			role string
+			arm  arm
+		}{{"baseline", base}, {"candidate", cand}} {
+			if allZero(a.arm.cost) {
+				zero = append(zero, a.role)
+			}
+		}
+		if len(zero) > 0 {
+			c.Method = "not-measured"
+			c.NotMeasured = fmt.Sprintf("every cost of the %s is 0, which is taken as not measured (set cost.zero_is_real: true if it really costs nothing)", strings.Join(zero, " and the "))
+			d.Warnings = append(d.Warnings, "cost: "+c.NotMeasured)
+			return c
+		}
 	}
 	c.Measured = true
 	sum := func(x []float64) float64 {
@@ -166,6 +188,15 @@ func scaleCosts(b, c []float64) ([]float64, []float64) {
 		return out
 	}
 	return scale(b), scale(c)
+}
+
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func cpa(cost, accepted float64) float64 {

@@ -60,6 +60,7 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 		return nil, fmt.Errorf("the input names no baseline or no candidate")
 	}
 	d := &Decision{Policy: pol}
+	d.Warnings = append(d.Warnings, pol.Warnings...)
 	d.Warnings = append(d.Warnings, p.Warnings...)
 	d.Cases = CaseCounts{Paired: len(p.Cases), Clusters: len(p.Clusters), MaxSamplesPerCase: p.MaxSamples}
 	for _, b := range in.Baselines {
@@ -87,9 +88,9 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 
 	d.Cost = costTest(d, base, cand, cluster, pol)
 	d.Segments = segmentTests(d, p, base, cand, pol)
-	d.Power = powerAnalysis(d, q, len(p.Cases), pol)
+	d.Power = powerAnalysis(d, q, costPlanVariance(base, cand, cluster, pol), len(p.Cases), pol)
 	d.Latency = latencySummary(d, base, cand, cluster, pol)
-	d.Format = formatSummary(base, cand, pol)
+	d.Format = formatSummary(base, cand, cluster, pol)
 	if len(in.Baselines) > 1 || len(in.History) > 0 || economicsConfigured(pol) {
 		d.Economics = economics(d, p, in, base, cand, pol)
 	}
@@ -137,10 +138,10 @@ func verdict(d *Decision, pol Policy) {
 	c := d.Cost
 	switch {
 	case !c.Measured && !pol.Cost.Required:
-		add("Cost: not measured (no cost or priced usage in at least one scorecard); the policy sets cost.required: false, so the gate decides on quality alone.")
+		add("Cost: not measured (" + c.NotMeasured + "); the policy sets cost.required: false, so the gate decides on quality alone.")
 	case !c.Measured:
 		open = true
-		add("Cost: not measured (no cost or priced usage in at least one scorecard), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
+		add("Cost: not measured (" + c.NotMeasured + "), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
 	case c.Met:
 		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so it is below the limit %s (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
@@ -203,9 +204,8 @@ func verdict(d *Decision, pol Policy) {
 		d.Verdict, d.ExitCode = Fail, ExitNotPass
 	case open:
 		d.Verdict, d.ExitCode = Inconclusive, ExitNotPass
-		if d.Power.MoreCasesNeeded > 0 && !q.Met && !q.Missed {
-			add(fmt.Sprintf("About %d more paired cases (%d in all) would give %s power to detect a quality gain of %s.",
-				d.Power.MoreCasesNeeded, d.Power.MoreCasesNeeded+d.Cases.Paired, numfmt.Pct(d.Power.Target), numfmt.Points(d.Power.Effect)))
+		if s := moreCasesSentence(d, pol); s != "" {
+			add(s)
 		}
 		if pol.Inconclusive == "warn" {
 			d.ExitCode = ExitPass
@@ -216,4 +216,29 @@ func verdict(d *Decision, pol Policy) {
 	default:
 		d.Verdict, d.ExitCode = Pass, ExitPass
 	}
+}
+
+// moreCasesSentence says how many more paired cases would settle the open
+// tests: the larger of the quality and the cost plans, among the tests
+// that are neither met nor missed ("" when none needs more).
+func moreCasesSentence(d *Decision, pol Policy) string {
+	pw, q, c := d.Power, d.Quality, d.Cost
+	qualityOpen := !q.Met && !q.Missed
+	costOpen := c.Measured && !c.Met && !c.Missed && !math.IsNaN(c.Ratio)
+	more, what := 0, ""
+	if qualityOpen && pw.MoreCasesNeeded > 0 {
+		more, what = pw.MoreCasesNeeded, "detect a quality gain of "+numfmt.Points(pw.Effect)
+	}
+	if costOpen && pw.CostMoreCasesNeeded > more {
+		more, what = pw.CostMoreCasesNeeded, fmt.Sprintf("show a cost ratio of %s below the limit %s", numfmt.Ratio(pw.CostRatio), numfmt.Ratio(c.MaxRatio))
+		if qualityOpen && pw.MoreCasesNeeded > 0 {
+			what += fmt.Sprintf(" (the quality test needs %d more to detect a gain of %s)", pw.MoreCasesNeeded, numfmt.Points(pw.Effect))
+		}
+	} else if costOpen && pw.CostMoreCasesNeeded > 0 && more > 0 {
+		what += fmt.Sprintf(" (the cost test needs %d more to show a cost ratio of %s)", pw.CostMoreCasesNeeded, numfmt.Ratio(pw.CostRatio))
+	}
+	if more == 0 {
+		return ""
+	}
+	return fmt.Sprintf("About %d more paired cases (%d in all) would give %s power to %s.", more, more+d.Cases.Paired, numfmt.Pct(pw.Target), what)
 }

@@ -279,11 +279,13 @@ func TestSegmentInOneClusterIsNotTested(t *testing.T) {
 	}
 }
 
-// A candidate that costs money where the baseline costs nothing is dearer
-// per accepted outcome, whatever the statistics.
+// A candidate that costs money where the baseline really costs nothing is
+// dearer per accepted outcome, whatever the statistics.
 func TestZeroCostBaselineFails(t *testing.T) {
 	t.Parallel()
-	d := decide(t, 200, armSpec{acc: accB70, cost: constCost(0)}, armSpec{acc: accC85, cost: cheap}, gate.DefaultPolicy())
+	pol := gate.DefaultPolicy()
+	pol.Cost.ZeroIsReal = true
+	d := decide(t, 200, armSpec{acc: accB70, cost: constCost(0)}, armSpec{acc: accC85, cost: cheap}, pol)
 	if d.Verdict != gate.Fail || !d.Cost.Missed {
 		t.Fatalf("verdict %s, cost missed %v", d.Verdict, d.Cost.Missed)
 	}
@@ -304,5 +306,41 @@ func TestExtremeCostMagnitudes(t *testing.T) {
 		if math.Abs(d.Cost.Ratio-ref.Cost.Ratio) > 1e-12 || math.IsNaN(d.Cost.PValue) || d.Cost.Met != ref.Cost.Met {
 			t.Errorf("scale %g: ratio %v p %v met %v; want ratio %v met %v", scale, d.Cost.Ratio, d.Cost.PValue, d.Cost.Met, ref.Cost.Ratio, ref.Cost.Met)
 		}
+	}
+}
+
+// Costs that are all zero on one side are taken as not measured unless the
+// policy says zero is real: a candidate whose harness wrote cost_usd: 0
+// everywhere used to get cost p = 0 at any n.
+func TestAllZeroCostsAreNotMeasured(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name         string
+		costB, costC func(int) float64
+		who          string
+	}{
+		{"candidate", dear, constCost(0), "every cost of the candidate is 0"},
+		{"baseline", constCost(0), cheap, "every cost of the baseline is 0"},
+		{"both", constCost(0), constCost(0), "every cost of the baseline and the candidate is 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// Ten cases: far too few to show anything about cost.
+			d := decide(t, 10, armSpec{acc: func(i int) bool { return i < 5 }, cost: tc.costB}, armSpec{acc: func(i int) bool { return i < 6 }, cost: tc.costC}, gate.DefaultPolicy())
+			c := d.Cost
+			if c.Measured || c.Met || c.Method != "not-measured" || !strings.Contains(c.NotMeasured, tc.who) {
+				t.Errorf("cost %+v; want not measured because %s", c, tc.who)
+			}
+			if !strings.Contains(strings.Join(d.Reasons, "\n"), "Cost: not measured ("+tc.who) || !strings.Contains(strings.Join(d.Warnings, "\n"), "cost.zero_is_real") {
+				t.Errorf("reasons:\n%s\nwarnings:\n%s", strings.Join(d.Reasons, "\n"), strings.Join(d.Warnings, "\n"))
+			}
+		})
+	}
+	// With cost.zero_is_real a free candidate is cheaper with certainty.
+	pol := gate.DefaultPolicy()
+	pol.Cost.ZeroIsReal = true
+	d := decide(t, 10, armSpec{acc: func(i int) bool { return i < 5 }, cost: dear}, armSpec{acc: func(i int) bool { return i < 6 }, cost: constCost(0)}, pol)
+	if !d.Cost.Measured || d.Cost.Ratio != 0 {
+		t.Errorf("zero is real: cost %+v", d.Cost)
 	}
 }

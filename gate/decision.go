@@ -46,6 +46,9 @@ type Decision struct {
 	// Routes details the routed baseline, one row per workflow in name
 	// order (empty with a single baseline).
 	Routes []Route
+	// RoutingCheck measures how much choosing the routed baseline's tiers
+	// on the evaluated cases flatters it (nil with a single baseline).
+	RoutingCheck *RoutingCheck
 	// FailureClasses counts the not-accepted samples of each arm by
 	// failure class (checklist point 1).
 	FailureClasses []FailureClassCount
@@ -80,8 +83,11 @@ type Discordant struct {
 
 // Cost is the cost-per-accepted-outcome comparison (methods.md §3).
 type Cost struct {
-	// Measured is false when an arm has no cost data.
-	Measured bool
+	// Measured is false when an arm has no cost data (NotMeasured says
+	// why): no cost or priced usage, or only zero costs without
+	// cost.zero_is_real.
+	Measured    bool
+	NotMeasured string
 	// Undefined says why the ratio is undefined (NaN), when it is.
 	Undefined                 string
 	Method                    string
@@ -151,12 +157,30 @@ type Segment struct {
 	CILow, CIHigh, CILevel float64
 }
 
-// Power is the sample-size advice (methods.md §6).
+// Power is the sample-size advice (methods.md §6) for the quality test and
+// the cost test. Case counts are whole cases (rounded up); +Inf when no
+// number of cases is enough.
 type Power struct {
-	Effect, Target  float64
+	// Effect is the true quality difference planned for, Target the power
+	// wanted of each test.
+	Effect, Target float64
+	// CasesNeeded is the paired cases the quality test needs, and
+	// MoreCasesNeeded how many beyond those at hand.
 	CasesNeeded     float64
 	MoreCasesNeeded int
-	MDE             float64
+	// MDE is the smallest quality effect the cases at hand detect.
+	MDE float64
+	// CostRatio is the true cost ratio the cost plan assumes
+	// (power.cost_ratio), CostCasesNeeded the paired cases the delta
+	// method needs to show a ratio below cost.max_ratio with Target power
+	// (NaN when cost has no variance to plan from), CostMoreCasesNeeded
+	// how many beyond those at hand, and CostVariance the per-case
+	// variance of the log ratio's influence values times the design
+	// effect that the plan used.
+	CostRatio           float64
+	CostCasesNeeded     float64
+	CostMoreCasesNeeded int
+	CostVariance        float64
 	// Curve is the power of the quality test against Effect as a function
 	// of the number of paired cases, by the same formula and variance as
 	// CasesNeeded, from 0 to a quarter beyond the larger of the cases at
@@ -242,6 +266,21 @@ type Route struct {
 	CPA            float64
 	BestTier       string
 	BestAcceptance float64
+}
+
+// A RoutingCheck compares the routed baseline, whose tiers were chosen on
+// the cases it is evaluated on, with the same rule cross-fitted: each fold
+// of clusters routed by the choice made on the other folds. The
+// differences are the optimism of the in-sample choice.
+type RoutingCheck struct {
+	Folds int
+	// Acceptance and CPA are the routed baseline's; CrossFitAcceptance and
+	// CrossFitCPA the cross-fitted routing's on the same cases.
+	Acceptance, CrossFitAcceptance float64
+	CPA, CrossFitCPA               float64
+	// Changed counts the (fold, workflow) choices that differ from the
+	// in-sample route.
+	Changed int
 }
 
 // A FailureClassCount is one row of the failure-class table: how many

@@ -118,12 +118,14 @@ func oraclePaired(t *testing.T, rows []oracleRow) *scorecard.Paired {
 	t.Helper()
 	var b, c strings.Builder
 	for _, r := range rows {
-		line := func(acc, cost, lat float64) string {
-			return fmt.Sprintf(`{"id":"case%03d","sample":%d,"cluster":"g%02d","workflow":%q,"accepted":%v,"cost_usd":%v,"latency_ms":%v}`+"\n",
-				r.caseID, r.sample, r.cluster, oracleWorkflows[r.cluster%3], acc == 1, cost, lat)
+		line := func(acc, cost, lat float64, valid bool) string {
+			return fmt.Sprintf(`{"id":"case%03d","sample":%d,"cluster":"g%02d","workflow":%q,"accepted":%v,"cost_usd":%v,"latency_ms":%v,"schema_valid":%v}`+"\n",
+				r.caseID, r.sample, r.cluster, oracleWorkflows[r.cluster%3], acc == 1, cost, lat, valid)
 		}
-		b.WriteString(line(r.accB, r.costB, r.latB))
-		c.WriteString(line(r.accC, r.costC, r.latC))
+		// schema_valid as make_oracle_cluster.R sets it: the baseline's
+		// goes with the cluster, the candidate's with the case.
+		b.WriteString(line(r.accB, r.costB, r.latB, r.cluster%5 != 0 || r.sample == 1))
+		c.WriteString(line(r.accC, r.costC, r.latC, r.caseID%3 != 0))
 	}
 	var scs []*scorecard.Scorecard
 	for _, x := range []struct{ name, text string }{{"baseline.jsonl", b.String()}, {"candidate.jsonl", c.String()}} {
@@ -186,6 +188,7 @@ func TestOracleGate(t *testing.T) {
 	t.Parallel()
 	o := readOracleTable(t, "oracle_r.csv")
 	sp := readOracleTable(t, "oracle_scipy.csv")
+	oc := readOracleTable(t, "oracle_cluster.csv")
 	const tol, tolHolm = 1e-9, 1e-12
 	for _, name := range []string{"single", "clustered"} {
 		t.Run(name, func(t *testing.T) {
@@ -230,7 +233,7 @@ func TestOracleGate(t *testing.T) {
 				checkNear(t, what+"quality ci_high", q.CIHigh, o.val(t, name, "gate_q_hi", mp), tol, false)
 
 				pw := d.Power
-				checkNear(t, what+"power cases_needed", pw.CasesNeeded, o.val(t, name, "gate_power_n", mp), tol, false)
+				checkNear(t, what+"power cases_needed (whole cases)", pw.CasesNeeded, math.Ceil(o.val(t, name, "gate_power_n", mp)), 0, false)
 				checkNear(t, what+"power more_cases_needed", float64(pw.MoreCasesNeeded), o.val(t, name, "gate_power_more", mp), 0, false)
 				checkNear(t, what+"power mde", pw.MDE, o.val(t, name, "gate_power_mde", mp), tol, false)
 				for _, nn := range []int{d.Cases.Paired, int(math.Ceil(pw.CasesNeeded))} {
@@ -249,6 +252,15 @@ func TestOracleGate(t *testing.T) {
 						t.Errorf("%spower %v at %d cases, below the target %v at or above the %v cases needed", what, p.Power, p.Cases, pw.Target, pw.CasesNeeded)
 					}
 				}
+				checkNear(t, what+"cost plan variance", pw.CostVariance, oc.val(t, name, "cost_plan_v", ""), tol, false)
+				checkNear(t, what+"cost plan cases", pw.CostCasesNeeded, oc.val(t, name, "cost_plan_n", fmt.Sprint(c.r)), 0, false)
+				checkNear(t, what+"cost plan more cases", float64(pw.CostMoreCasesNeeded), oc.val(t, name, "cost_plan_more", fmt.Sprint(c.r)), 0, false)
+
+				f := d.Format
+				checkNear(t, "baseline valid rate", f.BaselineValidRate, oc.val(t, name, "valid_b_rate", ""), tol, false)
+				checkNear(t, "baseline valid low", f.BaselineValidLow, oc.val(t, name, "valid_b_lo", ""), tol, false)
+				checkNear(t, "baseline valid high", f.BaselineValidHigh, oc.val(t, name, "valid_b_hi", ""), tol, false)
+				checkNear(t, "candidate valid rate", f.CandidateValidRate, oc.val(t, name, "valid_c_rate", ""), tol, false)
 
 				k := d.Cost
 				what = fmt.Sprintf("r = %s: ", rp)
@@ -308,5 +320,27 @@ func TestOracleGate(t *testing.T) {
 				t.Errorf("BCa upper end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", d.Cost.CIHigh, wantHi, narrow.Hi, wide.Hi)
 			}
 		})
+	}
+}
+
+// The plan before a candidate exists, on the oracle datasets' baselines,
+// against make_oracle_cluster.R: per-case variance and design effect of
+// the clustered data, and the cost plan from the baseline's spread.
+func TestOraclePlanFromBaseline(t *testing.T) {
+	t.Parallel()
+	oc := readOracleTable(t, "oracle_cluster.csv")
+	for _, name := range []string{"single", "clustered"} {
+		p := oraclePaired(t, readOracleRows(t, name))
+		plan, err := gate.PlanPowerFromBaseline(p.Arms[0], oraclePolicy(0, 1, 0, 2000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkNear(t, name+" cost v", plan.CostVariance, oc.val(t, name, "base_plan_cost_v", ""), 1e-9, false)
+		checkNear(t, name+" cost n", plan.CostCasesNeeded, oc.val(t, name, "base_plan_cost_n", ""), 0, false)
+		if name == "clustered" {
+			checkNear(t, name+" sigma2", plan.Sigma2, oc.val(t, name, "base_plan_sigma2", ""), 1e-9, false)
+			checkNear(t, name+" deff", plan.DEff, oc.val(t, name, "base_plan_deff", ""), 1e-9, false)
+			checkNear(t, name+" n", plan.CasesNeeded, oc.val(t, name, "base_plan_n", ""), 0, false)
+		}
 	}
 }

@@ -44,6 +44,10 @@ type Policy struct {
 	Checklist    ChecklistPolicy            `yaml:"checklist" json:"checklist"`
 	Economics    EconomicsPolicy            `yaml:"economics" json:"economics"`
 	Importers    ImportersPolicy            `yaml:"importers" json:"importers"`
+	// Warnings are problems with advisory settings (power.*) that
+	// ParsePolicy replaced by their defaults: they never block the gate,
+	// and Decide reports them with its own warnings.
+	Warnings []string `yaml:"-" json:"-"`
 }
 
 // QualityPolicy configures the acceptance-rate test.
@@ -65,6 +69,10 @@ type CostPolicy struct {
 	// Required: without cost data the gate cannot pass. When false, a
 	// run without costs is decided on quality alone.
 	Required bool `yaml:"required" json:"required"`
+	// ZeroIsReal: an arm whose every cost is 0 really costs nothing. By
+	// default such an arm counts as having no cost data (a harness that
+	// writes cost_usd: 0 has usually not measured it).
+	ZeroIsReal bool `yaml:"zero_is_real" json:"zero_is_real"`
 }
 
 // StatisticsPolicy configures resampling.
@@ -85,11 +93,18 @@ type SegmentsPolicy struct {
 	BlockOnRegression bool    `yaml:"block_on_regression" json:"block_on_regression"`
 }
 
-// PowerPolicy configures the sample-size advice.
+// PowerPolicy configures the sample-size advice. Its settings are advisory:
+// an invalid value is replaced by its default with a warning.
 type PowerPolicy struct {
-	// Effect is the quality gain worth detecting; nil means min_gain + 0.02.
+	// Effect is the true quality difference Δ = p_C − p_B to plan for, in
+	// (min_gain, 1]; nil means 0 for a non-inferiority margin
+	// (min_gain < 0) and min_gain + 0.02 otherwise
+	// (EffectivePowerEffect).
 	Effect *float64 `yaml:"effect" json:"effect"`
 	Target float64  `yaml:"target" json:"target"`
+	// CostRatio is the true cost ratio ρ to plan the cost test for, in
+	// (0, cost.max_ratio); nil means 0.9·max_ratio (EffectiveCostRatio).
+	CostRatio *float64 `yaml:"cost_ratio" json:"cost_ratio"`
 }
 
 // LatencyPolicy holds the latency constraints on the candidate.
@@ -237,12 +252,32 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// EffectivePowerEffect is the effect the power analysis targets.
+// EffectivePowerEffect is the true quality difference the power analysis
+// plans for: power.effect when set, else 0 under a non-inferiority margin
+// (min_gain < 0: the usual planning value is no true difference), else
+// min_gain + 0.02, or halfway from min_gain to 1 when that is above 1.
 func (p Policy) EffectivePowerEffect() float64 {
 	if p.Power.Effect != nil {
 		return *p.Power.Effect
 	}
-	return p.Quality.MinGain + 0.02
+	m := p.Quality.MinGain
+	switch {
+	case m < 0:
+		return 0
+	case m+0.02 > 1:
+		return (m + 1) / 2
+	}
+	return m + 0.02
+}
+
+// EffectiveCostRatio is the true cost ratio the cost test's power plan
+// assumes: power.cost_ratio when set, else 0.9·cost.max_ratio (a saving of
+// 10% beyond the limit).
+func (p Policy) EffectiveCostRatio() float64 {
+	if p.Power.CostRatio != nil {
+		return *p.Power.CostRatio
+	}
+	return 0.9 * p.Cost.MaxRatio
 }
 
 // RetrainCost is the cost of one retrain: the policy's value, or one
@@ -460,17 +495,27 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		bad("segments.min_cases", "must be at least 2, found %d", p.Segments.MinCases)
 	}
 	inRange("segments.max_drop", p.Segments.MaxDrop, 0, 1, false, true, "must be in [0, 1)")
-	if p.Power.Effect != nil {
-		inRange("power.effect", *p.Power.Effect, 0, 1, true, false, "must be in (0, 1]")
-		if *p.Power.Effect <= p.Quality.MinGain {
-			bad("power.effect", "must be above quality.min_gain (%v), found %v", p.Quality.MinGain, *p.Power.Effect)
-		} else if *p.Power.Effect-p.Quality.MinGain > 1 {
-			bad("power.effect", "power.effect − quality.min_gain must be at most 1 (a difference of proportions), found %v", *p.Power.Effect-p.Quality.MinGain)
+	// The power settings are advice: a value out of range is replaced by
+	// its default with a warning, and never blocks the gate.
+	advise := func(path, format string, args ...any) {
+		where := file
+		if l := lines[path]; l > 0 {
+			where = fmt.Sprintf("%s:%d", file, l)
 		}
-	} else if e := p.EffectivePowerEffect(); e <= 0 || e > 1 {
-		bad("quality.min_gain", "the default power effect (min_gain + 0.02 = %v) is not in (0, 1]; set power.effect", e)
+		p.Warnings = append(p.Warnings, where+": "+path+": "+fmt.Sprintf(format, args...))
 	}
-	inRange("power.target", p.Power.Target, 0.5, 1, true, true, "must be between 0.5 and 1 (exclusive)")
+	if e := p.Power.Effect; e != nil && !(finite(*e) && *e > p.Quality.MinGain && *e <= 1) {
+		p.Power.Effect = nil
+		advise("power.effect", "must be above quality.min_gain (%v) and at most 1, found %v; planning for the default %.6g instead", p.Quality.MinGain, *e, p.EffectivePowerEffect())
+	}
+	if t := p.Power.Target; !(finite(t) && t > 0.5 && t < 1) {
+		p.Power.Target = DefaultPolicy().Power.Target
+		advise("power.target", "must be between 0.5 and 1 (exclusive), found %v; using %v", t, p.Power.Target)
+	}
+	if r := p.Power.CostRatio; r != nil && !(finite(*r) && *r > 0 && *r < p.Cost.MaxRatio) {
+		p.Power.CostRatio = nil
+		advise("power.cost_ratio", "must be above 0 and below cost.max_ratio (%v), found %v; planning for the default %.6g instead", p.Cost.MaxRatio, *r, p.EffectiveCostRatio())
+	}
 	if p.Latency.MaxP95Ms != nil {
 		inRange("latency.max_p95_ms", *p.Latency.MaxP95Ms, 0, math.Inf(1), true, true, "must be a positive number of milliseconds")
 	}

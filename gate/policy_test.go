@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,57 @@ func TestParsePolicyDefaultsAndOverrides(t *testing.T) {
 	}
 	if got := p.EffectivePowerEffect(); got != 0.05 {
 		t.Errorf("default power effect = %v, want min_gain + 0.02 = 0.05", got)
+	}
+}
+
+// The power settings are advice: a non-inferiority margin needs no
+// power.effect (the default plans for no true difference), and a value out
+// of range is replaced by its default with a warning that names its line,
+// never an error.
+func TestAdvisoryPowerSettings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, yaml      string
+		effect, target  float64
+		costRatio       float64
+		warning         string // a substring of the only warning; "" for none
+		explicitEffect  bool
+		explicitCostRat bool
+	}{
+		{"non-inferiority", "quality: {min_gain: -0.03}\n", 0, 0.9, 0.9, "", false, false},
+		{"superiority default", "quality: {min_gain: 0.03}\n", 0.05, 0.9, 0.9, "", false, false},
+		{"margin near 1", "quality: {min_gain: 0.99}\n", 0.995, 0.9, 0.9, "", false, false},
+		{"effect below margin", "quality:\n  min_gain: 0.02\npower:\n  effect: 0.01\n", 0.04, 0.9, 0.9,
+			"p.yaml:4: power.effect: must be above quality.min_gain (0.02) and at most 1, found 0.01; planning for the default 0.04 instead", false, false},
+		{"effect at the margin", "quality: {min_gain: -0.05}\npower: {effect: -0.05}\n", 0, 0.9, 0.9, "power.effect: must be above quality.min_gain (-0.05)", false, false},
+		{"effect far above a negative margin", "quality: {min_gain: -0.1}\npower: {effect: 1}\n", 1, 0.9, 0.9, "", true, false},
+		{"negative effect above the margin", "quality: {min_gain: -0.1}\npower: {effect: -0.02}\n", -0.02, 0.9, 0.9, "", true, false},
+		{"effect above 1", "power: {effect: 1.5}\n", 0.02, 0.9, 0.9, "power.effect: must be above quality.min_gain (0) and at most 1, found 1.5", false, false},
+		{"target", "power: {target: 1.2}\n", 0.02, 0.9, 0.9, "p.yaml:1: power.target: must be between 0.5 and 1 (exclusive), found 1.2; using 0.9", false, false},
+		{"cost ratio", "cost: {max_ratio: 0.8}\npower: {cost_ratio: 0.6}\n", 0.02, 0.9, 0.6, "", false, true},
+		{"cost ratio at the limit", "cost: {max_ratio: 0.8}\npower: {cost_ratio: 0.8}\n", 0.02, 0.9, 0.72,
+			"p.yaml:2: power.cost_ratio: must be above 0 and below cost.max_ratio (0.8), found 0.8; planning for the default 0.72 instead", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := gate.ParsePolicy("p.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatalf("error %v; advisory settings must never block", err)
+			}
+			if got := p.EffectivePowerEffect(); math.Abs(got-tc.effect) > 1e-15 {
+				t.Errorf("effect %v, want %v", got, tc.effect)
+			}
+			if got := p.EffectiveCostRatio(); math.Abs(got-tc.costRatio) > 1e-15 {
+				t.Errorf("cost ratio %v, want %v", got, tc.costRatio)
+			}
+			if p.Power.Target != tc.target || (p.Power.Effect != nil) != tc.explicitEffect || (p.Power.CostRatio != nil) != tc.explicitCostRat {
+				t.Errorf("power policy %+v", p.Power)
+			}
+			switch {
+			case tc.warning == "" && len(p.Warnings) != 0:
+				t.Errorf("warnings %q, want none", p.Warnings)
+			case tc.warning != "" && (len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], tc.warning)):
+				t.Errorf("warnings %q, want one containing %q", p.Warnings, tc.warning)
+			}
+		})
 	}
 }

@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/ftgate/ftgate/scorecard"
 
 	"github.com/ftgate/ftgate/stats"
 )
 
-// powerAnalysis runs methods.md §6 for the quality test: how many paired
-// cases give the policy's target power against the policy's effect δ, and
-// the smallest effect the current n can detect (the MDE, an effect like δ).
+// powerAnalysis runs methods.md §6: how many paired cases give the policy's
+// target power to the quality test against the policy's effect δ and to
+// the cost test against the assumed cost ratio, and the smallest quality
+// effect the current n can detect (the MDE, an effect like δ).
 //
 // McNemar and Tango: Nam's (1997) formula with the margin m
 // (stats.ConnorNMargin): the critical value uses the variance Tango's
@@ -29,17 +29,23 @@ import (
 // differences do not vary at all, σ² is taken as the variance of a
 // single-sample pair difference at Δ = δ with the smallest discordant share
 // that allows both δ and m, ψ = max(|δ|, |m|): σ² = ψ − δ², with deff = 1.
-func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
+//
+// Cost: the delta method's normal formula on the log scale
+// (stats.RatioN) with costV, the per-case variance of the log ratio's
+// influence values times the design effect (n·SE² of the delta method);
+// NaN when the cost test has no such variance.
+func powerAnalysis(d *Decision, q qualityResult, costV float64, n int, pol Policy) Power {
 	effect := pol.EffectivePowerEffect()
 	m := pol.Quality.MinGain
 	pw := Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.Inf(1)}
 	var powerAt func(n int) float64
+	pw.costPlan(costV, n, pol)
 	if effect <= m {
 		d.Warnings = append(d.Warnings, "power: power.effect is not above quality.min_gain, so no sample size can detect it")
 		return pw
 	}
 	switch q.Method {
-	case "mcnemar-exact", "tango":
+	case "mcnemar-exact", "tango", "tango-exact":
 		psi := q.psi
 		if psi < math.Max(math.Abs(effect), math.Abs(m)) {
 			d.Warnings = append(d.Warnings, "power: the observed share of discordant cases is below the effect of interest (or the size of the margin); the sample size assumes the smallest share that allows it and is optimistic")
@@ -66,9 +72,7 @@ func powerAnalysis(d *Decision, q qualityResult, n int, pol Policy) Power {
 		pw.MDE = m + stats.ClusterMDE(sigma2, deff, n, pol.Alpha, pol.Power.Target)
 		powerAt = func(n int) float64 { return stats.ClusterPower(sigma2, deff, effect-m, n, pol.Alpha) }
 	}
-	if !math.IsInf(pw.CasesNeeded, 0) {
-		pw.MoreCasesNeeded = max(0, int(math.Ceil(pw.CasesNeeded))-n)
-	}
+	pw.CasesNeeded, pw.MoreCasesNeeded = wholeCases(pw.CasesNeeded, n)
 	pw.Curve = powerCurve(powerAt, n, pw.CasesNeeded)
 	return pw
 }
@@ -99,6 +103,43 @@ func powerCurve(powerAt func(int) float64, n int, needed float64) []PowerPoint {
 		curve[i] = PowerPoint{Cases: c, Power: powerAt(c)}
 	}
 	return curve
+}
+
+// costPlan fills the cost test's plan from v (NaN: none).
+func (pw *Power) costPlan(v float64, n int, pol Policy) {
+	pw.CostRatio = pol.EffectiveCostRatio()
+	pw.CostVariance, pw.CostCasesNeeded = v, math.NaN()
+	if math.IsNaN(v) {
+		return
+	}
+	pw.CostCasesNeeded, pw.CostMoreCasesNeeded = wholeCases(stats.RatioN(v, pw.CostRatio, pol.Cost.MaxRatio, pol.Alpha, pol.Power.Target), n)
+}
+
+// wholeCases rounds a sample size up to whole cases (a case is run or not)
+// and returns it with the number beyond the n at hand.
+func wholeCases(need float64, n int) (float64, int) {
+	if math.IsInf(need, 0) || math.IsNaN(need) {
+		return need, 0
+	}
+	need = math.Ceil(need)
+	return need, max(0, int(need)-n)
+}
+
+// costPlanVariance returns v = n·SE² of the delta method's log cost ratio
+// on the paired arms (the per-case variance of its influence values times
+// the design effect), or NaN when the cost test has no such variance: cost
+// not measured (as costTest decides it), an undefined ratio, fewer than
+// two clusters or a zero standard error.
+func costPlanVariance(base, cand arm, cluster []int, pol Policy) float64 {
+	if !base.hasCost || !cand.hasCost || (!pol.Cost.ZeroIsReal && (allZero(base.cost) || allZero(cand.cost))) {
+		return math.NaN()
+	}
+	costB, costC := scaleCosts(base.cost, cand.cost)
+	dr := stats.DeltaRatio(stats.RatioData{CostB: costB, AccB: base.acc, CostC: costC, AccC: cand.acc, Cluster: cluster}, pol.Cost.MaxRatio, 1-2*pol.Alpha)
+	if len(dr.Warnings) > 0 || !(dr.SE > 0) || math.IsInf(dr.SE, 0) {
+		return math.NaN()
+	}
+	return float64(dr.N) * dr.SE * dr.SE
 }
 
 // A PowerPlan is the sample-size advice of 'ftgate power': the Power block
@@ -135,82 +176,69 @@ func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
 		return nil, err
 	}
 	d := &Decision{}
-	pw := powerAnalysis(d, q, len(p.Cases), pol)
+	pw := powerAnalysis(d, q, costPlanVariance(base, cand, p.ClusterIndex(), pol), len(p.Cases), pol)
+	warnings := append(append(append([]string{}, pol.Warnings...), q.warnings...), d.Warnings...)
 	return &PowerPlan{Power: pw, Method: q.Method, Margin: pol.Quality.MinGain, Cases: len(p.Cases), Baseline: q.Baseline,
-		Psi: q.psi, Sigma2: q.sigma2, DEff: q.deff, Warnings: append(q.warnings, d.Warnings...)}, nil
+		Psi: q.psi, Sigma2: q.sigma2, DEff: q.deff, Warnings: warnings}, nil
 }
 
-// PlanPowerFromBaseline sizes an eval before the candidate exists. It
-// assumes the candidate will accept a share p_B + effect of cases and that
-// its failures are independent of the baseline's, so the discordant share
-// is ψ = p_B(1 − p_C) + p_C(1 − p_B) and the per-case difference variance
-// is ψ − effect². With one sample per case and no clusters, n is Nam's
-// formula with the margin (stats.ConnorNMargin; Connor's at m = 0) on ψ,
-// as in the gate's McNemar/Tango power block. Otherwise clusters and
-// repeated samples in the baseline scorecard set the design effect (the
-// clustered variance of the baseline's acceptance over its
-// independent-case variance) of the clustered normal formula, whose
-// variance is the alternative's, ψ − effect² (the clustered t divides by
-// the standard error estimated at the truth).
+// PlanPowerFromBaseline sizes an eval before the candidate exists
+// (methods.md §6). It assumes the candidate accepts a share
+// p_C = p_B + effect of cases and that its outcomes are independent of
+// the baseline's.
+//
+// With one sample per case and no clusters, the discordant share is
+// ψ = p_B(1 − p_C) + p_C(1 − p_B) and n is Nam's formula with the margin
+// (stats.ConnorNMargin; Connor's at m = 0), as in the gate's McNemar/Tango
+// power block.
+//
+// Otherwise every quantity is per case, as the clustered t uses them: the
+// per-case difference d = a_C − a_B of two independent arms has variance
+// σ² = Var(a_B) + Var(a_C), with Var(a_B) the observed per-case variance
+// of the baseline's acceptance (between cases and within them) and
+// Var(a_C) = Var(a_B)·p_C(1 − p_C)/(p_B(1 − p_B)), and the design effect is
+// that of the baseline's acceptance over clusters (for independent arms
+// with the same structure, the design effect of d). With one sample per
+// case σ² is p_B(1 − p_B) + p_C(1 − p_C) = ψ − effect², the single-sample
+// value. (Until this version σ² was the per-sample ψ − effect² with a
+// per-case design effect, which overstated clustered designs with
+// repeated samples several-fold.)
+//
+// The cost plan takes the candidate's influence values of the log cost
+// ratio as an independent copy of the baseline's, so their variance is
+// twice the baseline's per-case variance of c/c̄ − a/ā times its design
+// effect (stats.DeltaRatio on the baseline against a constant arm), and
+// n is stats.RatioN at power.cost_ratio. Independence is pessimistic when
+// the two systems' outcomes and costs go together case by case, as they
+// usually do, so both plans err on the side of more cases.
 func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, error) {
 	if sc == nil || len(sc.Samples) == 0 {
 		return nil, fmt.Errorf("no baseline cases")
 	}
-	type caseAcc struct {
-		sum, k  float64
-		cluster string
+	p, err := scorecard.Pair([]*scorecard.Scorecard{sc, sc}, scorecard.PairOptions{})
+	if err != nil {
+		return nil, err
 	}
-	byID := map[string]*caseAcc{}
-	var ids []string
-	maxK := 0.0
-	for _, s := range sc.Samples {
-		c, ok := byID[s.ID]
-		if !ok {
-			c = &caseAcc{cluster: s.Cluster}
-			byID[s.ID] = c
-			ids = append(ids, s.ID)
-		}
-		c.k++
-		maxK = math.Max(maxK, c.k)
-		if s.Accepted {
-			c.sum++
-		}
-	}
-	sort.Strings(ids)
-	acc := make([]float64, len(ids))
-	cluster := make([]int, len(ids))
-	clusterIdx := map[string]int{}
-	for i, id := range ids {
-		c := byID[id]
-		acc[i] = c.sum / c.k
-		key := "case\x00" + id
-		if c.cluster != "" {
-			key = "cluster\x00" + c.cluster
-		}
-		k, ok := clusterIdx[key]
-		if !ok {
-			k = len(clusterIdx)
-			clusterIdx[key] = k
-		}
-		cluster[i] = k
-	}
-	n := len(ids)
+	base := armOf(p, 0)
+	cluster := p.ClusterIndex()
+	n := len(p.Cases)
 	effect, m := pol.EffectivePowerEffect(), pol.Quality.MinGain
-	pB := mean(acc)
-	pC := math.Min(1, pB+effect)
+	pB := mean(base.acc)
+	pC := pB + effect
 	psi := pB*(1-pC) + pC*(1-pB)
 	plan := &PowerPlan{Margin: m, Cases: n, Baseline: pB, Psi: psi, Assumed: true, DEff: 1}
+	plan.Warnings = append(plan.Warnings, pol.Warnings...)
 	plan.Power = Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.Inf(1)}
-	if pB+effect > 1 {
-		plan.Warnings = append(plan.Warnings, fmt.Sprintf("the baseline already accepts %.1f%% of cases, so a gain of %.1f points is impossible", 100*pB, 100*effect))
+	plan.costPlan(baselineCostVariance(base, cluster, pol), n, pol)
+	if pC > 1 || pC < 0 {
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("the baseline accepts %.1f%% of cases, so a true difference of %.1f points is impossible", 100*pB, 100*effect))
 		return plan, nil
 	}
-	simple := maxK == 1 && len(clusterIdx) == n
 	if effect <= m {
 		plan.Warnings = append(plan.Warnings, "power.effect is not above quality.min_gain")
 		return plan, nil
 	}
-	if simple {
+	if p.Single() && !p.Clustered() {
 		plan.Method = "mcnemar-exact"
 		if m != 0 {
 			plan.Method = "tango"
@@ -222,20 +250,46 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		plan.MDE = stats.ConnorMDEMargin(psi, n, m, pol.Alpha, pol.Power.Target)
 	} else {
 		plan.Method = "cluster-t"
-		// The design effect of the baseline's own acceptance.
-		ct := stats.ClusterT(acc, cluster, 0, 0.9)
-		if ct.Var > 0 && !math.IsInf(ct.DEff, 0) {
-			plan.DEff = ct.DEff
+		ct := stats.ClusterT(base.acc, cluster, 0, 0.9)
+		vB, vC := ct.Var, 0.0
+		if bern := pB * (1 - pB); bern > 0 {
+			vC = ct.Var * pC * (1 - pC) / bern
 		}
-		plan.Sigma2 = psi - effect*effect
-		if plan.Sigma2 <= 0 {
-			plan.Sigma2 = psi
+		plan.Sigma2 = vB + vC
+		switch {
+		case plan.Sigma2 == 0:
+			// The baseline's acceptance does not vary: plan with the
+			// single-sample variance of independent arms.
+			plan.Sigma2 = pB*(1-pB) + pC*(1-pC)
+			plan.Warnings = append(plan.Warnings, "the baseline's acceptance does not vary from case to case, so the plan assumes one independent sample per case (design effect 1)")
+		case ct.DEff > 0 && !math.IsInf(ct.DEff, 0):
+			plan.DEff = ct.DEff
+		default:
+			plan.Warnings = append(plan.Warnings, "every cluster of the baseline has the same mean acceptance, so the observed design effect is zero; the plan assumes independent cases (design effect 1)")
 		}
 		plan.CasesNeeded = stats.ClusterN(plan.Sigma2, plan.DEff, effect-m, pol.Alpha, pol.Power.Target)
 		plan.MDE = m + stats.ClusterMDE(plan.Sigma2, plan.DEff, n, pol.Alpha, pol.Power.Target)
 	}
-	if !math.IsInf(plan.CasesNeeded, 0) {
-		plan.MoreCasesNeeded = max(0, int(math.Ceil(plan.CasesNeeded))-n)
-	}
+	plan.CasesNeeded, plan.MoreCasesNeeded = wholeCases(plan.CasesNeeded, n)
 	return plan, nil
+}
+
+// baselineCostVariance returns the variance v of the cost plan without a
+// candidate: twice the baseline's per-case variance of c/c̄ − a/ā times its
+// design effect, or NaN when the baseline's cost is not measured, is
+// all zero (unless cost.zero_is_real), or does not vary.
+func baselineCostVariance(base arm, cluster []int, pol Policy) float64 {
+	if !base.hasCost || (!pol.Cost.ZeroIsReal && allZero(base.cost)) {
+		return math.NaN()
+	}
+	ones := make([]float64, len(base.acc))
+	for i := range ones {
+		ones[i] = 1
+	}
+	costs, _ := scaleCosts(base.cost, nil)
+	dr := stats.DeltaRatio(stats.RatioData{CostB: ones, AccB: ones, CostC: costs, AccC: base.acc, Cluster: cluster}, 1, 1-2*pol.Alpha)
+	if len(dr.Warnings) > 0 || !(dr.SE > 0) || math.IsInf(dr.SE, 0) {
+		return math.NaN()
+	}
+	return 2 * float64(dr.N) * dr.SE * dr.SE
 }

@@ -67,6 +67,9 @@ type JSONReport struct {
 	Routed    map[string]string `json:"routed,omitempty"`
 	// Routes details the routed baseline per workflow (several tiers only).
 	Routes []jsonRoute `json:"routes,omitempty"`
+	// RoutingCheck is the cross-fitted routing's comparison (several
+	// tiers only).
+	RoutingCheck *jsonRoutingCheck `json:"routing_check,omitempty"`
 	// FailureClasses and FailureTransitions are the checklist's class
 	// table and the baseline → candidate transitions (what the tune fixed
 	// and what it broke).
@@ -106,6 +109,7 @@ type jsonQuality struct {
 type jsonCost struct {
 	Method            string `json:"method"`
 	Measured          bool   `json:"measured"`
+	NotMeasured       string `json:"not_measured,omitempty"`
 	BaselineCPA       Float  `json:"baseline_cpa"`
 	CandidateCPA      Float  `json:"candidate_cpa"`
 	Ratio             Float  `json:"ratio"`
@@ -166,11 +170,15 @@ type jsonSegment struct {
 }
 
 type jsonPower struct {
-	Effect          Float `json:"effect"`
-	Target          Float `json:"target"`
-	CasesNeeded     Float `json:"cases_needed"`
-	MoreCasesNeeded int   `json:"more_cases_needed"`
-	MDE             Float `json:"mde"`
+	Effect              Float `json:"effect"`
+	Target              Float `json:"target"`
+	CasesNeeded         Float `json:"cases_needed"`
+	MoreCasesNeeded     int   `json:"more_cases_needed"`
+	MDE                 Float `json:"mde"`
+	CostRatio           Float `json:"cost_ratio"`
+	CostCasesNeeded     Float `json:"cost_cases_needed"`
+	CostMoreCasesNeeded int   `json:"cost_more_cases_needed"`
+	CostVariance        Float `json:"cost_variance"`
 }
 
 type jsonCondition struct {
@@ -215,6 +223,15 @@ type jsonRoute struct {
 	CPA            Float  `json:"cpa"`
 	BestTier       string `json:"best_tier"`
 	BestAcceptance Float  `json:"best_acceptance"`
+}
+
+type jsonRoutingCheck struct {
+	Folds              int   `json:"folds"`
+	Acceptance         Float `json:"acceptance"`
+	CrossFitAcceptance Float `json:"cross_fit_acceptance"`
+	CPA                Float `json:"cpa"`
+	CrossFitCPA        Float `json:"cross_fit_cpa"`
+	Changed            int   `json:"changed_choices"`
 }
 
 type jsonFailureClass struct {
@@ -278,7 +295,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 		r.Quality.Discordant = &jsonDiscordant{q.Discordant.CandidateOnly, q.Discordant.BaselineOnly}
 	}
 	k := d.Cost
-	r.Cost = jsonCost{Method: k.Method, Measured: k.Measured, BaselineCPA: Float(k.BaselineCPA), CandidateCPA: Float(k.CandidateCPA),
+	r.Cost = jsonCost{Method: k.Method, Measured: k.Measured, NotMeasured: k.NotMeasured, BaselineCPA: Float(k.BaselineCPA), CandidateCPA: Float(k.CandidateCPA),
 		Ratio: Float(k.Ratio), MaxRatio: Float(k.MaxRatio), CILow: Float(k.CILow), CIHigh: Float(k.CIHigh), CILevel: Float(k.CILevel),
 		PValue: Float(k.PValue), Met: k.Met, Missed: k.Missed, DeltaCILow: Float(k.DeltaCILow), DeltaCIHigh: Float(k.DeltaCIHigh),
 		DeltaPValue: Float(k.DeltaPValue), Resamples: k.Resamples, Seed: k.Seed,
@@ -294,7 +311,8 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested})
 	}
 	p := d.Power
-	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE)}
+	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE),
+		Float(p.CostRatio), Float(p.CostCasesNeeded), p.CostMoreCasesNeeded, Float(p.CostVariance)}
 	if e := d.Economics; e != nil {
 		je := &jsonEconomics{
 			OneTimeUSD: Float(e.OneTimeUSD), MonthlyUSD: Float(e.MonthlyUSD), RetrainMonthlyUSD: Float(e.RetrainMonthlyUSD),
@@ -316,6 +334,9 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	}
 	for _, rt := range d.Routes {
 		r.Routes = append(r.Routes, jsonRoute{rt.Workflow, rt.Cases, rt.Tier, Float(rt.Acceptance), Float(rt.CPA), rt.BestTier, Float(rt.BestAcceptance)})
+	}
+	if rc := d.RoutingCheck; rc != nil {
+		r.RoutingCheck = &jsonRoutingCheck{rc.Folds, Float(rc.Acceptance), Float(rc.CrossFitAcceptance), Float(rc.CPA), Float(rc.CrossFitCPA), rc.Changed}
 	}
 	r.FailureClasses = make([]jsonFailureClass, 0, len(d.FailureClasses))
 	for _, c := range d.FailureClasses {

@@ -51,8 +51,8 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	markdownSegments(p, d)
 
 	pw := d.Power
-	p("\n**Power:** detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s.\n",
-		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), d.Cases.Paired, d.Cases.Paired, numfmt.Points(pw.MDE))
+	p("\n**Power:** detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s%s.\n",
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), d.Cases.Paired, d.Cases.Paired, numfmt.Points(pw.MDE), costPowerClause(d))
 
 	markdownEconomics(p, d)
 	markdownChecklist(p, d)

@@ -105,8 +105,8 @@ func Text(w io.Writer, d *gate.Decision, names Names) error {
 	}
 
 	pw := d.Power
-	p("\npower: detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s\n",
-		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE))
+	p("\npower: detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s%s\n",
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE), costPowerClause(d))
 
 	textEconomics(ew, d)
 
@@ -401,4 +401,14 @@ func notTested(s gate.Segment) string {
 		return s.NotTested
 	}
 	return "too few cases"
+}
+
+// costPowerClause is the cost plan's part of the power line ("" when cost
+// has no variance to plan from).
+func costPowerClause(d *gate.Decision) string {
+	pw := d.Power
+	if !(pw.CostCasesNeeded > 0) {
+		return ""
+	}
+	return fmt.Sprintf("; showing a cost ratio of %s below the limit %s takes %s paired cases", numfmt.Ratio(pw.CostRatio), numfmt.Ratio(d.Cost.MaxRatio), numfmt.Cases(pw.CostCasesNeeded))
 }

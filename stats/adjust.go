@@ -86,19 +86,7 @@ func Wilson(x, n int, level float64) (lo, hi float64) {
 	if n == 0 {
 		return 0, 1
 	}
-	z := NormalQuantile((1 + level) / 2)
-	N, X, z2 := float64(n), float64(x), z*z
-	center := (X + z2/2) / (N + z2)
-	half := z / (N + z2) * math.Sqrt(X*(N-X)/N+z2/4)
-	lo, hi = center-half, center+half
-	// The exact ends at x = 0 and x = n; rounding elsewhere stays in [0, 1].
-	if x == 0 {
-		lo = 0
-	}
-	if x == n {
-		hi = 1
-	}
-	return math.Max(0, lo), math.Min(1, hi)
+	return wilsonReal(float64(x), float64(n), level)
 }
 
 // Quantile7 returns the prob quantile of sorted (ascending, not checked) by
@@ -132,4 +120,91 @@ func Quantile7(sorted []float64, prob float64) float64 {
 		return b
 	}
 	return (1-f)*a + f*b
+}
+
+// A ClusteredRate is a share of successes among units (samples) grouped in
+// clusters, with a Wilson interval at the effective sample size.
+type ClusteredRate struct {
+	Rate   float64 // successes over units
+	Lo, Hi float64 // Wilson interval at N/DEff
+	N, G   int     // units and clusters
+	// DEff is the design effect of the rate (at least 1): its
+	// cluster-robust variance over the binomial p(1 − p)/N.
+	DEff float64
+}
+
+// WilsonClustered returns the share of x (each 0 or 1) with a Wilson
+// interval that accounts for clusters (Kish 1965; the effective-sample-size
+// Wilson interval, as in Korn & Graubard 1998 for the Clopper–Pearson
+// interval): with p̂ = Σx/N and the cluster-robust variance of the ratio
+// V = G/(G−1)·Σ_g (Σ_{i∈g}(x_i − p̂))²/N², the design effect is
+// DEff = max(1, V/(p̂(1 − p̂)/N)) and the interval is Wilson's with
+// N/DEff trials and p̂·N/DEff successes. When no cluster holds two units it
+// is Wilson(x, N) exactly. When the rate is 0 or 1 the variance cannot
+// show how alike a cluster's units are, and the interval takes one unit
+// per cluster (N/DEff = G), the least information the data can carry; with
+// a single cluster holding several units it is [0, 1]. It panics on
+// mismatched lengths, values other than 0 and 1, or a level outside
+// (0, 1).
+func WilsonClustered(x []float64, cluster []int, level float64) ClusteredRate {
+	checkLevel("WilsonClustered", level)
+	if len(x) != len(cluster) {
+		panic(fmt.Sprintf("stats: WilsonClustered len(x)=%d != len(cluster)=%d", len(x), len(cluster)))
+	}
+	r := ClusteredRate{N: len(x), DEff: 1}
+	succ := 0
+	for _, v := range x {
+		switch v {
+		case 1:
+			succ++
+		case 0:
+		default:
+			panic(fmt.Sprintf("stats: WilsonClustered value %v is not 0 or 1", v))
+		}
+	}
+	if r.N == 0 {
+		r.Rate, r.Lo, r.Hi = math.NaN(), 0, 1
+		return r
+	}
+	p := float64(succ) / float64(r.N)
+	r.Rate = p
+	tot, G := clusterTotals(r.N, cluster, func(i int) float64 { return x[i] - p })
+	r.G = G
+	if G == r.N {
+		r.Lo, r.Hi = Wilson(succ, r.N, level)
+		return r
+	}
+	N := float64(r.N)
+	nEff := N
+	switch {
+	case G < 2:
+		r.DEff, r.Lo, r.Hi = math.Inf(1), 0, 1
+		return r
+	case succ == 0 || succ == r.N:
+		nEff = float64(G)
+	default:
+		g := float64(G)
+		v := g / (g - 1) * sumSquares(tot) / (N * N)
+		nEff = N / math.Max(1, v/(p*(1-p)/N))
+	}
+	r.DEff = N / nEff
+	r.Lo, r.Hi = wilsonReal(p*nEff, nEff, level)
+	return r
+}
+
+// wilsonReal is the Wilson interval for x successes in n trials, both
+// real (an effective sample size), with the exact ends at x = 0 and x = n.
+func wilsonReal(x, n, level float64) (lo, hi float64) {
+	z := NormalQuantile((1 + level) / 2)
+	z2 := z * z
+	center := (x + z2/2) / (n + z2)
+	half := z / (n + z2) * math.Sqrt(x*(n-x)/n+z2/4)
+	lo, hi = center-half, center+half
+	if x == 0 {
+		lo = 0
+	}
+	if x == n {
+		hi = 1
+	}
+	return math.Max(0, lo), math.Min(1, hi)
 }

@@ -434,3 +434,53 @@ func TestOracleDatasets(t *testing.T) {
 		})
 	}
 }
+
+// WilsonClustered against make_oracle_cluster.R on small hand cases: a
+// clustered mixed rate (design effect above 1), an all-success rate (one
+// unit per cluster), a rate whose clusters vary less than binomially
+// (design effect floored at 1) and unclustered units (plain Wilson).
+func TestOracleWilsonClustered(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_cluster.csv")
+	hand := map[string]struct {
+		x  []float64
+		cl []int
+	}{
+		"a": {[]float64{1, 1, 0, 1, 1, 1, 0, 0, 1, 1}, []int{0, 0, 0, 1, 1, 2, 2, 2, 3, 3}},
+		"b": {[]float64{1, 1, 1, 1, 1, 1}, []int{0, 0, 1, 1, 2, 2}},
+		"c": {[]float64{1, 0, 1, 0, 1, 0, 1, 1}, []int{0, 0, 1, 1, 2, 2, 3, 3}},
+		"d": {[]float64{1, 0, 1, 1, 0}, []int{0, 1, 2, 3, 4}},
+	}
+	for k, h := range hand {
+		r := WilsonClustered(h.x, h.cl, 0.9)
+		checkClose(t, "rate "+k, r.Rate, o.must(t, "wilson_clustered", "rate", k), tolClosed)
+		checkClose(t, "deff "+k, r.DEff, o.must(t, "wilson_clustered", "deff", k), tolClosed)
+		checkClose(t, "lo "+k, r.Lo, o.must(t, "wilson_clustered", "lo", k), tolClosed)
+		checkClose(t, "hi "+k, r.Hi, o.must(t, "wilson_clustered", "hi", k), tolClosed)
+	}
+	// One cluster holding several units carries no information about the
+	// spread between clusters.
+	if r := WilsonClustered([]float64{1, 0, 1}, []int{4, 4, 4}, 0.9); r.Lo != 0 || r.Hi != 1 {
+		t.Errorf("one cluster: [%v, %v], want [0, 1]", r.Lo, r.Hi)
+	}
+}
+
+func TestOracleRatioPlan(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_cluster.csv")
+	ps := o.params("power", "ratio_n")
+	if len(ps) < 4 {
+		t.Fatalf("%d ratio_n cases", len(ps))
+	}
+	for _, p := range ps {
+		v := splitFloats(t, p)
+		checkClose(t, "RatioN "+p, RatioN(v[0], v[1], v[2], v[3], v[4]), o.must(t, "power", "ratio_n", p), tolClosed)
+	}
+	for _, p := range o.params("power", "ratio_power") {
+		v := splitFloats(t, p)
+		checkClose(t, "RatioPower "+p, RatioPower(v[0], v[1], v[2], int(v[3]), v[4]), o.must(t, "power", "ratio_power", p), tolClosed)
+	}
+	if !math.IsInf(RatioN(1, 1, 1, 0.05, 0.9), 1) || RatioPower(1, 1.2, 1, 100, 0.05) != 0.05 {
+		t.Error("a ratio at or above the limit cannot be planned for")
+	}
+}

@@ -354,3 +354,56 @@ func ClusterPower(sigma2, deff, delta float64, n int, alpha float64) float64 {
 	}
 	return NormalCDF(delta*math.Sqrt(float64(n)/v) - za)
 }
+
+// RatioN returns the number of cases needed by the one-sided level-alpha
+// delta-method test of H0 ρ >= r (ρ a ratio of costs per accepted outcome,
+// r = nullRatio) to reach the given power when the true ratio is ratio < r,
+// by the normal formula on the log scale (Deng, Knoblich & Lu 2018; the
+// variance of log ρ̂ is v/n to first order):
+//
+//	n = (z_{1−α} + z_{power})²·v / (log r − log ρ)²,
+//
+// with v the per-case variance of the influence values of log ρ̂ times the
+// design effect, n·SE² of DeltaRatio (its cluster-robust SE at n cases).
+// It returns +Inf when ratio >= nullRatio, and panics on alpha or power
+// outside (0, 1), a negative or NaN v, or ratios that are not positive and
+// finite.
+func RatioN(v, ratio, nullRatio, alpha, power float64) float64 {
+	za, zb := checkAlphaPower("RatioN", alpha, power)
+	checkRatioPlan("RatioN", v, ratio, nullRatio)
+	if !(ratio < nullRatio) {
+		return math.Inf(1)
+	}
+	s := za + zb
+	if s < 0 {
+		return 0
+	}
+	d := math.Log(nullRatio) - math.Log(ratio)
+	return s * s * v / (d * d)
+}
+
+// RatioPower returns the approximate power of the test RatioN plans at n
+// cases: Φ((log r − log ρ)·sqrt(n/v) − z_{1−α}); alpha when ratio >= r, and
+// 1 when v = 0 and ratio < r.
+func RatioPower(v, ratio, nullRatio float64, n int, alpha float64) float64 {
+	za, _ := checkAlphaPower("RatioPower", alpha, 0.5)
+	checkRatioPlan("RatioPower", v, ratio, nullRatio)
+	if n < 0 {
+		panic(fmt.Sprintf("stats: RatioPower n=%d negative", n))
+	}
+	if !(ratio < nullRatio) {
+		return alpha
+	}
+	if v == 0 {
+		return 1
+	}
+	return NormalCDF((math.Log(nullRatio)-math.Log(ratio))*math.Sqrt(float64(n)/v) - za)
+}
+
+func checkRatioPlan(fn string, v, ratio, nullRatio float64) {
+	if !(v >= 0) || math.IsInf(v, 1) {
+		panic(fmt.Sprintf("stats: %s variance %v must be finite and non-negative", fn, v))
+	}
+	checkNullRatio(fn, ratio)
+	checkNullRatio(fn, nullRatio)
+}

@@ -95,6 +95,17 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  detectable now:    a gain of %s with %d cases\n", numfmt.Points(p.MDE), p.Cases)
+	if p.CostCasesNeeded > 0 {
+		fmt.Fprintf(w, "power of the cost test (delta method, true cost ratio %s against the limit %s)\n", numfmt.Ratio(p.CostRatio), numfmt.Ratio(pol.Cost.MaxRatio))
+		fmt.Fprintf(w, "  variance per case: %s (log cost ratio, with the design effect)\n", numfmt.Num(p.CostVariance))
+		fmt.Fprintf(w, "  cases needed:      %s", numfmt.Cases(p.CostCasesNeeded))
+		if p.CostMoreCasesNeeded > 0 {
+			fmt.Fprintf(w, " (%d more than the %d at hand)", p.CostMoreCasesNeeded, p.Cases)
+		} else {
+			fmt.Fprintf(w, " (the %d at hand are enough)", p.Cases)
+		}
+		fmt.Fprintln(w)
+	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)
 	}

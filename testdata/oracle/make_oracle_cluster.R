@@ -1,0 +1,113 @@
+# Oracle values for the cluster-aware numbers added to ftgate's gate and
+# stats packages, computed the plain R way.
+# Rscript make_oracle_cluster.R   (writes oracle_cluster.csv; see README.md)
+# Every number comes from base R (pt/qt, pnorm/qnorm, tapply, matrix algebra)
+# or from clubSandwich, written out here from the cited papers, not from the
+# Go code.
+options(digits = 17)
+out <- list()
+put <- function(dataset, quantity, param, value) {
+  out[[length(out) + 1]] <<- data.frame(dataset = dataset, quantity = quantity,
+                                        param = as.character(param), value = value)
+}
+fmt <- function(x) ifelse(is.na(x), "NA", ifelse(is.infinite(x),
+                  ifelse(x > 0, "Inf", "-Inf"), trimws(formatC(x, digits = 17, format = "g"))))
+za <- qnorm(0.95); zb <- qnorm(0.9)
+
+# Per-case means of an oracle dataset, in case order.
+cases <- function(s) {
+  cs <- aggregate(cbind(acc_b, acc_c, cost_b, cost_c) ~ case + cluster, data = s, FUN = mean)
+  cs[order(cs$case), ]
+}
+
+# ---- schema-valid rate: Wilson at the effective sample size ----------------
+# Kish's design effect of a proportion over clusters, V_cluster / (p(1-p)/N),
+# floored at 1; Wilson's interval with N/deff trials (one unit per cluster
+# when p is 0 or 1). The oracle datasets get a schema_valid flag that goes
+# with the cluster: the baseline's sample is invalid in clusters 0 mod 5
+# unless it is sample 1, the candidate's when case mod 3 = 0.
+wilson <- function(x, n, level) {
+  z <- qnorm((1 + level) / 2); p <- x / n
+  centre <- (p + z^2 / (2 * n)) / (1 + z^2 / n)
+  half <- z / (1 + z^2 / n) * sqrt(p * (1 - p) / n + z^2 / (4 * n^2))
+  c(max(0, centre - half), min(1, centre + half))
+}
+wilson_clustered <- function(x, cl, level) {
+  N <- length(x); G <- length(unique(cl)); p <- mean(x)
+  if (G == N) return(c(p, 1, wilson(sum(x), N, level)))
+  if (p == 0 || p == 1) { neff <- G } else {
+    V <- G / (G - 1) * sum(tapply(x - p, cl, sum)^2) / N^2
+    neff <- N / max(1, V / (p * (1 - p) / N))
+  }
+  c(p, N / neff, wilson(p * neff, neff, level))
+}
+for (name in c("single", "clustered")) {
+  s <- read.csv(paste0(name, ".csv"))
+  vb <- as.numeric(s$cluster %% 5 != 0 | s$sample == 1)
+  # the unit of clustering is the cluster field (each case has one)
+  w <- wilson_clustered(vb, s$cluster, 0.9)
+  put(name, "valid_b_rate", "", w[1]); put(name, "valid_b_deff", "", w[2])
+  put(name, "valid_b_lo", "", w[3]); put(name, "valid_b_hi", "", w[4])
+  vc <- as.numeric(s$case %% 3 != 0)
+  put(name, "valid_c_rate", "", mean(vc))
+}
+# small hand cases for stats.WilsonClustered
+hand <- list(
+  a = list(x = c(1, 1, 0, 1, 1, 1, 0, 0, 1, 1), cl = c(0, 0, 0, 1, 1, 2, 2, 2, 3, 3)),
+  b = list(x = c(1, 1, 1, 1, 1, 1), cl = c(0, 0, 1, 1, 2, 2)),
+  c = list(x = c(1, 0, 1, 0, 1, 0, 1, 1), cl = c(0, 0, 1, 1, 2, 2, 3, 3)),
+  d = list(x = c(1, 0, 1, 1, 0), cl = c(0, 1, 2, 3, 4)))
+for (k in names(hand)) {
+  w <- wilson_clustered(hand[[k]]$x, hand[[k]]$cl, 0.9)
+  put("wilson_clustered", "rate", k, w[1]); put("wilson_clustered", "deff", k, w[2])
+  put("wilson_clustered", "lo", k, w[3]); put("wilson_clustered", "hi", k, w[4])
+}
+
+# ---- power plans ---------------------------------------------------------------
+# Cost: n = (z_.95 + z_.9)^2 v / log(r / rho)^2 with v = n se^2 of the delta
+# method's log ratio (influence values, cluster totals, G/(G-1)); rho = 0.9 r.
+delta_v <- function(cb, ab, cc, ac, cl) {
+  n <- length(cb); G <- length(unique(cl))
+  IF <- (cc / mean(cc) - ac / mean(ac)) - (cb / mean(cb) - ab / mean(ab))
+  G / (G - 1) * sum(tapply(IF, cl, sum)^2) / n
+}
+for (name in c("single", "clustered")) {
+  cs <- cases(read.csv(paste0(name, ".csv"))); n <- nrow(cs)
+  v <- delta_v(cs$cost_b, cs$acc_b, cs$cost_c, cs$acc_c, cs$cluster)
+  put(name, "cost_plan_v", "", v)
+  for (r in c(1, 0.8)) {
+    need <- ceiling((za + zb)^2 * v / log(r / (0.9 * r))^2)
+    put(name, "cost_plan_n", r, need); put(name, "cost_plan_more", r, max(0, need - n))
+  }
+  # Without a candidate: the baseline against a constant arm, doubled.
+  vb <- 2 * delta_v(rep(1, n), rep(1, n), cs$cost_b, cs$acc_b, cs$cluster)
+  put(name, "base_plan_cost_v", "", vb)
+  put(name, "base_plan_cost_n", "", ceiling((za + zb)^2 * vb / log(1 / 0.9)^2))
+  # Quality without a candidate, per case (clustered data): the variance of
+  # a_C - a_B for independent arms and the design effect of a_B.
+  if (name == "clustered") {
+    a <- cs$acc_b; pB <- mean(a); eff <- 0.05; pC <- pB + eff
+    G <- length(unique(cs$cluster))
+    se2 <- G / (G - 1) * sum(tapply(a - pB, cs$cluster, sum)^2) / n^2
+    deff <- se2 * n / var(a)
+    s2 <- var(a) * (1 + pC * (1 - pC) / (pB * (1 - pB)))
+    put(name, "base_plan_sigma2", "", s2); put(name, "base_plan_deff", "", deff)
+    put(name, "base_plan_n", "", ceiling((za + zb)^2 * s2 * deff / eff^2))
+  }
+}
+
+# stats.RatioN and RatioPower by the formula
+for (v in c(0.5, 2.3)) for (rho in c(0.6, 0.9)) for (r in c(1, 0.8)) {
+  if (rho >= r) next
+  key <- paste(v, rho, r, 0.05, 0.9, sep = ":")
+  put("power", "ratio_n", key, (za + zb)^2 * v / log(r / rho)^2)
+  put("power", "ratio_power", paste(v, rho, r, 150, 0.05, sep = ":"), pnorm(log(r / rho) * sqrt(150 / v) - za))
+}
+
+res <- do.call(rbind, out)
+res$value <- fmt(res$value)
+con <- file("oracle_cluster.csv", "w")
+writeLines(c(paste("#", R.version.string),
+             "# generated by make_oracle_cluster.R; columns: dataset,quantity,param,value"), con)
+write.csv(res, con, row.names = FALSE, quote = FALSE)
+close(con)
