@@ -538,15 +538,37 @@ func inspectScore(name string, sc *scorecard.Scorecard, run inspectRun, samples 
 		}
 		sc.Warnings = append(sc.Warnings, msg+"; its samples may be incomplete")
 	}
-	if len(scorers) == 0 {
-		if len(samples) == 0 {
-			return scorecard.Errorf(name, 0, "the log has no samples (run status %q)", run.status)
-		}
-		return scorecard.Errorf(name, 0, "no scored samples in the log (run status %q): ftgate needs each sample's score; rescore the log with inspect score", run.status)
+	if len(samples) == 0 {
+		return scorecard.Errorf(name, 0, "the log has no samples (run status %q)", run.status)
 	}
-	scorer, ok := readkit.PickName(in, "scorer", "scorer", o.Scorer, scorers)
-	if !ok {
-		return in.Errs
+	var scorer string
+	if len(scorers) == 0 {
+		// No sample was scored. Samples that failed (an error or a limit)
+		// are outcomes all the same: not accepted. Only samples that ran
+		// and were never scored need a score.
+		var unscored []string
+		for _, s := range samples {
+			if s.sample.Error == "" && s.sample.FailureClass == "" {
+				unscored = append(unscored, s.id)
+			}
+		}
+		if len(unscored) > 0 {
+			what := readkit.Counted(len(unscored), "sample has", "samples have")
+			if run.status == "success" || run.status == "" {
+				return scorecard.Errorf(name, 0, "%s no score and no error (%s), and the log holds no scorer's results: score it with inspect score, then give ftgate the scored log",
+					what, readkit.FirstFew(unscored, 5))
+			}
+			return scorecard.Errorf(name, 0, "%s no score and no error (%s): the run ended with status %q before they were scored; finish the eval (inspect eval-retry), or score the log with inspect score",
+				what, readkit.FirstFew(unscored, 5), run.status)
+		}
+		if o.Scorer != "" {
+			return scorecard.Errorf(name, 0, "no scorer %q in this file: no sample has a score (every sample ended with an error or a limit)", o.Scorer)
+		}
+	} else {
+		var ok bool
+		if scorer, ok = readkit.PickName(in, "scorer", "scorer", o.Scorer, scorers); !ok {
+			return in.Errs
+		}
 	}
 	threshold := 1.0
 	if o.AcceptThreshold != nil {
@@ -587,6 +609,9 @@ func inspectScore(name string, sc *scorecard.Scorecard, run inspectRun, samples 
 	}
 	if len(sc.Samples) == 0 {
 		return scorecard.Errorf(name, 0, "no sample has a score from scorer %q (run status %q)", scorer, run.status)
+	}
+	if scorer == "" {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: no sample has a score: all %d ended with an error or a limit, so none is accepted", name, len(sc.Samples)))
 	}
 	if len(unscored) > 0 {
 		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: %s no %q score and no error, so left out: %s", name, readkit.Counted(len(unscored), "sample has", "samples have"), scorer, readkit.FirstFew(unscored, 5)))

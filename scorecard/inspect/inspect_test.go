@@ -339,3 +339,24 @@ func TestImportInspectArchiveBudget(t *testing.T) {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
 }
+
+// A log whose samples all failed before they were scored (an error or a
+// limit, no score) is read: every sample is kept and not accepted, and no
+// one is told to rescore what never ran.
+func TestImportInspectErroredOnly(t *testing.T) {
+	const model = "anthropic/claude-haiku-4-5"
+	readertest.RunCases(t, []readertest.Case{{
+		Name: "errored", File: "errored.json", Format: "inspect",
+		System: scorecard.System{Name: model, Model: model}, Run: scorecard.Run{ID: "run-err", Dataset: "triage"},
+		Samples: []scorecard.Sample{
+			{ID: "t-1", Accepted: false, LatencyMS: readertest.F(200), Error: "APIConnectionError: connection refused", Line: 7},
+			{ID: "t-2", Accepted: false, LatencyMS: readertest.F(300), Error: "APIConnectionError: connection refused", Line: 8},
+			{ID: "t-3", Accepted: false, LatencyMS: readertest.F(60000), FailureClass: "time_limit", Line: 9},
+		},
+		Warnings: []string{
+			`FILE: the Inspect run ended with status "error": the model provider was unreachable; its samples may be incomplete`,
+			"FILE: no sample has a score: all 3 ended with an error or a limit, so none is accepted",
+			"FILE: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost or token usage (the cost check is not measured)",
+		},
+	}})
+}
