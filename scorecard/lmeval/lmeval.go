@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/ftgate/ftgate/scorecard"
@@ -22,8 +23,13 @@ func init() {
 }
 
 // sniffLMEval recognises a first line with "doc_id" and the harness's
-// "metrics", "filter" or "filtered_resps".
+// "metrics", "filter" or "filtered_resps"; and the harness's aggregate
+// results file (a "results" object beside "configs", "versions",
+// "n-shot" or "higher_is_better"), which readLMEval then explains.
 func sniffLMEval(data []byte) bool {
+	if isResultsFile(data) {
+		return true
+	}
 	keys := readkit.FirstLineKeys(data)
 	if keys == nil || readkit.LooksNative(keys) {
 		return false
@@ -35,40 +41,79 @@ func sniffLMEval(data []byte) bool {
 	return doc && (metrics || filter || resps)
 }
 
+// isResultsFile reports whether data is the harness's aggregate
+// results_<timestamp>.json.
+func isResultsFile(data []byte) bool {
+	top, _ := readkit.HeadKeys(data, "")
+	if readkit.LooksNativeDocument(top) || top["results"] != '{' {
+		return false
+	}
+	for _, k := range []string{"configs", "versions", "n-shot", "higher_is_better", "group_subtasks", "n-samples"} {
+		if top[k] == '{' {
+			return true
+		}
+	}
+	return false
+}
+
+// resultsFileError explains that the aggregate results file holds no
+// per-document outcome, and which file does.
+func resultsFileError(name string, data []byte) error {
+	in := readkit.NewInput(name, data)
+	doc, ok := in.Document("an lm-evaluation-harness results file")
+	if !ok {
+		return in.Errs
+	}
+	tasks := ""
+	if res, ok := doc.Object("results", "results"); ok && len(res.Keys()) > 0 {
+		keys := res.Keys()
+		sort.Strings(keys)
+		tasks = " (tasks " + readkit.QuoteList(keys) + ")"
+	}
+	return scorecard.Errorf(name, 0, "this is lm-evaluation-harness's aggregate results file%s: one score per task, not one outcome per document, "+
+		"which ftgate needs to pair cases; give it the samples_<task>_<timestamp>.jsonl files the harness writes beside this one when lm_eval runs with --log_samples (one file per task)", tasks)
+}
+
 // lmEvalRowFields are the keys of a harness row that are not metrics.
 var lmEvalRowFields = map[string]bool{
 	"doc_id": true, "doc": true, "target": true, "arguments": true, "resps": true,
 	"filtered_resps": true, "filter": true, "metrics": true, "doc_hash": true,
-	"prompt_hash": true, "target_hash": true, "task_name": true,
+	"prompt_hash": true, "target_hash": true, "task_name": true, "task": true,
 }
 
 // lmEvalDefaultMetrics are tried in order when --metric is not given.
 var lmEvalDefaultMetrics = []string{"acc", "exact_match"}
 
-// lmEvalTimestamp matches the _<date>T<time> suffix of the file name.
-var lmEvalTimestamp = regexp.MustCompile(`_\d{4}-\d{2}-\d{2}T[0-9.:\-]+$`)
+// lmEvalFileName matches the name the harness gives a samples file,
+// samples_<task>_<timestamp>.jsonl, and captures the task.
+var lmEvalFileName = regexp.MustCompile(`^samples_(.+)_\d{4}-\d{2}-\d{2}T[0-9.:\-]+$`)
 
-// lmEvalTask derives the task from samples_<task>_<timestamp>.jsonl.
+// lmEvalTask derives the task from samples_<task>_<timestamp>.jsonl, or
+// returns "" when the file was renamed (or read from standard input): a
+// name that is not the harness's says nothing about the task.
 func lmEvalTask(name string) string {
-	if name == "-" || name == "" {
+	base := filepath.Base(name)
+	m := lmEvalFileName.FindStringSubmatch(strings.TrimSuffix(base, filepath.Ext(base)))
+	if m == nil {
 		return ""
 	}
-	base := filepath.Base(name)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	base = strings.TrimPrefix(base, "samples_")
-	return lmEvalTimestamp.ReplaceAllString(base, "")
+	return m[1]
 }
 
 // An lmEvalRow is one decoded row.
 type lmEvalRow struct {
 	obj     readkit.Object
 	docID   string
+	task    string // the task the row names (task_name or task), if any
 	filter  string
 	metrics []string // the row's "metrics" list, if any
 }
 
 // readLMEval reads an lm-evaluation-harness samples file.
 func readLMEval(name string, data []byte, o scorecard.ReadOptions) (*scorecard.Scorecard, error) {
+	if isResultsFile(data) {
+		return nil, resultsFileError(name, data)
+	}
 	in := readkit.NewInput(name, data)
 	var rows []lmEvalRow
 	filters := map[string]bool{}
@@ -82,6 +127,11 @@ func readLMEval(name string, data []byte, o scorecard.ReadOptions) (*scorecard.S
 			continue
 		}
 		r := lmEvalRow{obj: obj, docID: id, filter: obj.Str("filter", "filter")}
+		for _, k := range []string{"task_name", "task"} {
+			if raw, off, ok := obj.Member(k); ok && readkit.FirstNonSpace(raw) == '"' && r.task == "" {
+				r.task = strings.TrimSpace(readkit.JSONString(in, raw, off, k))
+			}
+		}
 		if r.filter == "" {
 			r.filter = "none"
 		}
@@ -103,11 +153,25 @@ func readLMEval(name string, data []byte, o scorecard.ReadOptions) (*scorecard.S
 	if !ok {
 		return nil, in.Errs
 	}
-	task := lmEvalTask(name)
+	// A case is a task's document: the task the rows name, else the one
+	// in the harness's file name.
+	fileTask := lmEvalTask(name)
 	sc := &scorecard.Scorecard{}
-	sc.Run.Dataset = task
-	if task == "" {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: cannot tell the task from the file name (samples_<task>_<date>.jsonl), so case ids are bare doc_ids", name))
+	tasks := map[string]bool{}
+	bare := 0
+	for _, r := range rows {
+		task := firstNonEmpty(r.task, fileTask)
+		tasks[task] = true
+		if task == "" {
+			bare++
+		}
+	}
+	if len(tasks) == 1 {
+		sc.Run.Dataset = firstNonEmpty(rows[0].task, fileTask)
+	}
+	if bare > 0 {
+		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: the documents do not name their task and the file name is not the harness's samples_<task>_<timestamp>.jsonl, so %s; they pair only with a file read the same way", name,
+			readkit.Counted(bare, "case id is a bare doc_id", "case ids are bare doc_ids")))
 	}
 	multi := len(filters) > 1
 	for _, r := range rows {
@@ -120,6 +184,7 @@ func readLMEval(name string, data []byte, o scorecard.ReadOptions) (*scorecard.S
 			in.FailAt(r.obj.Off, "%s", msg)
 			continue
 		}
+		task := firstNonEmpty(r.task, fileTask)
 		s := scorecard.Sample{Line: in.Line(r.obj.Off), Workflow: task}
 		s.ID = r.docID
 		if task != "" {
@@ -172,20 +237,48 @@ func readLMEval(name string, data []byte, o scorecard.ReadOptions) (*scorecard.S
 // defaults that the first row carries.
 func lmEvalMetric(in *readkit.Input, first lmEvalRow, want string) (string, bool) {
 	have := lmEvalMetrics(first)
+	scalar := lmEvalScalarMetrics(first)
+	corpus := func() {
+		in.FailAt(first.obj.Off, "this file has no per-document verdict: its metrics (%s) are corpus-level, each document holding the (reference, prediction) pair "+
+			"that one score over the whole corpus is computed from (as for BLEU, chrF, F1 or MCC), so there is no outcome per case to pair; "+
+			"gate on a task whose metric scores each document (such as acc or exact_match)", readkit.QuoteList(have))
+	}
 	if want != "" {
-		return readkit.PickName(in, "metric", "metric", want, have)
+		m, ok := readkit.PickName(in, "metric", "metric", want, have)
+		if !ok || slices.Contains(scalar, m) {
+			return m, ok
+		}
+		if raw, _, present := first.obj.Member(m); !present || !isCorpusValue(raw) {
+			return m, true // a string or missing value: reported per document
+		}
+		if len(scalar) == 0 {
+			corpus()
+			return "", false
+		}
+		in.FailAt(first.obj.Off, "metric %q is corpus-level (each document holds the input of one score over the whole corpus), not a per-document outcome; choose a per-document metric with --metric: %s", m, readkit.QuoteList(scalar))
+		return "", false
 	}
 	for _, d := range lmEvalDefaultMetrics {
 		if first.obj.Has(d) {
 			return d, true
 		}
 	}
-	if len(have) == 0 {
+	switch {
+	case len(have) == 0:
 		in.FailAt(first.obj.Off, "the first document has no metric values")
-		return "", false
+	case len(scalar) == 0:
+		corpus()
+	default:
+		in.FailAt(first.obj.Off, "no %s metric in this file; pick one of its per-document metrics with --metric: %s", strings.Join(lmEvalDefaultMetrics, " or "), readkit.QuoteList(scalar))
 	}
-	in.FailAt(first.obj.Off, "no %s metric in this file (it has %s); pick one with --metric", strings.Join(lmEvalDefaultMetrics, " or "), readkit.QuoteList(have))
 	return "", false
+}
+
+// isCorpusValue reports whether a metric's value is a list or an object:
+// the input of a corpus-level score rather than a document's outcome.
+func isCorpusValue(raw []byte) bool {
+	c := readkit.FirstNonSpace(raw)
+	return c == '[' || c == '{'
 }
 
 // lmEvalMetrics lists the metrics a row carries: its "metrics" list when
@@ -215,4 +308,13 @@ func lmEvalScalarMetrics(r lmEvalRow) []string {
 		}
 	}
 	return names
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }

@@ -62,8 +62,10 @@ func TestImportLMEvalTask(t *testing.T) {
 		"samples_arc_easy_2026-01-02T03-04-05.678901.jsonl":                 "arc_easy",
 		"out/model/samples_mmlu_abstract_algebra_2024-05-06T07-08-09.jsonl": "mmlu_abstract_algebra",
 		"samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl":      "math_perturbed_full",
-		"arc.jsonl": "arc",
-		"-":         "",
+		// A renamed file says nothing about its task.
+		"arc.jsonl":      "",
+		"baseline.jsonl": "",
+		"-":              "",
 	} {
 		if got := lmEvalTask(name); got != want {
 			t.Errorf("lmEvalTask(%q) = %q, want %q", name, got, want)
@@ -88,8 +90,43 @@ func TestImportLMEvalStdin(t *testing.T) {
 	if diff := cmp.Diff([]string{"0", "1", "2"}, ids); diff != "" {
 		t.Errorf("ids mismatch (-want +got):\n%s", diff)
 	}
-	want := "-: cannot tell the task from the file name (samples_<task>_<date>.jsonl), so case ids are bare doc_ids"
+	want := "-: the documents do not name their task and the file name is not the harness's samples_<task>_<timestamp>.jsonl, so 3 case ids are bare doc_ids; they pair only with a file read the same way"
 	if len(sc.Warnings) == 0 || sc.Warnings[0] != want {
 		t.Errorf("Warnings = %q, want first %q", sc.Warnings, want)
+	}
+}
+
+// Two runs of one task saved under other names pair on the task and
+// doc_id: the task comes from the documents where they name it, so the
+// file name does not matter; where they do not, ids are bare doc_ids in
+// both.
+func TestImportLMEvalRenamed(t *testing.T) {
+	t.Parallel()
+	rows := "{\"doc_id\": 0, \"task_name\": \"arc_easy\", \"filter\": \"none\", \"metrics\": [\"acc\"], \"acc\": 1.0}\n" +
+		"{\"doc_id\": 1, \"task_name\": \"arc_easy\", \"filter\": \"none\", \"metrics\": [\"acc\"], \"acc\": 0.0}\n"
+	plain := "{\"doc_id\": 0, \"filter\": \"none\", \"metrics\": [\"acc\"], \"acc\": 1.0}\n"
+	for _, tc := range []struct {
+		name, data string
+		ids        []string
+		dataset    string
+	}{
+		{"baseline.jsonl", rows, []string{"arc_easy:0", "arc_easy:1"}, "arc_easy"},
+		{"samples_arc_easy_2026-01-02T03-04-05.jsonl", rows, []string{"arc_easy:0", "arc_easy:1"}, "arc_easy"},
+		// The documents' task wins over the file name's.
+		{"samples_arc_2026-01-02T03-04-05.jsonl", rows, []string{"arc_easy:0", "arc_easy:1"}, "arc_easy"},
+		{"candidate.jsonl", plain, []string{"0"}, ""},
+		{"samples_boolq_2026-01-02T03-04-05.jsonl", plain, []string{"boolq:0"}, "boolq"},
+	} {
+		sc, err := scorecard.Read(tc.name, []byte(tc.data), scorecard.ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var ids []string
+		for _, s := range sc.Samples {
+			ids = append(ids, s.ID)
+		}
+		if diff := cmp.Diff(tc.ids, ids); diff != "" || sc.Run.Dataset != tc.dataset {
+			t.Errorf("%s: dataset %q, ids (-want +got):\n%s", tc.name, sc.Run.Dataset, diff)
+		}
 	}
 }
