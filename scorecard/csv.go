@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,11 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		return nil, csvError(name, err)
 	}
 	header = append([]string(nil), header...) // ReuseRecord: the next Read overwrites it
+	if accCol == "accepted" && !slices.Contains(trimmed(header), "accepted") {
+		if err := ragasTable(name, header, idCol); err != nil {
+			return nil, err
+		}
+	}
 	col := map[string]int{}
 	var errs ErrorList
 	var warnings []string
@@ -134,7 +140,7 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		s, rowErrs := csvSample(name, cr, rec, col, line)
+		s, rowErrs := csvSample(name, cr, rec, col, line, accCol, o.AcceptThreshold)
 		if len(rowErrs) > 0 {
 			errs = append(errs, rowErrs...)
 			if len(errs) >= maxErrors {
@@ -147,7 +153,7 @@ func readCSV(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	return sc, errs.Err()
 }
 
-func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, line int) (Sample, ErrorList) {
+func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, line int, accName string, threshold *float64) (Sample, ErrorList) {
 	s := Sample{Line: line}
 	var errs ErrorList
 	get := func(key string) (string, int, bool) {
@@ -167,10 +173,22 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 	} else {
 		fail(1, "row has no id")
 	}
-	if v, c, ok := get("accepted"); ok {
+	if v, c, ok := get("accepted"); ok && threshold != nil {
+		// A score read as accepted: at least the threshold.
+		x, msg := csvNumber(v, false)
+		if msg != "" {
+			fail(c, "%s %s (--accept-threshold reads it as a score)", accName, msg)
+		}
+		s.Accepted = x >= *threshold
+		s.Score = &x
+	} else if ok {
 		b, good := parseBool(v)
 		if !good {
-			fail(c, "accepted must be true/false/1/0/yes/no, found %q", v)
+			hint := ""
+			if _, msg := csvNumber(v, false); msg == "" {
+				hint = "; to count a score as accepted from a threshold, give --accept-threshold"
+			}
+			fail(c, "accepted must be true/false/1/0/yes/no, found %q%s", v, hint)
 		}
 		s.Accepted = b
 	} else {
@@ -206,7 +224,9 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 		}
 		return &x
 	}
-	s.Score = num("score", false)
+	if score := num("score", false); score != nil || s.Score == nil {
+		s.Score = score
+	}
 	s.CostUSD = num("cost_usd", true)
 	s.LatencyMS = num("latency_ms", true)
 	var u Usage
@@ -311,4 +331,51 @@ func parseBool(v string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// trimmed returns the names with surrounding white space removed.
+func trimmed(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimSpace(n)
+	}
+	return out
+}
+
+// ragasMetrics are score columns that Ragas writes into its results
+// table (result.to_pandas().to_csv(), often saved as ragas_results.csv).
+var ragasMetrics = []string{"faithfulness", "answer_relevancy", "response_relevancy", "context_precision", "context_recall",
+	"answer_correctness", "factual_correctness", "context_entity_recall", "noise_sensitivity", "answer_similarity",
+	"semantic_similarity", "llm_context_precision_with_reference", "llm_context_precision_without_reference",
+	"non_llm_context_precision_with_reference", "context_relevance", "nv_accuracy", "nv_context_relevance", "nv_response_groundedness"}
+
+// ragasTable returns the error that explains a Ragas results table read
+// as a scorecard, or nil when the header is not one: it has Ragas's
+// question column (user_input, or question in older versions) and at
+// least one of its metric columns, but no accepted column.
+func ragasTable(name string, header []string, idCol string) error {
+	cols := trimmed(header)
+	question := ""
+	for _, q := range []string{"user_input", "question"} {
+		if slices.Contains(cols, q) {
+			question = q
+			break
+		}
+	}
+	var metrics []string
+	for _, c := range cols {
+		if slices.Contains(ragasMetrics, c) {
+			metrics = append(metrics, c)
+		}
+	}
+	if question == "" || len(metrics) == 0 {
+		return nil
+	}
+	id := question
+	if idCol != "id" {
+		id = idCol
+	}
+	return Errorf(name, 1, "this is a Ragas results table (a %q column and the scores %s), which has no accepted column: "+
+		"read it as CSV with --id-column %s --accepted-column %s --accept-threshold X (a case is accepted when its score is at least X, your pass mark) --lenient "+
+		"(its other columns are then ignored), or set the same in the policy's importers block", question, readkit.QuoteList(metrics), id, metrics[0])
 }
