@@ -313,8 +313,8 @@ func fastString(v []byte) (string, bool) {
 		return string(body), true
 	}
 	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		return "", false
+	if !readkit.ValidText(v) || json.Unmarshal(v, &s) != nil {
+		return "", false // the exact reader says what is wrong
 	}
 	return s, true
 }

@@ -325,6 +325,8 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 			sawID = true
 			if err := json.Unmarshal(f.Value, &s.ID); err != nil || null {
 				bad(off, "case id must be a string, found %s", readkit.Describe(f.Value))
+			} else if !readkit.ValidText(f.Value) {
+				bad(off, "%s", readkit.InvalidText("case id", f.Value))
 			} else if strings.TrimSpace(s.ID) == "" {
 				bad(off, "case id is empty")
 			}
@@ -339,6 +341,8 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 			if !null {
 				if err := json.Unmarshal(f.Value, &v); err != nil {
 					bad(off, "%s must be a string, found %s", f.Key, readkit.Describe(f.Value))
+				} else if !readkit.ValidText(f.Value) {
+					bad(off, "%s", readkit.InvalidText(f.Key, f.Value))
 				}
 			}
 			switch f.Key {

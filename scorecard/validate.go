@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // validate applies the rules every reader shares: at least one sample, no
@@ -23,6 +24,10 @@ func validate(sc *Scorecard) error {
 	first := make(map[key]int, len(sc.Samples))
 	for i := range sc.Samples {
 		s := &sc.Samples[i]
+		if !utf8.ValidString(s.ID) {
+			errs = append(errs, Errorf(sc.Source, s.Line, "case id %q is not valid UTF-8, so it cannot be told apart from other ids once written out; write the file as UTF-8", s.ID))
+			continue
+		}
 		k := key{s.ID, s.Sample}
 		if prev, dup := first[k]; dup {
 			where := ""

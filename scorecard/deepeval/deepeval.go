@@ -206,7 +206,10 @@ func llmCase(obj readkit.Object, index int, model string) testCase {
 	c := common(obj, "testCases", index)
 	in := obj.In
 	s := &c.sample
-	if raw, _, ok := obj.Member("input"); ok {
+	if raw, off, ok := obj.Member("input"); ok {
+		if !readkit.ValidText(raw) {
+			in.FailAt(off, "%s", readkit.InvalidText("input", raw))
+		}
 		c.inputHash = "input-" + readkit.CanonicalHash(raw)
 	} else if c.name == "" {
 		in.FailAt(obj.Off, "testCases[%d] has neither a name of its own nor an input, so nothing identifies it across runs", index)

@@ -231,6 +231,10 @@ func promptfooRow(r readkit.Object, order int) pfRow {
 		}
 	}
 	switch {
+	case hasVars && !readkit.ValidText(varsRaw), hasTC && !readkit.ValidText(tcRaw):
+		// The vars name the test: text that decodes with loss would give
+		// two tests one id.
+		in.FailAt(r.Off, "%s", readkit.InvalidText("the test's vars", append(append([]byte{}, varsRaw...), tcRaw...)))
 	case hasVars:
 		row.varsHash = "vars-" + readkit.CanonicalHash(varsRaw)
 	case hasTC:

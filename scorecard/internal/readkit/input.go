@@ -177,11 +177,7 @@ func (o Object) Str(key, path string) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		o.In.FailAt(off, "%s must be a string, found %s", path, Describe(raw))
-	}
-	return s
+	return JSONString(o.In, raw, off, path)
 }
 
 // number returns the finite number member key, or nil when absent or null.
@@ -283,6 +279,10 @@ func (o Object) IDString(key, path string) (string, bool) {
 	case c == '"':
 		var s string
 		if json.Unmarshal(raw, &s) == nil && strings.TrimSpace(s) != "" {
+			if !ValidText(raw) {
+				o.In.FailAt(off, "%s", InvalidText(key, raw))
+				return "", false
+			}
 			return s, true
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -300,6 +300,11 @@ func JSONString(in *Input, raw []byte, off int, path string) string {
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		in.FailAt(off, "%s must be a string, found %s", path, Describe(raw))
+		return ""
+	}
+	if !ValidText(raw) {
+		in.FailAt(off, "%s", InvalidText(path, raw))
+		return ""
 	}
 	return s
 }
