@@ -218,8 +218,15 @@ func hasKey(fields []readkit.Field, key string) bool {
 }
 
 func (r *nativeReader) header(base int, fields []readkit.Field) {
+	seen := map[string]int{}
 	for _, f := range fields {
 		off := base + f.Off
+		if prev, dup := seen[f.Key]; dup {
+			line, _ := r.idx.Pos(prev)
+			r.errorAt(off, "duplicate field %q in the header (first at line %d)", f.Key, line)
+			continue
+		}
+		seen[f.Key] = off
 		vbase := off + bytes.Index(r.data[off:], f.Value)
 		switch f.Key {
 		case "scorecard":
@@ -239,6 +246,11 @@ func (r *nativeReader) header(base int, fields []readkit.Field) {
 
 func (r *nativeReader) version(off int, v json.RawMessage) {
 	var n json.Number
+	// json.Number also takes a quoted number; the version is a number.
+	if readkit.FirstNonSpace(v) == '"' {
+		r.errorAt(off, "the scorecard version must be the number 1, found the string %s", strings.TrimSpace(string(v)))
+		return
+	}
 	if err := json.Unmarshal(v, &n); err != nil || n.String() != "1" {
 		r.errorAt(off, "unsupported scorecard version %s (this ftgate reads version 1)", strings.TrimSpace(string(v)))
 	}

@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -40,6 +41,14 @@ func ApplyPricing(sc *Scorecard, prices map[string]Price) error {
 		if s.CostUSD == nil && s.Usage != nil {
 			if p, ok := prices[s.Usage.Model]; ok {
 				c := p.Cost(*s.Usage)
+				if math.IsInf(c, 0) || math.IsNaN(c) {
+					errs = append(errs, Errorf(sc.Source, s.Line, "case %q: its %d input and %d output tokens at the prices of %q come to more than a float64 holds; check the token counts and the policy's pricing table",
+						s.ID, s.Usage.InputTokens, s.Usage.OutputTokens, s.Usage.Model))
+					if len(errs) >= maxErrors {
+						return errs
+					}
+					continue
+				}
 				s.CostUSD = &c
 			} else {
 				missingModels[s.Usage.Model]++
@@ -53,6 +62,9 @@ func ApplyPricing(sc *Scorecard, prices map[string]Price) error {
 				firstUnpriced = i
 			}
 		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	if priced > 0 && unpriced > 0 {
 		s := sc.Samples[firstUnpriced]

@@ -142,6 +142,10 @@ func readInspectArchive(name string, data []byte, sc *scorecard.Scorecard, run *
 	members := map[string]*zip.File{}
 	var sampleNames, summaryNames []string
 	for _, f := range zr.File {
+		if members[f.Name] != nil {
+			// Which of the two a reader takes is up to the reader: refuse.
+			return nil, scorecard.ErrorList{scorecard.Errorf(name, 0, "the .eval archive has two members named %q; Inspect writes each once, so the archive was altered after it was written", f.Name)}
+		}
 		members[f.Name] = f
 		switch {
 		case strings.HasPrefix(f.Name, "samples/") && strings.HasSuffix(f.Name, ".json"):

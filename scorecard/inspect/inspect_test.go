@@ -249,6 +249,11 @@ func TestImportInspectArchiveErrors(t *testing.T) {
 			want: "log.eval: header.json:1:31: eval must be a JSON object, found an array",
 		},
 		{
+			name: "two header members",
+			data: makeZip(t, "header.json", evalHeader, "samples/1_epoch_1.json", good, "header.json", `{"status": "success", "eval": {"model": "other"}}`),
+			want: `log.eval: the .eval archive has two members named "header.json"; Inspect writes each once, so the archive was altered after it was written`,
+		},
+		{
 			name: "no header",
 			data: makeZip(t, "samples/1_epoch_1.json", good),
 			want: "log.eval: the .eval archive has neither header.json nor _journal/start.json: is it an Inspect log?",

@@ -43,6 +43,7 @@ func sniffOpenAIEvals(data []byte) bool {
 // An oaiEvent is one event line.
 type oaiEvent struct {
 	line    int
+	hasID   bool // order is the event_id
 	order   int // event_id, or the line order when absent
 	sample  string
 	typ     string
@@ -71,6 +72,7 @@ func readOpenAIEvals(name string, data []byte, o scorecard.ReadOptions) (*scorec
 	sawSpec, sawReport := false, false
 	runIDs := map[string]bool{}
 	types := map[string]bool{}
+	eventLine := map[int]int{} // event_id → its line
 	var runErrors []string
 	for _, l := range in.Lines() {
 		obj, ok := in.Object(l.Off, l.Text, "an openai-evals record line")
@@ -110,6 +112,13 @@ func readOpenAIEvals(name string, data []byte, o scorecard.ReadOptions) (*scorec
 				runIDs[id] = true
 			}
 			types[ev.typ] = true
+			if ev.hasID {
+				if prev, dup := eventLine[ev.order]; dup {
+					in.FailAt(obj.Off, "a second event with event_id %d (first at line %d): the log mixes two runs or was altered; each event of a run has its own id", ev.order, prev)
+					continue
+				}
+				eventLine[ev.order] = ev.line
+			}
 			if ev.sample == "" {
 				if ev.err != "" {
 					runErrors = append(runErrors, ev.err)
@@ -170,6 +179,7 @@ func oaiEventOf(obj readkit.Object, index int) oaiEvent {
 	ev.typ = obj.Str("type", "type")
 	if obj.Has("event_id") {
 		ev.order = int(obj.Count("event_id", "event_id"))
+		ev.hasID = true
 	}
 	if raw, _, ok := obj.Member("sample_id"); ok && readkit.FirstNonSpace(raw) != '"' {
 		ev.sample, _ = obj.IDString("sample_id", "event")

@@ -93,6 +93,20 @@ func (in *Input) Object(off int, raw []byte, what string) (Object, bool) {
 		in.JSONError(off, err)
 		return Object{}, false
 	}
+	// A key given twice would be read as whichever one a reader looks at
+	// first; JSON writers never repeat one, so a repeat is a damaged or
+	// forged file.
+	if len(fields) > 1 {
+		first := make(map[string]int, len(fields))
+		for _, f := range fields {
+			if prev, dup := first[f.Key]; dup {
+				line, _ := in.idx.Pos(off + prev)
+				in.FailAt(off+f.Off, "%s has the key %q twice (first at line %d)", what, f.Key, line)
+				return Object{}, false
+			}
+			first[f.Key] = f.Off
+		}
+	}
 	return Object{In: in, Off: off, Fields: fields}, true
 }
 
