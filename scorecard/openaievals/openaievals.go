@@ -44,7 +44,7 @@ func sniffOpenAIEvals(data []byte) bool {
 type oaiEvent struct {
 	line    int
 	hasID   bool // order is the event_id
-	order   int // event_id, or the line order when absent
+	order   int  // event_id, or the line order when absent
 	sample  string
 	typ     string
 	correct bool
