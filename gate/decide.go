@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
@@ -21,6 +22,9 @@ type Input struct {
 	// History holds earlier baseline scorecards, oldest first, for the
 	// plateau condition of the economics.
 	History []*scorecard.Scorecard
+	// Provenance names the policy file and the ftgate version; the gate
+	// copies it into the Decision for the reports.
+	Provenance Provenance
 }
 
 // arm is one side of the comparison, case by case (in Paired.Cases order).
@@ -59,7 +63,7 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	if len(in.Baselines) == 0 || in.Candidate < 0 || in.Candidate >= len(p.Arms) {
 		return nil, fmt.Errorf("the input names no baseline or no candidate")
 	}
-	d := &Decision{Policy: pol}
+	d := &Decision{Policy: pol, Provenance: in.Provenance}
 	d.Warnings = append(d.Warnings, pol.Warnings...)
 	d.Warnings = append(d.Warnings, p.Warnings...)
 	d.Cases = CaseCounts{Paired: len(p.Cases), Clusters: len(p.Clusters), MaxSamplesPerCase: p.MaxSamples}
@@ -95,6 +99,7 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 		d.Economics = economics(d, p, in, base, cand, pol)
 	}
 	d.Checklist = checklist(d, p, base, cand, pol)
+	d.CaseChanges = caseChanges(p, base, cand)
 
 	verdict(d, pol)
 	return d, nil
@@ -104,7 +109,12 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 // code (methods.md §4).
 func verdict(d *Decision, pol Policy) {
 	var fail, open bool
-	add := func(s string) { d.Reasons = append(d.Reasons, s) }
+	// check names the current check for add.
+	check := CheckQuality
+	add := func(status, s string) {
+		d.Reasons = append(d.Reasons, s)
+		d.Findings = append(d.Findings, Finding{Check: check, Status: status, Text: s})
+	}
 
 	q := d.Quality
 	evidence := fmt.Sprintf("%s, %s interval %s", numfmt.Points(q.Delta), numfmt.Pct(q.CILevel), numfmt.PointsInterval(q.CILow, q.CIHigh))
@@ -115,15 +125,15 @@ func verdict(d *Decision, pol Policy) {
 	}
 	switch {
 	case q.Met:
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s ≤ α = %s, so the gain over the margin %s is established (%s).",
+		add(FindingPass, fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s ≤ α = %s, so the gain over the margin %s is established (%s).",
 			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), method))
 	case q.Missed && math.IsNaN(q.CIHigh):
 		fail = true
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the clusters show it below the margin %s, so the candidate does not clear it (%s).",
+		add(FindingFail, fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the clusters show it below the margin %s, so the candidate does not clear it (%s).",
 			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.Points(q.Margin), method))
 	case q.Missed:
 		fail = true
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the whole interval lies below the margin %s, so the candidate does not clear it (%s).",
+		add(FindingFail, fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); the whole interval lies below the margin %s, so the candidate does not clear it (%s).",
 			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.Points(q.Margin), method))
 	default:
 		open = true
@@ -131,87 +141,92 @@ func verdict(d *Decision, pol Policy) {
 		if q.Method == "mcnemar-exact" && q.CILow > q.Margin {
 			note = "; the interval is Tango's score interval, an approximation, and the exact test decides"
 		}
-		add(fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s > α = %s, so a gain over the margin %s is not established (%s%s).",
+		add(FindingOpen, fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s > α = %s, so a gain over the margin %s is not established (%s%s).",
 			numfmt.Pct(q.Candidate), numfmt.Pct(q.Baseline), evidence, numfmt.PEquals(q.PValue), numfmt.Num(pol.Alpha), numfmt.Points(q.Margin), method, note))
 	}
 
 	c := d.Cost
+	check = CheckCost
 	switch {
 	case !c.Measured && !pol.Cost.Required:
-		add("Cost: not measured (" + c.NotMeasured + "); the policy sets cost.required: false, so the gate decides on quality alone.")
+		add(FindingInfo, "Cost: not measured ("+c.NotMeasured+"); the policy sets cost.required: false, so the gate decides on quality alone.")
 	case !c.Measured:
 		open = true
-		add("Cost: not measured (" + c.NotMeasured + "), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
+		add(FindingOpen, "Cost: not measured ("+c.NotMeasured+"), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
 	case c.Met:
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so it is below the limit %s (%s).",
+		add(FindingPass, fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so it is below the limit %s (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
 	case c.Missed && math.IsNaN(c.Ratio):
 		fail = true
-		add(fmt.Sprintf("Cost: %s, so the candidate costs more per accepted outcome (baseline %s, candidate %s).", c.Undefined, numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA)))
+		add(FindingFail, fmt.Sprintf("Cost: %s, so the candidate costs more per accepted outcome (baseline %s, candidate %s).", c.Undefined, numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA)))
 	case math.IsNaN(c.Ratio):
 		open = true
-		add(fmt.Sprintf("Cost: the cost ratio is undefined (%s), so the candidate is not shown to be cheaper per accepted outcome.", c.Undefined))
+		add(FindingOpen, fmt.Sprintf("Cost: the cost ratio is undefined (%s), so the candidate is not shown to be cheaper per accepted outcome.", c.Undefined))
 	case c.Missed:
 		fail = true
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s %s %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
+		add(FindingFail, fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s); the whole %s %s %s lies above the limit %s, so the candidate costs more per accepted outcome (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), numfmt.Ratio(c.MaxRatio), costMethodName(c, true)))
 	default:
 		open = true
-		add(fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so being below the limit %s is not established (%s).",
+		add(FindingOpen, fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so being below the limit %s is not established (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
 	}
 
+	check = CheckSegment
 	for _, s := range d.Segments {
 		if !s.Regression {
 			continue
 		}
-		verb := "blocks the release"
+		verb, status := "blocks the release", FindingFail
 		if pol.Segments.BlockOnRegression {
 			fail = true
 		} else {
-			verb = "does not block (segments.block_on_regression: false)"
+			verb, status = "does not block (segments.block_on_regression: false)", FindingInfo
 		}
-		add(fmt.Sprintf("Segment %q regresses: %s → %s (%s) over %d cases, Holm-adjusted %s ≤ α = %s; this %s.",
+		add(status, fmt.Sprintf("Segment %q regresses: %s → %s (%s) over %d cases, Holm-adjusted %s ≤ α = %s; this %s.",
 			s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), s.Cases, numfmt.PEquals(s.PAdjusted), numfmt.Num(pol.Alpha), verb))
 	}
 
+	check = CheckConstraint
 	for _, group := range [][]Constraint{d.Latency.Constraints, d.Format.Constraints} {
 		for _, k := range group {
 			switch {
 			case !k.Measured && k.Required:
 				open = true
-				add(fmt.Sprintf("Constraint %s: not measured, and the policy marks it required.", k.Name))
+				add(FindingOpen, fmt.Sprintf("Constraint %s: not measured, and the policy marks it required.", k.Name))
 			case !k.Measured:
-				add(fmt.Sprintf("Constraint %s: not measured (no data), not required.", k.Name))
+				add(FindingInfo, fmt.Sprintf("Constraint %s: not measured (no data), not required.", k.Name))
 			case !k.Held:
 				fail = true
-				add(fmt.Sprintf("Constraint %s: broken, %s against the limit %s.", k.Name, numfmt.Num(k.Value), numfmt.Num(k.Limit)))
+				add(FindingFail, fmt.Sprintf("Constraint %s: broken, %s against the limit %s.", k.Name, constraintText(k.Name, k.Value), constraintText(k.Name, k.Limit)))
 			}
 		}
 	}
 
+	check = CheckEconomics
 	if e := d.Economics; e != nil && e.Enforced {
 		if e.Blocks {
 			fail = true
-			add(fmt.Sprintf("Economics: fine-tuning does not clear the threshold rule (%d of 4 conditions); the policy requires %d and enforces the rule.", e.Met, e.Required))
+			add(FindingFail, fmt.Sprintf("Economics: fine-tuning does not clear the threshold rule (%d of 4 conditions); the policy requires %d and enforces the rule.", e.Met, e.Required))
 		} else {
-			add(fmt.Sprintf("Economics: the threshold rule holds (%d of 4 conditions met, %d required).", e.Met, e.Required))
+			add(FindingPass, fmt.Sprintf("Economics: the threshold rule holds (%d of 4 conditions met, %d required).", e.Met, e.Required))
 		}
 	}
 
+	check = CheckVerdict
 	switch {
 	case fail:
 		d.Verdict, d.ExitCode = Fail, ExitNotPass
 	case open:
 		d.Verdict, d.ExitCode = Inconclusive, ExitNotPass
 		if s := moreCasesSentence(d, pol); s != "" {
-			add(s)
+			add(FindingInfo, s)
 		}
 		if pol.Inconclusive == "warn" {
 			d.ExitCode = ExitPass
-			add("The policy sets inconclusive: warn, so the release is not blocked.")
+			add(FindingInfo, "The policy sets inconclusive: warn, so the release is not blocked.")
 		} else {
-			add("Without evidence either way the release is blocked (inconclusive: fail).")
+			add(FindingInfo, "Without evidence either way the release is blocked (inconclusive: fail).")
 		}
 	default:
 		d.Verdict, d.ExitCode = Pass, ExitPass
@@ -232,13 +247,26 @@ func moreCasesSentence(d *Decision, pol Policy) string {
 	if costOpen && pw.CostMoreCasesNeeded > more {
 		more, what = pw.CostMoreCasesNeeded, fmt.Sprintf("show a cost ratio of %s below the limit %s", numfmt.Ratio(pw.CostRatio), numfmt.Ratio(c.MaxRatio))
 		if qualityOpen && pw.MoreCasesNeeded > 0 {
-			what += fmt.Sprintf(" (the quality test needs %d more to detect a gain of %s)", pw.MoreCasesNeeded, numfmt.Points(pw.Effect))
+			what += fmt.Sprintf(" (the quality test needs %s more to detect a gain of %s)", numfmt.Int(pw.MoreCasesNeeded), numfmt.Points(pw.Effect))
 		}
 	} else if costOpen && pw.CostMoreCasesNeeded > 0 && more > 0 {
-		what += fmt.Sprintf(" (the cost test needs %d more to show a cost ratio of %s)", pw.CostMoreCasesNeeded, numfmt.Ratio(pw.CostRatio))
+		what += fmt.Sprintf(" (the cost test needs %s more to show a cost ratio of %s)", numfmt.Int(pw.CostMoreCasesNeeded), numfmt.Ratio(pw.CostRatio))
 	}
 	if more == 0 {
 		return ""
 	}
-	return fmt.Sprintf("About %d more paired cases (%d in all) would give %s power to %s.", more, more+d.Cases.Paired, numfmt.Pct(pw.Target), what)
+	return fmt.Sprintf("About %s more paired cases (%s in all) would give %s power to %s.", numfmt.Int(more), numfmt.Int(more+d.Cases.Paired), numfmt.Pct(pw.Target), what)
+}
+
+// constraintText formats a constraint's value or limit in its unit.
+func constraintText(name string, x float64) string {
+	switch {
+	case strings.HasSuffix(name, "_ms"):
+		return numfmt.Ms(x, numfmt.Num(x))
+	case strings.HasSuffix(name, "_ratio"):
+		return numfmt.Ratio(x)
+	case strings.HasSuffix(name, "_rate"):
+		return numfmt.Pct(x)
+	}
+	return numfmt.Num(x)
 }

@@ -87,7 +87,7 @@ func TestVerdicts(t *testing.T) {
 		{"inconclusive warn", armSpec{acc: accB70}, armSpec{acc: accC85}, with(func(p *gate.Policy) { p.Inconclusive = "warn" }), gate.Inconclusive, 0, "inconclusive: warn"},
 		{"no difference", armSpec{acc: accB70, cost: dear}, armSpec{acc: accB70, cost: cheap}, def, gate.Inconclusive, 1, "is not established"},
 		{"latency broken", armSpec{acc: accB70, cost: dear, latency: constFloat(900)}, armSpec{acc: accC85, cost: cheap, latency: constFloat(3000)},
-			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0) }), gate.Fail, 1, "Constraint latency.max_p95_ms: broken, 3000 against the limit 2500."},
+			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0) }), gate.Fail, 1, "Constraint latency.max_p95_ms: broken, 3,000 ms against the limit 2,500 ms."},
 		{"latency required, not measured", armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap},
 			with(func(p *gate.Policy) { p.Latency.MaxP95Ms = ptr(2500.0); p.Latency.Required = true }), gate.Inconclusive, 1, "not measured, and the policy marks it required"},
 		{"latency not required, not measured", armSpec{acc: accB70, cost: dear}, armSpec{acc: accC85, cost: cheap},

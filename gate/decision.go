@@ -26,7 +26,11 @@ type Decision struct {
 	Verdict  Verdict
 	ExitCode int
 	// Reasons are sentences, in the order the checks ran.
-	Reasons  []string
+	Reasons []string
+	// Findings are the same sentences with the check each is about and
+	// what it says for the verdict, so a report can put the blocking
+	// ones first.
+	Findings []Finding
 	Warnings []string
 	Policy   Policy
 
@@ -56,6 +60,47 @@ type Decision struct {
 	// (accepted or a failure class) turned into the candidate's: what the
 	// tune fixed and what it broke.
 	FailureTransitions []Transition
+	// CaseChanges lists, case by case, what the candidate broke, fixed or
+	// failed differently (the cases behind FailureTransitions): broken
+	// cases first, then fixed, then changed class.
+	CaseChanges []CaseChange
+	// Provenance names the policy file and the ftgate version.
+	Provenance Provenance
+}
+
+// A Finding is one reason for the verdict.
+type Finding struct {
+	// Check is CheckQuality, CheckCost, CheckSegment, CheckConstraint,
+	// CheckEconomics or CheckVerdict (advice on the verdict as a whole).
+	Check string
+	// Status is FindingPass (the check holds), FindingFail (evidence
+	// against the candidate: it blocks), FindingOpen (not established
+	// either way: it blocks unless inconclusive: warn) or FindingInfo (a
+	// note that decides nothing).
+	Status string
+	Text   string
+}
+
+// Checks and statuses of a Finding.
+const (
+	CheckQuality    = "quality"
+	CheckCost       = "cost"
+	CheckSegment    = "segment"
+	CheckConstraint = "constraint"
+	CheckEconomics  = "economics"
+	CheckVerdict    = "verdict"
+
+	FindingPass = "pass"
+	FindingFail = "fail"
+	FindingOpen = "open"
+	FindingInfo = "info"
+)
+
+// Blocking reports whether the finding stands in the way of a release
+// under this decision: evidence against the candidate, or a check not
+// established when the inconclusive verdict blocks.
+func (d *Decision) Blocking(f Finding) bool {
+	return f.Status == FindingFail || (f.Status == FindingOpen && d.ExitCode != ExitPass)
 }
 
 // CaseCounts describes what was paired.
@@ -155,6 +200,12 @@ type Segment struct {
 	// Tango's, an approximation). These are not simultaneous intervals.
 	// NaN when the segment is not tested or its test has no interval.
 	CILow, CIHigh, CILevel float64
+	// MDE is the smallest drop in acceptance (a positive difference of
+	// proportions, segments.max_drop included) that the segment's test
+	// detects with the policy's target power at Holm's strictest level α/k
+	// (k tested segments): what "no regression" can vouch for. NaN when the segment is not
+	// tested or its differences do not vary; +Inf when no drop is detectable.
+	MDE float64
 }
 
 // Power is the sample-size advice (methods.md §6) for the quality test and

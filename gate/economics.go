@@ -230,7 +230,7 @@ func volumeCondition(e *Economics, vol float64, costOK bool) Condition {
 		if math.IsInf(e.BreakEvenMonthlyVolumeConservative, 1) {
 			cd.Detail += "; at the cost interval's upper end there is no saving per accepted outcome, so no volume would break even"
 		} else {
-			cd.Detail += fmt.Sprintf("; break-even needs %s accepted outcomes/month at the cost interval's upper end", Count(e.BreakEvenMonthlyVolumeConservative))
+			cd.Detail += fmt.Sprintf("; break-even needs %s accepted outcomes/month at the cost interval's upper end", numfmt.Count(e.BreakEvenMonthlyVolumeConservative))
 		}
 		return cd
 	case math.IsNaN(e.BreakEvenMonthlyVolumeConservative):
@@ -241,7 +241,7 @@ func volumeCondition(e *Economics, vol float64, costOK bool) Condition {
 	if vol >= need {
 		cd.Status = StatusMet
 		cd.Detail = fmt.Sprintf("%s %s/month ≥ %s, the break-even volume over %s months even at the cost interval's upper end",
-			Count(vol), unit, Count(need), numfmt.Num(e.HorizonMonths))
+			numfmt.Count(vol), unit, numfmt.Count(need), numfmt.Num(e.HorizonMonths))
 		return cd
 	}
 	cd.Status = StatusNotMet
@@ -251,7 +251,7 @@ func volumeCondition(e *Economics, vol float64, costOK bool) Condition {
 		return cd
 	}
 	cd.Detail = fmt.Sprintf("%s %s/month < %s, the break-even volume over %s months at the cost interval's upper end",
-		Count(vol), unit, Count(need), numfmt.Num(e.HorizonMonths))
+		numfmt.Count(vol), unit, numfmt.Count(need), numfmt.Num(e.HorizonMonths))
 	return cd
 }
 
@@ -277,8 +277,8 @@ func formatCondition(d *Decision, pol Policy) Condition {
 		cd.Detail = "the baseline records no schema_valid"
 		return cd
 	}
-	desc := fmt.Sprintf("the baseline's schema-valid rate is %s (%s interval %s–%s, %d samples)",
-		numfmt.Pct(f.BaselineValidRate), numfmt.Pct(1-2*pol.Alpha), numfmt.Pct(f.BaselineValidLow), numfmt.Pct(f.BaselineValidHigh), f.BaselineValidN)
+	desc := fmt.Sprintf("the baseline's schema-valid rate is %s (%s interval [%s, %s], %s samples)",
+		numfmt.Pct(f.BaselineValidRate), numfmt.Pct(1-2*pol.Alpha), numfmt.Pct(f.BaselineValidLow), numfmt.Pct(f.BaselineValidHigh), numfmt.Int(f.BaselineValidN))
 	if f.BaselineValidHigh < *lim {
 		cd.Status = StatusMet
 		cd.Detail = desc + fmt.Sprintf(": even the upper end is below format.min_valid_rate %s", numfmt.Pct(*lim))
@@ -304,13 +304,13 @@ func latencyCondition(d *Decision, pol Policy) Condition {
 		cd.Detail = "the baseline records no latency_ms"
 		return cd
 	}
-	desc := fmt.Sprintf("the baseline's p95 latency is %.0f ms (%s interval %.0f–%.0f ms)", l.BaselineP95, numfmt.Pct(1-2*pol.Alpha), l.BaselineP95Low, l.BaselineP95High)
+	desc := fmt.Sprintf("the baseline's p95 latency is %s (%s interval %s)", numfmt.Ms(l.BaselineP95, "unknown"), numfmt.Pct(1-2*pol.Alpha), numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "none"))
 	if l.BaselineP95 > *lim && l.BaselineP95Low > *lim {
 		cd.Status = StatusMet
-		cd.Detail = desc + fmt.Sprintf(": even the lower end is above latency.max_p95_ms %s ms", numfmt.Num(*lim))
+		cd.Detail = desc + fmt.Sprintf(": even the lower end is above latency.max_p95_ms %s", numfmt.Ms(*lim, ""))
 	} else {
 		cd.Status = StatusNotMet
-		cd.Detail = desc + fmt.Sprintf(": not clearly above latency.max_p95_ms %s ms", numfmt.Num(*lim))
+		cd.Detail = desc + fmt.Sprintf(": not clearly above latency.max_p95_ms %s", numfmt.Ms(*lim, ""))
 	}
 	return cd
 }
@@ -421,33 +421,6 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// Count formats a volume: a whole number with thousands separators,
-// "never" for +Inf and "unknown" for NaN.
-func Count(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "unknown"
-	case math.IsInf(x, 1):
-		return "never"
-	case math.IsInf(x, -1):
-		return "−∞"
-	}
-	s := strconv.FormatFloat(math.Ceil(x), 'f', 0, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // checklist answers the decision checklist of economics.md on every run,
@@ -563,27 +536,60 @@ func mixItem(p *scorecard.Paired, pol Policy) ChecklistItem {
 	return it
 }
 
+// regressionItem answers whether regressions are caught automatically:
+// yes when every workflow was tested, and the detail says what the tests
+// can see (the range of the segments' smallest detectable drops).
 func regressionItem(d *Decision, pol Policy) ChecklistItem {
 	it := ChecklistItem{Question: QuestionRegression, Answer: AnswerNo}
-	tested := 0
-	for _, s := range d.Segments {
-		if s.Tested {
-			tested++
+	if len(d.Segments) == 0 {
+		it.Detail = "no workflow was tested: the cases carry no workflow, so a regression in one part of the product cannot be located"
+		return it
+	}
+	var tested int
+	var untested, blind []string
+	lo, hi := -1, -1
+	for i, s := range d.Segments {
+		if !s.Tested {
+			untested = append(untested, fmt.Sprintf("%q (%s)", s.Name, s.NotTested))
+			continue
+		}
+		tested++
+		if math.IsInf(s.MDE, 1) {
+			blind = append(blind, fmt.Sprintf("%q", s.Name))
+		}
+		if math.IsNaN(s.MDE) || math.IsInf(s.MDE, 0) {
+			continue
+		}
+		if lo < 0 || s.MDE < d.Segments[lo].MDE {
+			lo = i
+		}
+		if hi < 0 || s.MDE > d.Segments[hi].MDE {
+			hi = i
 		}
 	}
-	effect := pol.EffectivePowerEffect()
-	powered := d.Power.MDE <= effect
-	segs := fmt.Sprintf("%d of %d workflow segments were tested for regressions", tested, len(d.Segments))
-	if len(d.Segments) == 0 {
-		segs = "no segment was tested (the cases carry no workflow)"
-	}
-	pw := fmt.Sprintf("the smallest detectable gain at %d cases is %s against the effect of interest %s", d.Cases.Paired, numfmt.Points(d.Power.MDE), numfmt.Points(effect))
-	if tested > 0 && powered {
+	it.Detail = fmt.Sprintf("%d of %d workflows tested for a drop in acceptance (Holm-adjusted)", tested, len(d.Segments))
+	if tested == len(d.Segments) {
 		it.Answer = AnswerYes
+	} else {
+		it.Detail += "; not tested: " + strings.Join(untested, ", ")
 	}
-	it.Detail = segs + "; " + pw
+	power := numfmt.Pct(pol.Power.Target)
+	switch {
+	case lo < 0:
+	case lo == hi:
+		it.Detail += fmt.Sprintf("; with %s power the test sees a drop of %s or more (%q)", power, dropText(d.Segments[lo].MDE), d.Segments[lo].Name)
+	default:
+		it.Detail += fmt.Sprintf("; with %s power the tests see a drop of %s (%q) to %s (%q) or more", power,
+			dropText(d.Segments[lo].MDE), d.Segments[lo].Name, dropText(d.Segments[hi].MDE), d.Segments[hi].Name)
+	}
+	if len(blind) > 0 {
+		it.Detail += "; too few cases to see any drop with that power in " + strings.Join(blind, ", ")
+	}
 	return it
 }
+
+// dropText formats a detectable drop in points, without a sign.
+func dropText(x float64) string { return strings.TrimPrefix(numfmt.Points(x), "+") }
 
 func volumeItem(d *Decision) ChecklistItem {
 	it := ChecklistItem{Question: QuestionVolume, Answer: AnswerUnknown}

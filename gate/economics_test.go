@@ -429,15 +429,3 @@ func TestMarkFrontier(t *testing.T) {
 	}
 }
 
-func TestCount(t *testing.T) {
-	tests := []struct {
-		x    float64
-		want string
-	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {2_083_333.3, "2,083,334"}, {1e9, "1,000,000,000"},
-		{math.Inf(1), "never"}, {math.NaN(), "unknown"}, {-1500, "-1,500"}}
-	for _, tt := range tests {
-		if got := Count(tt.x); got != tt.want {
-			t.Errorf("Count(%v) = %q, want %q", tt.x, got, tt.want)
-		}
-	}
-}

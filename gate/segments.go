@@ -42,9 +42,12 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	// interval computes a tested segment's two-sided interval at a level
 	// known only once every segment's p-value is (stats.HolmLevels).
 	var interval []func(level float64) (lo, hi float64)
+	// mde computes a tested segment's smallest detectable drop once the
+	// number of tested segments (Holm's first divisor) is known.
+	var mde []func(alpha float64) float64
 	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[name]
-		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan(), CILow: nan(), CIHigh: nan(), CILevel: nan()}
+		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan(), CILow: nan(), CIHigh: nan(), CILevel: nan(), MDE: nan()}
 		sub := func(a arm) arm {
 			out := arm{acc: make([]float64, len(idx))}
 			for j, i := range idx {
@@ -60,11 +63,18 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		} else {
 			s.Tested = true
 			var iv func(level float64) (lo, hi float64)
+			var power func(alpha float64) float64
 			switch d.Quality.Method {
 			case "mcnemar-exact", "tango":
 				b, c := discordance(sb, sc)
 				n := len(idx)
 				iv = func(level float64) (lo, hi float64) { return stats.TangoInterval(b, c, n, level) }
+				psi := float64(b+c) / float64(n)
+				// The regression test mirrors the gain test: a drop δ is
+				// an effect δ over the margin max_drop.
+				power = func(alpha float64) float64 {
+					return stats.ConnorMDEMargin(psi, n, drop, alpha, pol.Power.Target)
+				}
 				if drop == 0 {
 					s.PValue = stats.McNemarLower(b, c)
 				} else {
@@ -93,11 +103,16 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 						r := stats.ClusterT(diff, cl, -drop, level)
 						return r.Lo, r.Hi
 					}
+					if ct.Var > 0 && ct.DEff > 0 && !math.IsInf(ct.DEff, 0) {
+						v, deff, n := ct.Var, ct.DEff, len(idx)
+						power = func(alpha float64) float64 { return drop + stats.ClusterMDE(v, deff, n, alpha, pol.Power.Target) }
+					}
 				}
 			}
 			tested = append(tested, len(segs))
 			raw = append(raw, s.PValue)
 			interval = append(interval, iv)
+			mde = append(mde, power)
 		}
 		segs = append(segs, s)
 	}
@@ -109,6 +124,9 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		if interval[k] != nil && !math.IsNaN(levels[k]) {
 			segs[si].CILevel = 1 - 2*levels[k]
 			segs[si].CILow, segs[si].CIHigh = interval[k](segs[si].CILevel)
+		}
+		if mde[k] != nil {
+			segs[si].MDE = mde[k](pol.Alpha / float64(len(tested)))
 		}
 	}
 	var small []string

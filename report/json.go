@@ -47,12 +47,17 @@ type Input struct {
 // JSONReport is the ftgate.report/v1 document. Field names are a contract
 // (docs/report.md); add fields, never rename them.
 type JSONReport struct {
-	Schema    string            `json:"schema"`
-	Verdict   string            `json:"verdict"`
-	ExitCode  int               `json:"exit_code"`
-	Reasons   []string          `json:"reasons"`
-	Alpha     Float             `json:"alpha"`
-	Policy    gate.Policy       `json:"policy"`
+	Schema   string   `json:"schema"`
+	Verdict  string   `json:"verdict"`
+	ExitCode int      `json:"exit_code"`
+	Reasons  []string `json:"reasons"`
+	// FtgateVersion, PolicyFile and PolicySHA256 name what decided;
+	// PolicyFile and PolicySHA256 are null when the defaults applied.
+	FtgateVersion string      `json:"ftgate_version"`
+	PolicyFile    *string     `json:"policy_file"`
+	PolicySHA256  *string     `json:"policy_sha256"`
+	Alpha         Float       `json:"alpha"`
+	Policy        gate.Policy `json:"policy"`
 	Inputs    []Input           `json:"inputs"`
 	Cases     jsonCases         `json:"cases"`
 	Quality   jsonQuality       `json:"quality"`
@@ -75,7 +80,10 @@ type JSONReport struct {
 	// and what it broke).
 	FailureClasses     []jsonFailureClass `json:"failure_classes"`
 	FailureTransitions []jsonTransition   `json:"failure_transitions"`
-	Warnings           []string           `json:"warnings"`
+	// CaseChanges lists the cases behind the transitions: every case the
+	// candidate broke, fixed or failed with another class.
+	CaseChanges []jsonCaseChange `json:"case_changes"`
+	Warnings    []string         `json:"warnings"`
 }
 
 type jsonCases struct {
@@ -167,6 +175,7 @@ type jsonSegment struct {
 	Regression bool   `json:"regression"`
 	Tested     bool   `json:"tested"`
 	NotTested  string `json:"not_tested,omitempty"`
+	MDE        Float  `json:"mde"`
 }
 
 type jsonPower struct {
@@ -246,6 +255,28 @@ type jsonTransition struct {
 	Cases Float  `json:"cases"`
 }
 
+type jsonCaseChange struct {
+	ID            string          `json:"id"`
+	Workflow      string          `json:"workflow"`
+	Change        string          `json:"change"`
+	Baseline      jsonCaseOutcome `json:"baseline"`
+	Candidate     jsonCaseOutcome `json:"candidate"`
+	CostChangeUSD Float           `json:"cost_change_usd"`
+}
+
+type jsonCaseOutcome struct {
+	Outcome        string   `json:"outcome"`
+	Samples        int      `json:"samples"`
+	Accepted       int      `json:"accepted"`
+	FailureClasses []string `json:"failure_classes"`
+	CostUSD        Float    `json:"cost_usd"`
+}
+
+func caseOutcome(o gate.CaseOutcome) jsonCaseOutcome {
+	return jsonCaseOutcome{Outcome: o.Label(), Samples: o.Samples, Accepted: o.Accepted,
+		FailureClasses: append([]string{}, o.Classes...), CostUSD: Float(o.CostUSD)}
+}
+
 type jsonChecklist struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
@@ -284,6 +315,12 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 		Inputs:   append([]Input{}, inputs...),
 		Warnings: append([]string{}, d.Warnings...),
 		Routed:   d.Routed,
+
+		FtgateVersion: d.Provenance.Version,
+	}
+	if d.Provenance.PolicyFile != "" {
+		file, sum := d.Provenance.PolicyFile, d.Provenance.PolicySHA256
+		r.PolicyFile, r.PolicySHA256 = &file, &sum
 	}
 	c := d.Cases
 	r.Cases = jsonCases{c.Paired, c.Clusters, c.BaselineOnly, c.CandidateOnly, c.MaxSamplesPerCase}
@@ -308,7 +345,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	r.Segments = make([]jsonSegment, 0, len(d.Segments))
 	for _, s := range d.Segments {
 		r.Segments = append(r.Segments, jsonSegment{s.Name, s.Cases, Float(s.Baseline), Float(s.Candidate), Float(s.Delta),
-			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested})
+			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested, Float(s.MDE)})
 	}
 	p := d.Power
 	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE),
@@ -345,6 +382,11 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	r.FailureTransitions = make([]jsonTransition, 0, len(d.FailureTransitions))
 	for _, t := range d.FailureTransitions {
 		r.FailureTransitions = append(r.FailureTransitions, jsonTransition{t.From, t.To, Float(t.Cases)})
+	}
+	r.CaseChanges = make([]jsonCaseChange, 0, len(d.CaseChanges))
+	for _, c := range d.CaseChanges {
+		r.CaseChanges = append(r.CaseChanges, jsonCaseChange{ID: c.ID, Workflow: c.Workflow, Change: c.Change,
+			Baseline: caseOutcome(c.Baseline), Candidate: caseOutcome(c.Candidate), CostChangeUSD: Float(c.CostChangeUSD)})
 	}
 	r.Checklist = make([]jsonChecklist, 0, len(d.Checklist))
 	for _, c := range d.Checklist {

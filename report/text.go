@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
-	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
@@ -19,305 +16,537 @@ type Names struct {
 	Baseline, Candidate string
 }
 
-// Text writes the terminal report: the comparison table (baseline →
-// candidate, delta with interval, p-value), segments, power, economics and
-// a one-line verdict with its reasons.
+// TextOptions shape the terminal report.
+type TextOptions struct {
+	// Details adds every table: the tests behind each number, total
+	// spend, latency percentiles with intervals, tiers, routing,
+	// economics, the decision checklist, failure classes and transitions.
+	Details bool
+	// Color marks the verdict, results and warnings with ANSI colours.
+	// Set it only when the report goes to a terminal and NO_COLOR is not
+	// set; the text is the same either way.
+	Color bool
+	// Width is the widest line in columns (DefaultWidth when 0).
+	Width int
+}
+
+// Text writes the terminal report with the default options: the verdict
+// and what blocks it first, then the evidence (the comparison table,
+// constraints, workflows, case changes, power), then who decided.
 func Text(w io.Writer, d *gate.Decision, names Names) error {
-	ew := &errWriter{w: w}
-	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
+	return TextWith(w, d, names, TextOptions{})
+}
 
-	against := clean(names.Baseline) + " (baseline)"
+// TextWith writes the terminal report with the given options. Every line
+// fits o.Width columns: names wrap or are abbreviated, numbers never are.
+func TextWith(w io.Writer, d *gate.Decision, names Names, o TextOptions) error {
+	if o.Width <= 0 {
+		o.Width = DefaultWidth
+	}
+	t := &terminal{ew: &errWriter{w: w}, d: d, o: o, pt: painter{o.Color}}
+	t.headline(names)
+	t.findings()
+	t.warnings()
+	t.evidence()
+	t.constraints()
+	t.segments()
+	t.changes()
+	t.power()
+	if o.Details {
+		t.tiers()
+		t.economics()
+		t.checklist()
+		t.failures()
+	}
+	t.footer()
+	return t.ew.err
+}
+
+// terminal is the state of one terminal report.
+type terminal struct {
+	ew *errWriter
+	d  *gate.Decision
+	o  TextOptions
+	pt painter
+}
+
+func (t *terminal) line(s string) { io.WriteString(t.ew, s+"\n") }
+
+// para writes text wrapped to the width, with a first-line and a
+// continuation prefix.
+func (t *terminal) para(text, first, rest string, st style) {
+	for _, l := range wrap(text, t.o.Width, first, rest) {
+		if st != plain {
+			n := len(first)
+			if !strings.HasPrefix(l, first) {
+				n = len(rest)
+			}
+			l = l[:n] + t.pt.paint(l[n:], st)
+		}
+		t.line(l)
+	}
+}
+
+func (t *terminal) heading(s string) {
+	t.line("")
+	t.line(t.pt.paint(s, bold))
+}
+
+func (t *terminal) table(tb *table) { tb.write(t.ew, t.o.Width, t.pt) }
+
+// headline writes the verdict and what was compared.
+func (t *terminal) headline(names Names) {
+	d := t.d
+	v := verdictHeadline(d)
+	st := green
+	switch {
+	case d.Verdict == gate.Fail:
+		st = red
+	case d.Verdict != gate.Pass:
+		st = yellow
+	}
+	t.line("ftgate: " + t.pt.paint(v, st))
+	against := "baseline " + clean(names.Baseline)
 	if names.Baseline == RoutedName {
-		against = RoutedName
+		against = "the " + RoutedName
 	}
-	p("ftgate: %s — %s (candidate) against %s\n", verdictHeadline(d), clean(names.Candidate), against)
 	c := d.Cases
-	p("cases: %d paired in %d clusters, up to %d sample(s) per case", c.Paired, c.Clusters, c.MaxSamplesPerCase)
+	what := fmt.Sprintf("candidate %s against %s: %s paired cases in %s clusters", clean(names.Candidate), against, numfmt.Int(c.Paired), numfmt.Int(c.Clusters))
+	if c.MaxSamplesPerCase > 1 {
+		what += fmt.Sprintf(", up to %d samples per case", c.MaxSamplesPerCase)
+	}
 	if c.BaselineOnly+c.CandidateOnly > 0 {
-		p("; %d baseline-only and %d candidate-only cases dropped", c.BaselineOnly, c.CandidateOnly)
+		what += fmt.Sprintf("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
 	}
-	p("\n\n")
-
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	q, k := d.Quality, d.Cost
-	fmt.Fprintf(tw, "metric\tbaseline\tcandidate\tchange\t%s interval\tp\ttest\tresult\n", numfmt.Pct(q.CILevel))
-	fmt.Fprintf(tw, "acceptance\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", numfmt.Pct(q.Baseline), numfmt.Pct(q.Candidate),
-		numfmt.Points(q.Delta), numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.P(q.PValue), q.Method, outcome(q.Met, q.Missed, true))
-	if k.Measured {
-		fmt.Fprintf(tw, "cost/accepted\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", numfmt.USD(k.BaselineCPA), numfmt.USD(k.CandidateCPA),
-			numfmt.Ratio(k.Ratio), numfmt.RatioInterval(k.CILow, k.CIHigh), numfmt.P(k.PValue), k.Method, outcome(k.Met, k.Missed, true))
-		if k.Method == "bootstrap" {
-			fmt.Fprintf(tw, "  (delta method)\t\t\t\t%s\t%s\t\t\n", numfmt.RatioInterval(k.DeltaCILow, k.DeltaCIHigh), numfmt.P(k.DeltaPValue))
-		}
-		fmt.Fprintf(tw, "total spend\t%s\t%s\t\t\t\t\t\n", numfmt.USD(k.BaselineTotalUSD), numfmt.USD(k.CandidateTotalUSD))
-	} else {
-		fmt.Fprintf(tw, "cost/accepted\tnot measured\tnot measured\t\t\t\t\t\n")
-	}
-	l := d.Latency
-	if !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95) {
-		fmt.Fprintf(tw, "latency p50\t%s\t%s\t\t\t\t\t\n", numfmt.Ms(l.BaselineP50, "-"), numfmt.Ms(l.CandidateP50, "-"))
-		fmt.Fprintf(tw, "latency p95\t%s\t%s\t%s\t\t\t\t\n", numfmt.Ms(l.BaselineP95, "-"), numfmt.Ms(l.CandidateP95, "-"), numfmt.RatioOf(l.CandidateP95, l.BaselineP95, "-"))
-		if !math.IsNaN(l.BaselineP95Low) || !math.IsNaN(l.CandidateP95Low) {
-			fmt.Fprintf(tw, "  p95 %s interval\t%s\t%s\t\t\t\t\t\n", numfmt.Pct(q.CILevel), numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "-"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, "-"))
-		}
-	}
-	f := d.Format
-	if !math.IsNaN(f.BaselineValidRate) || !math.IsNaN(f.CandidateValidRate) {
-		fmt.Fprintf(tw, "schema valid\t%s\t%s\t%s\t\t\t\t\n", numfmt.Pct(f.BaselineValidRate), numfmt.Pct(f.CandidateValidRate),
-			numfmt.Points(f.CandidateValidRate-f.BaselineValidRate))
-	}
-	tw.Flush()
-
-	var ks []gate.Constraint
-	ks = append(ks, l.Constraints...)
-	ks = append(ks, f.Constraints...)
-	if len(ks) > 0 {
-		p("\nconstraints\n")
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		for _, k := range ks {
-			status := "held"
-			switch {
-			case !k.Measured:
-				status = "not measured"
-			case !k.Held:
-				status = "BROKEN"
-			}
-			fmt.Fprintf(tw, "  %s\tlimit %s\tvalue %s\t%s\n", k.Name, constraintValue(k.Name, k.Limit), constraintValue(k.Name, k.Value), status)
-		}
-		tw.Flush()
-	}
-
-	if len(d.Segments) > 0 {
-		p("\nsegments (one-sided regression tests, Holm-adjusted across tested segments)\n")
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  workflow\tcases\tbaseline\tcandidate\tchange\tp (adj.)\tresult\n")
-		for _, s := range d.Segments {
-			res, padj := "ok", numfmt.P(s.PAdjusted)
-			switch {
-			case !s.Tested:
-				res, padj = "not tested ("+notTested(s)+")", "-"
-			case s.Regression:
-				res = "REGRESSION"
-			}
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%s\n", clean(s.Name), s.Cases, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), padj, res)
-		}
-		tw.Flush()
-	}
-
-	pw := d.Power
-	p("\npower: detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s%s\n",
-		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), c.Paired, c.Paired, numfmt.Points(pw.MDE), costPowerClause(d))
-
-	textEconomics(ew, d)
-
-	p("\nverdict: %s\n", strings.ToUpper(string(d.Verdict)))
-	for _, r := range d.Reasons {
-		p("  - %s\n", clean(r))
-	}
-	if len(d.Warnings) > 0 {
-		p("\nwarnings:\n")
-		for _, w := range d.Warnings {
-			p("  - %s\n", clean(w))
-		}
-	}
-	return ew.err
+	t.para(what, "", "  ", plain)
 }
 
-// textEconomics writes the tiers and routing, the economics (break-even
-// and threshold rule), the decision checklist and the failure-class
-// tables. Sections without data are left out.
-func textEconomics(ew *errWriter, d *gate.Decision) {
-	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
-	textTiers(ew, d)
-	if e := d.Economics; e != nil {
-		unit := "accepted outcomes"
-		if e.VolumeBasis == gate.BasisRequests {
-			unit = "requests"
+// findings writes the reasons, what blocks the release first.
+func (t *terminal) findings() {
+	groups := groupFindings(t.d)
+	for _, g := range groups {
+		if len(g.findings) == 0 {
+			continue
 		}
-		p("\neconomics (hidden costs of fine-tuning over %s months)\n", numfmt.Num(e.HorizonMonths))
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		row := func(label, value string) { fmt.Fprintf(tw, "  %s\t%s\n", label, value) }
-		f := money(e.OneTimeUSD)
-		if e.OneTimeUSD == 0 && e.MonthlyUSD == 0 {
-			f += " (the policy prices no hidden costs: economics.costs)"
+		t.heading(g.title)
+		for _, f := range g.findings {
+			st := plain
+			switch {
+			case t.d.Blocking(f) && f.Status == gate.FindingFail:
+				st = red
+			case t.d.Blocking(f):
+				st = yellow
+			}
+			t.para(clean(f.Text), "  - ", "    ", st)
 		}
-		row("one-time costs F", f)
-		m := money(e.MonthlyUSD) + "/month"
-		if e.RetrainMonthlyUSD > 0 {
-			m += fmt.Sprintf(" (retraining %s/month of it)", money(e.RetrainMonthlyUSD))
-		}
-		row("recurring costs M", m)
-		switch e.VolumeBasis {
-		case gate.BasisRequests:
-			row("volume", fmt.Sprintf("%s requests/month (%s accepted outcomes at the baseline's acceptance)", gate.Count(e.RequestsPerMonth), gate.Count(e.AcceptedOutcomesPerMonth)))
-		case gate.BasisAcceptedOutcomes:
-			row("volume", gate.Count(e.AcceptedOutcomesPerMonth)+" accepted outcomes/month")
+	}
+}
+
+// A findingGroup is a titled list of findings.
+type findingGroup struct {
+	title    string
+	findings []gate.Finding
+}
+
+// groupFindings orders the reasons for a reader: what blocks the release,
+// then what holds, then notes.
+func groupFindings(d *gate.Decision) []findingGroup {
+	g := []findingGroup{{title: "blocking the release"}, {title: "not blocking"}, {title: "met"}, {title: "notes"}}
+	for _, f := range d.Findings {
+		switch {
+		case d.Blocking(f):
+			g[0].findings = append(g[0].findings, f)
+		case f.Status == gate.FindingOpen || f.Status == gate.FindingFail:
+			g[1].findings = append(g[1].findings, f)
+		case f.Status == gate.FindingPass:
+			g[2].findings = append(g[2].findings, f)
 		default:
-			row("volume", "not given (economics.accepted_outcomes_per_month or requests_per_month)")
+			g[3].findings = append(g[3].findings, f)
 		}
-		row("saving per accepted outcome", pair(money(e.SavingPerAcceptedUSD), money(e.SavingPerAcceptedConservativeUSD)))
-		if e.VolumeBasis == gate.BasisRequests {
-			row("saving per request", pair(money(e.SavingPerRequestUSD), money(e.SavingPerRequestConservativeUSD)))
-		}
-		if e.VolumeBasis != "" {
-			row("monthly net saving S", pair(money(e.MonthlySavingUSD), money(e.MonthlySavingConservativeUSD)))
-			row("break-even after", pair(numfmt.Months(e.BreakEvenMonths), numfmt.Months(e.BreakEvenMonthsConservative)))
-		}
-		be := gate.Count(e.BreakEvenMonthlyVolume) + " " + unit + "/month"
-		if math.IsInf(e.BreakEvenMonthlyVolume, 1) {
-			be = "never (no saving per unit of volume)"
-		}
-		row("break-even volume", pair(be, gate.Count(e.BreakEvenMonthlyVolumeConservative)))
-		if e.VolumeBasis != "" {
-			row("net value over "+numfmt.Num(e.HorizonMonths)+" months", pair(money(e.NetValueHorizonUSD), money(e.NetValueHorizonConservativeUSD)))
-		}
-		tw.Flush()
-		mode := "advice only"
-		if e.Enforced {
-			mode = "enforced"
-		}
-		p("\nthreshold rule: %d of 4 conditions met, %d required (%s)\n", e.Met, e.Required, mode)
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		for _, c := range e.Conditions {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Name, strings.ReplaceAll(c.Status, "_", " "), clean(c.Detail))
-		}
-		tw.Flush()
 	}
-	if len(d.Checklist) > 0 {
-		p("\ndecision checklist\n")
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		for _, c := range d.Checklist {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Answer, clean(c.Question), clean(c.Detail))
-		}
-		tw.Flush()
-	}
-	textFailures(ew, d)
+	return g
 }
 
-// textTiers writes every placed tier (baseline tiers, the routed baseline,
-// the candidate) with intervals and frontier marks, and the routing table.
-func textTiers(ew *errWriter, d *gate.Decision) {
+// maxTextWarnings caps the warnings of the default terminal report.
+const maxTextWarnings = 5
+
+func (t *terminal) warnings() {
+	ws := t.d.Warnings
+	if len(ws) == 0 {
+		return
+	}
+	t.heading(fmt.Sprintf("warnings (%d)", len(ws)))
+	for i, w := range ws {
+		if !t.o.Details && i == maxTextWarnings {
+			t.para(fmt.Sprintf("… and %d more (--details, or the JSON report)", len(ws)-i), "  ", "  ", dim)
+			break
+		}
+		t.para(clean(w), "  - ", "    ", yellow)
+	}
+}
+
+// resultCell marks a test result.
+func resultCell(met, missed bool) cell {
+	switch {
+	case met:
+		return cell{"met", green}
+	case missed:
+		return cell{"MISSED", red}
+	}
+	return cell{notEstablished, yellow}
+}
+
+// notEstablished is the result of a test that neither passed nor failed.
+const notEstablished = "not established"
+
+func (t *terminal) evidence() {
+	d := t.d
+	q, k, l, f := d.Quality, d.Cost, d.Latency, d.Format
+	t.heading("evidence")
+	tb := &table{indent: "  ", cols: []column{{}, {right: true}, {right: true}, {right: true}, {}, {right: true}, {flex: true}}}
+	tb.header = []string{"", "baseline", "candidate", "change", numfmt.Pct(q.CILevel) + " interval", "p", "result"}
+	tb.add(c("acceptance"), c(numfmt.Pct(q.Baseline)), c(numfmt.Pct(q.Candidate)), c(numfmt.Points(q.Delta)),
+		c(numfmt.PointsInterval(q.CILow, q.CIHigh)), c(numfmt.P(q.PValue)), resultCell(q.Met, q.Missed))
+	switch {
+	case k.Measured:
+		tb.add(c("cost/accepted"), c(numfmt.USD(k.BaselineCPA)), c(numfmt.USD(k.CandidateCPA)), c(numfmt.Ratio(k.Ratio)),
+			c(numfmt.RatioInterval(k.CILow, k.CIHigh)), c(numfmt.P(k.PValue)), resultCell(k.Met, k.Missed))
+		if t.o.Details && k.Method == "bootstrap" {
+			tb.add(c("  delta method"), c(""), c(""), c(""), c(numfmt.RatioInterval(k.DeltaCILow, k.DeltaCIHigh)), c(numfmt.P(k.DeltaPValue)))
+		}
+		if t.o.Details {
+			tb.add(c("total spend"), c(numfmt.USD(k.BaselineTotalUSD)), c(numfmt.USD(k.CandidateTotalUSD)))
+		}
+	case d.Policy.Cost.Required:
+		tb.add(c("cost/accepted"), c("not measured"), c("not measured"), c(""), c(""), c(""), cell{"not measured (required)", yellow})
+	default:
+		tb.add(c("cost/accepted"), c("not measured"), c("not measured"), c(""), c(""), c(""), c("not measured"))
+	}
+	latency := !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95)
+	if latency {
+		if t.o.Details {
+			tb.add(c("latency p50"), c(numfmt.Ms(l.BaselineP50, "-")), c(numfmt.Ms(l.CandidateP50, "-")))
+		}
+		tb.add(c("latency p95"), c(numfmt.Ms(l.BaselineP95, "-")), c(numfmt.Ms(l.CandidateP95, "-")), c(numfmt.RatioOf(l.CandidateP95, l.BaselineP95, "-")))
+	}
+	if !math.IsNaN(f.BaselineValidRate) || !math.IsNaN(f.CandidateValidRate) {
+		tb.add(c("schema valid"), c(numfmt.Pct(f.BaselineValidRate)), c(numfmt.Pct(f.CandidateValidRate)), c(numfmt.Points(f.CandidateValidRate-f.BaselineValidRate)))
+	}
+	t.table(tb)
+	if !t.o.Details {
+		return
+	}
+	tests := "Tests: acceptance " + q.Method
+	if k.Measured {
+		tests += "; cost/accepted " + costMethodText(k)
+	}
+	if latency && (!math.IsNaN(l.BaselineP95Low) || !math.IsNaN(l.CandidateP95Low)) {
+		tests += fmt.Sprintf("; latency p95 %s intervals (clustered bootstrap): baseline %s, candidate %s", numfmt.Pct(q.CILevel),
+			numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "none"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, "none"))
+	}
+	t.para(tests+".", "  ", "  ", dim)
+}
+
+// costMethodText names the cost test.
+func costMethodText(k gate.Cost) string {
+	if k.Method == "bootstrap" {
+		return "BCa bootstrap (" + numfmt.Int(k.Resamples) + " resamples) and the delta method, both of which must reject"
+	}
+	return k.Method
+}
+
+func (t *terminal) constraints() {
+	var ks []gate.Constraint
+	ks = append(ks, t.d.Latency.Constraints...)
+	ks = append(ks, t.d.Format.Constraints...)
+	if len(ks) == 0 {
+		return
+	}
+	t.heading("constraints on the candidate")
+	tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}, {flex: true}}, header: []string{"", "limit", "value", "result"}}
+	for _, k := range ks {
+		res := cell{"held", green}
+		switch {
+		case !k.Measured && k.Required:
+			res = cell{"not measured (required)", yellow}
+		case !k.Measured:
+			res = c("not measured")
+		case !k.Held:
+			res = cell{"BROKEN", red}
+		}
+		tb.add(c(k.Name), c(constraintValue(k.Name, k.Limit)), c(constraintValue(k.Name, k.Value)), res)
+	}
+	t.table(tb)
+}
+
+func (t *terminal) segments() {
+	d := t.d
+	if len(d.Segments) == 0 {
+		return
+	}
+	t.heading("workflows (one-sided regression tests, Holm-adjusted)")
+	tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}, {right: true}, {right: true}, {right: true}, {right: true}, {flex: true}},
+		header: []string{"workflow", "cases", "baseline", "candidate", "change", "p (adj.)", "drop seen", "result"}}
+	for _, s := range d.Segments {
+		res, padj, mde := cell{"ok", green}, numfmt.P(s.PAdjusted), dropSeen(s.MDE)
+		switch {
+		case !s.Tested:
+			res, padj, mde = c("not tested: "+notTested(s)), "-", "-"
+		case s.Regression && d.Policy.Segments.BlockOnRegression:
+			res = cell{"REGRESSION", red}
+		case s.Regression:
+			res = cell{"regression (not blocking)", yellow}
+		}
+		tb.add(c(clean(s.Name)), c(numfmt.Int(s.Cases)), c(numfmt.Pct(s.Baseline)), c(numfmt.Pct(s.Candidate)), c(numfmt.Points(s.Delta)), c(padj), c(mde), res)
+	}
+	t.table(tb)
+	t.para(fmt.Sprintf("drop seen: the smallest drop each test detects with %s power.", numfmt.Pct(d.Policy.Power.Target)), "  ", "  ", dim)
+}
+
+// dropSeen formats a segment's smallest detectable drop.
+func dropSeen(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case math.IsInf(x, 1):
+		return "none"
+	}
+	return strings.TrimPrefix(numfmt.Points(x), "+")
+}
+
+// changes writes how many cases the candidate broke, fixed or failed
+// differently, and where to list them.
+func (t *terminal) changes() {
+	broke, fixed, class := gate.CountChanges(t.d.CaseChanges)
+	if broke+fixed+class == 0 {
+		return
+	}
+	t.heading("cases that changed")
+	t.para(fmt.Sprintf("%s broke, %s fixed, %s failed with another class; list them with 'ftgate cases REPORT.json' (the JSON report of --json).",
+		numfmt.Int(broke), numfmt.Int(fixed), numfmt.Int(class)), "  ", "  ", plain)
+}
+
+func (t *terminal) power() {
+	t.heading("power")
+	t.para(powerSentence(t.d), "  ", "  ", plain)
+}
+
+// powerSentence says how many cases the policy's effect needs.
+func powerSentence(d *gate.Decision) string {
+	pw := d.Power
+	return fmt.Sprintf("Detecting a quality gain of %s with %s power takes %s paired cases (%s now); with %s cases the smallest detectable gain is %s%s.",
+		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), numfmt.Int(d.Cases.Paired), numfmt.Int(d.Cases.Paired), numfmt.Points(pw.MDE), costPowerClause(d))
+}
+
+// costPowerClause is the cost plan's part of the power sentence ("" when
+// cost has no variance to plan from).
+func costPowerClause(d *gate.Decision) string {
+	pw := d.Power
+	if !(pw.CostCasesNeeded > 0) {
+		return ""
+	}
+	return fmt.Sprintf("; showing a cost ratio of %s below the limit %s takes %s paired cases", numfmt.Ratio(pw.CostRatio), numfmt.Ratio(d.Cost.MaxRatio), numfmt.Cases(pw.CostCasesNeeded))
+}
+
+// footer names what decided.
+func (t *terminal) footer() {
+	t.line("")
+	t.para(decidedBy(t.d, clean), "", "  ", dim)
+	if !t.o.Details {
+		t.para("--details shows every table (tests, tiers, economics, checklist, failure classes).", "", "", dim)
+	}
+}
+
+// decidedBy names the policy (file and hash, or the defaults) and the
+// ftgate version; esc makes the file name safe for the output.
+func decidedBy(d *gate.Decision, esc func(string) string) string {
+	p := d.Provenance
+	pol := "the default policy (no --policy)"
+	if p.PolicyFile != "" {
+		pol = "policy " + esc(p.PolicyFile) + " (sha256 " + shortHash(p.PolicySHA256) + ")"
+	}
+	v := p.Version
+	if v == "" {
+		v = "unknown"
+	}
+	return "Decided by " + pol + " with ftgate " + esc(v) + "."
+}
+
+// shortHash shows the first 12 hex digits of a SHA-256, enough to tell
+// policies apart at a glance; the JSON report has all of it.
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// tiers writes every placed tier and the routing table.
+func (t *terminal) tiers() {
+	d := t.d
 	if len(d.Tiers) == 0 {
 		return
 	}
-	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
-	p("\ntiers (%s intervals; * = on the Pareto frontier of cost against quality)\n", numfmt.Pct(1-2*d.Policy.Alpha))
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  \ttier\trole\tacceptance\tinterval\tcost/accepted\tinterval\n")
-	for _, t := range d.Tiers {
+	t.heading(fmt.Sprintf("tiers (%s intervals; * on the Pareto frontier of cost against quality)", numfmt.Pct(1-2*d.Policy.Alpha)))
+	tb := &table{indent: "  ", cols: []column{{}, {flex: true}, {}, {}, {}},
+		header: []string{"", "tier", "role", "acceptance", "cost/accepted"}}
+	for _, tr := range d.Tiers {
 		mark := ""
-		if t.OnFrontier {
+		if tr.OnFrontier {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, clean(t.Name), t.Role, numfmt.Pct(t.Quality),
-			"["+numfmt.Pct(t.QualityLow)+", "+numfmt.Pct(t.QualityHigh)+"]", usdOrDash(t.CPA), usdInterval(t.CPALow, t.CPAHigh))
+		tb.add(c(mark), c(clean(tr.Name)), c(tr.Role), c(numfmt.Pct(tr.Quality)+" ["+numfmt.Pct(tr.QualityLow)+", "+numfmt.Pct(tr.QualityHigh)+"]"),
+			c(usdOrDash(tr.CPA)+" "+usdInterval(tr.CPALow, tr.CPAHigh)))
 	}
-	tw.Flush()
+	t.table(tb)
 	if len(d.Routes) > 0 {
-		p("\nrouted baseline (each workflow to the cheapest tier within %s of its best tier)\n", strings.TrimPrefix(numfmt.Points(d.Policy.Routing.MaxQualityLoss), "+"))
-		tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  workflow\tcases\trouted to\tacceptance\tcost/accepted\tbest tier\n")
+		t.heading(fmt.Sprintf("routed baseline (each workflow to the cheapest tier within %s of its best tier)", strings.TrimPrefix(numfmt.Points(d.Policy.Routing.MaxQualityLoss), "+")))
+		tb = &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {flex: true}, {right: true}, {right: true}, {flex: true}},
+			header: []string{"workflow", "cases", "routed to", "acceptance", "cost/accepted", "best tier"}}
 		for _, r := range d.Routes {
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s (%s)\n", clean(r.Workflow), r.Cases, clean(r.Tier), numfmt.Pct(r.Acceptance), usdOrDash(r.CPA),
-				clean(r.BestTier), numfmt.Pct(r.BestAcceptance))
+			tb.add(c(clean(r.Workflow)), c(numfmt.Int(r.Cases)), c(clean(r.Tier)), c(numfmt.Pct(r.Acceptance)), c(usdOrDash(r.CPA)),
+				c(clean(r.BestTier)+" ("+numfmt.Pct(r.BestAcceptance)+")"))
 		}
-		tw.Flush()
+		t.table(tb)
 	}
 }
 
-// textFailures writes the failure-class table and the transitions from
-// the baseline's outcome to the candidate's, as a matrix.
-func textFailures(ew *errWriter, d *gate.Decision) {
+// economics writes the break-even analysis and the threshold rule, or
+// says why there is none.
+func (t *terminal) economics() {
+	d := t.d
+	t.heading("economics")
+	rows := economicsRows(d)
+	if rows == nil {
+		t.para(economicsNotMeasured, "  ", "  ", plain)
+	} else {
+		tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}}, header: []string{"", "value", "conservative"}}
+		for _, r := range rows {
+			tb.add(c(r[0]), c(r[1]), c(r[2]))
+		}
+		t.table(tb)
+	}
+	if e := d.Economics; e != nil && len(e.Conditions) > 0 {
+		t.para(thresholdSentence(e), "  ", "  ", plain)
+		tb := &table{indent: "    ", cols: []column{{}, {}, {flex: true}}}
+		for _, cd := range e.Conditions {
+			tb.add(c(cd.Name), c(strings.ReplaceAll(cd.Status, "_", " ")), c(clean(cd.Detail)))
+		}
+		t.table(tb)
+	}
+}
+
+func (t *terminal) checklist() {
+	if len(t.d.Checklist) == 0 {
+		return
+	}
+	t.heading("decision checklist")
+	for _, it := range t.d.Checklist {
+		st := plain
+		switch it.Answer {
+		case gate.AnswerYes:
+			st = green
+		case gate.AnswerNo:
+			st = yellow
+		}
+		t.line("  " + t.pt.paint(fmt.Sprintf("%-8s", it.Answer), st) + clean(it.Question))
+		t.para(clean(it.Detail), "          ", "          ", plain)
+	}
+}
+
+// failures writes the failure-class table and the transitions from the
+// baseline's outcome to the candidate's, as a matrix whose columns are
+// numbered when the class names would not fit.
+func (t *terminal) failures() {
+	d := t.d
 	if len(d.FailureClasses) == 0 {
 		return
 	}
-	p := func(format string, args ...any) { fmt.Fprintf(ew, format, args...) }
-	p("\nfailure classes (rejected samples)\n")
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  class\tbaseline\tcandidate\n")
-	for _, c := range d.FailureClasses {
-		fmt.Fprintf(tw, "  %s\t%d\t%d\n", clean(c.Class), c.Baseline, c.Candidate)
+	t.heading("failure classes (rejected samples)")
+	tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}}, header: []string{"class", "baseline", "candidate"}}
+	for _, fc := range d.FailureClasses {
+		tb.add(c(clean(fc.Class)), c(numfmt.Int(fc.Baseline)), c(numfmt.Int(fc.Candidate)))
 	}
-	tw.Flush()
+	t.table(tb)
 	if len(d.FailureTransitions) == 0 {
 		return
 	}
-	// Outcomes in table order: accepted first, then the classes.
 	outcomes := []string{gate.Accepted}
-	for _, c := range d.FailureClasses {
-		outcomes = append(outcomes, c.Class)
+	for _, fc := range d.FailureClasses {
+		outcomes = append(outcomes, fc.Class)
 	}
-	cell := map[[2]string]float64{}
+	cellOf := map[[2]string]float64{}
 	var fixed, broke, changed, kept float64
-	for _, t := range d.FailureTransitions {
-		cell[[2]string{t.From, t.To}] = t.Cases
+	for _, tr := range d.FailureTransitions {
+		cellOf[[2]string{tr.From, tr.To}] = tr.Cases
 		switch {
-		case t.To == gate.Accepted:
-			fixed += t.Cases
-		case t.From == gate.Accepted:
-			broke += t.Cases
-		case t.From == t.To:
-			kept += t.Cases
+		case tr.To == gate.Accepted:
+			fixed += tr.Cases
+		case tr.From == gate.Accepted:
+			broke += tr.Cases
+		case tr.From == tr.To:
+			kept += tr.Cases
 		default:
-			changed += t.Cases
+			changed += tr.Cases
 		}
 	}
-	p("\ntransitions, cases (rows: baseline outcome, columns: candidate outcome)\n")
-	p("  fixed %s, broke %s, changed class %s, same class %s\n", count(fixed), count(broke), count(changed), count(kept))
-	// Numbers align right; the row labels are padded so that they read
-	// left-aligned.
-	width := 0
-	for _, o := range outcomes {
-		width = max(width, utf8.RuneCountInString(clean(o)))
-	}
-	label := func(s string) string { return s + strings.Repeat(" ", width-utf8.RuneCountInString(s)) }
-	tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "  %s\t", label(""))
-	for _, o := range outcomes {
-		fmt.Fprintf(tw, "%s\t", clean(o))
-	}
-	fmt.Fprintf(tw, "\n")
-	for _, from := range outcomes {
-		fmt.Fprintf(tw, "  %s\t", label(clean(from)))
-		for _, to := range outcomes {
-			v, ok := cell[[2]string{from, to}]
-			switch {
-			case from == gate.Accepted && to == gate.Accepted:
-				fmt.Fprintf(tw, "·\t")
-			case !ok:
-				fmt.Fprintf(tw, "0\t")
-			default:
-				fmt.Fprintf(tw, "%s\t", count(v))
+	t.heading("transitions (rows: baseline outcome, columns: candidate outcome; cases)")
+	t.para(fmt.Sprintf("fixed %s, broke %s, changed class %s, same class %s", count(fixed), count(broke), count(changed), count(kept)), "  ", "  ", plain)
+	build := func(head func(i int, o string) string) *table {
+		tb := &table{indent: "  ", cols: []column{{flex: true}}, header: []string{""}}
+		for i, o := range outcomes {
+			tb.cols = append(tb.cols, column{right: true})
+			tb.header = append(tb.header, head(i, o))
+		}
+		for i, from := range outcomes {
+			row := []cell{c(head(i, from) + rowLabel(head(i, from), clean(from)))}
+			for _, to := range outcomes {
+				v, ok := cellOf[[2]string{from, to}]
+				switch {
+				case from == gate.Accepted && to == gate.Accepted:
+					row = append(row, c("·"))
+				case !ok:
+					row = append(row, c("0"))
+				default:
+					row = append(row, c(count(v)))
+				}
 			}
+			tb.add(row...)
 		}
-		fmt.Fprintf(tw, "\n")
+		return tb
 	}
-	tw.Flush()
+	full := build(func(_ int, o string) string { return clean(o) })
+	// The full names fit when the header row is narrower than the width.
+	w := width(full.indent) + 2*len(outcomes)
+	for _, h := range full.header {
+		w += width(h)
+	}
+	w += width(full.header[1]) // the row labels are about as wide as the widest
+	if w <= t.o.Width {
+		for i := range full.rows {
+			full.rows[i][0] = c(clean(outcomes[i]))
+		}
+		t.table(full)
+		return
+	}
+	t.table(build(func(i int, _ string) string { return fmt.Sprintf("%d", i) }))
+}
+
+// rowLabel follows a numbered column header with the outcome's name.
+func rowLabel(head, name string) string {
+	if head == name {
+		return ""
+	}
+	return " " + name
 }
 
 // count formats a (possibly fractional) number of cases.
 func count(x float64) string {
 	if x == math.Trunc(x) {
-		return strconv.FormatFloat(x, 'f', 0, 64)
+		return numfmt.Count(x)
 	}
-	return trimZeros(strconv.FormatFloat(x, 'f', 2, 64))
+	return trimZeros(fmt.Sprintf("%.2f", x))
 }
-
-// money formats dollars with the sign before the dollar sign.
-func money(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "unknown"
-	case math.IsInf(x, -1):
-		return "−∞"
-	case x < 0:
-		return "−" + numfmt.USD(-x)
-	}
-	return numfmt.USD(x)
-}
-
-// pair writes a value with its conservative counterpart.
-func pair(v, cons string) string { return v + " (conservative " + cons + ")" }
 
 func usdOrDash(x float64) string {
 	if math.IsNaN(x) {
@@ -330,17 +559,7 @@ func usdInterval(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return "-"
 	}
-	return "[" + numfmt.USD(lo) + ", " + numfmt.USD(hi) + "]"
-}
-
-func outcome(met, missed, _ bool) string {
-	switch {
-	case met:
-		return "met"
-	case missed:
-		return "MISSED"
-	}
-	return "not established"
+	return numfmt.USDInterval(lo, hi)
 }
 
 // clean makes text from scorecards safe for a terminal: control
@@ -401,14 +620,4 @@ func notTested(s gate.Segment) string {
 		return s.NotTested
 	}
 	return "too few cases"
-}
-
-// costPowerClause is the cost plan's part of the power line ("" when cost
-// has no variance to plan from).
-func costPowerClause(d *gate.Decision) string {
-	pw := d.Power
-	if !(pw.CostCasesNeeded > 0) {
-		return ""
-	}
-	return fmt.Sprintf("; showing a cost ratio of %s below the limit %s takes %s paired cases", numfmt.Ratio(pw.CostRatio), numfmt.Ratio(d.Cost.MaxRatio), numfmt.Cases(pw.CostCasesNeeded))
 }

@@ -97,6 +97,11 @@ func ApplyFailOn(d *gate.Decision, failOn string) bool {
 		return false
 	}
 	d.ExitCode = gate.ExitPass
+	for i := len(d.Findings) - 1; i >= 0; i-- {
+		if d.Findings[i].Text == blockedReason {
+			d.Findings[i].Text = failOnReason
+		}
+	}
 	for i := len(d.Reasons) - 1; i >= 0; i-- {
 		if d.Reasons[i] == blockedReason {
 			d.Reasons[i] = failOnReason
@@ -104,6 +109,7 @@ func ApplyFailOn(d *gate.Decision, failOn string) bool {
 		}
 	}
 	d.Reasons = append(d.Reasons, failOnReason)
+	d.Findings = append(d.Findings, gate.Finding{Check: gate.CheckVerdict, Status: gate.FindingInfo, Text: failOnReason})
 	return true
 }
 

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -120,6 +122,8 @@ type loader struct {
 	stdinUsed bool
 	// announce says on standard error which format was detected.
 	announce bool
+	// policySHA256 is the hex SHA-256 of the policy file read last.
+	policySHA256 string
 }
 
 func (l *loader) read(name string) []byte {
@@ -206,6 +210,8 @@ func loadPolicy(env Env, path string, l *loader) gate.Policy {
 	if data == nil {
 		return gate.DefaultPolicy()
 	}
+	sum := sha256.Sum256(data)
+	l.policySHA256 = hex.EncodeToString(sum[:])
 	pol, err := gate.ParsePolicy(path, data)
 	if err != nil {
 		l.errs = append(l.errs, err)
@@ -343,7 +349,8 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	in := gate.Input{Paired: paired, Candidate: len(arms) - 1, History: history}
+	in := gate.Input{Paired: paired, Candidate: len(arms) - 1, History: history,
+		Provenance: gate.Provenance{PolicyFile: f.policy, PolicySHA256: l.policySHA256, Version: version()}}
 	for i := range f.baselines {
 		in.Baselines = append(in.Baselines, i)
 	}

@@ -1,10 +1,20 @@
-// Package numfmt formats numbers the way every ftgate report prints them:
-// the same text on every machine, so reports stay byte-identical.
+// Package numfmt formats numbers the way every ftgate report prints them
+// (terminal, Markdown, JUnit, the chart and the sentences of the
+// decision): the same text on every machine, so reports stay
+// byte-identical, and one form per kind of number, so a value reads the
+// same wherever it appears.
+//
+// The conventions: a negative number starts with an ASCII hyphen-minus
+// before any unit sign ("-$0.0008714", "-2.5 pts"), so a value can be
+// copied into a script; whole numbers of 1,000 or more have thousands
+// separators ("5,000,000", "$42,000.00", "1,918 ms"); an undefined value
+// is "undefined", an unbounded one "∞".
 package numfmt
 
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Num formats x with four significant digits; NaN is "undefined".
@@ -15,7 +25,7 @@ func Num(x float64) string {
 	case math.IsInf(x, 1):
 		return "∞"
 	case math.IsInf(x, -1):
-		return "−∞"
+		return "-∞"
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
@@ -28,14 +38,16 @@ func Pct(x float64) string {
 	return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 }
 
-// points formats a difference of proportions in percentage points.
 // Points formats a difference of proportions in signed percentage points.
 func Points(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return Num(x)
 	}
 	s := strconv.FormatFloat(100*x, 'f', 1, 64)
-	if x >= 0 {
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if s[0] != '-' {
 		s = "+" + s
 	}
 	return s + " pts"
@@ -47,14 +59,7 @@ func PointsInterval(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return "none"
 	}
-	return "[" + trimPts(Points(lo)) + ", " + trimPts(Points(hi)) + "] pts"
-}
-
-func trimPts(s string) string {
-	if len(s) > 4 && s[len(s)-4:] == " pts" {
-		return s[:len(s)-4]
-	}
-	return s
+	return "[" + strings.TrimSuffix(Points(lo), " pts") + ", " + strings.TrimSuffix(Points(hi), " pts") + "] pts"
 }
 
 // Ratio formats a ratio with three decimals and a multiplication sign.
@@ -74,12 +79,31 @@ func RatioInterval(lo, hi float64) string {
 	return "[" + Ratio(lo) + ", " + Ratio(hi) + "]"
 }
 
-// USD formats dollars, with four significant digits below one dollar.
+// USD formats dollars: cents from one dollar up, four significant digits
+// below, thousands separators, and the sign before the dollar sign
+// ("-$0.0008714").
 func USD(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return Num(x)
 	}
-	return "$" + strconv.FormatFloat(x, 'f', significantDecimals(x), 64)
+	s := strconv.FormatFloat(math.Abs(x), 'f', significantDecimals(x), 64)
+	if strings.Trim(s, "0.") == "" {
+		return "$" + s // never "-$0.00"
+	}
+	sign := ""
+	if x < 0 {
+		sign = "-"
+	}
+	return sign + "$" + group(s)
+}
+
+// USDInterval formats an interval of dollars, or "none" when it is
+// undefined.
+func USDInterval(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "none"
+	}
+	return "[" + USD(lo) + ", " + USD(hi) + "]"
 }
 
 // significantDecimals shows small amounts with four significant digits.
@@ -89,6 +113,55 @@ func significantDecimals(x float64) int {
 		return 2
 	}
 	return min(12, int(math.Ceil(-math.Log10(x)))+3)
+}
+
+// group puts thousands separators into the integer part of an unsigned
+// decimal number.
+func group(s string) string {
+	whole, frac, dot := strings.Cut(s, ".")
+	if len(whole) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if dot {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Int formats a whole number with thousands separators.
+func Int(n int) string {
+	s := group(strconv.Itoa(max(n, -n)))
+	if n < 0 {
+		return "-" + s
+	}
+	return s
+}
+
+// Count formats a volume or a number of cases, rounded up to a whole
+// number, with thousands separators: "never" for +∞ (no volume is enough)
+// and "unknown" for NaN.
+func Count(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "unknown"
+	case math.IsInf(x, 1):
+		return "never"
+	case math.IsInf(x, -1):
+		return "-∞"
+	}
+	s := strconv.FormatFloat(math.Abs(math.Ceil(x)), 'f', 0, 64)
+	if x < 0 && s != "0" {
+		return "-" + group(s)
+	}
+	return group(s)
 }
 
 // P formats a p-value with four decimals, or "< 0.0001".
@@ -116,7 +189,7 @@ func Ms(x float64, missing string) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return missing
 	}
-	return strconv.FormatFloat(x, 'f', 0, 64) + " ms"
+	return wholeNumber(x) + " ms"
 }
 
 // MsInterval formats an interval of milliseconds, or missing.
@@ -124,7 +197,16 @@ func MsInterval(lo, hi float64, missing string) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return missing
 	}
-	return "[" + strconv.FormatFloat(lo, 'f', 0, 64) + ", " + strconv.FormatFloat(hi, 'f', 0, 64) + "]"
+	return "[" + wholeNumber(lo) + ", " + wholeNumber(hi) + "] ms"
+}
+
+// wholeNumber rounds x to a whole number and groups its digits.
+func wholeNumber(x float64) string {
+	s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
+	if x < 0 && s != "0" {
+		return "-" + group(s)
+	}
+	return group(s)
 }
 
 // RatioOf formats a/b as a ratio, or missing when it is undefined.
@@ -135,12 +217,13 @@ func RatioOf(a, b float64, missing string) string {
 	return Ratio(a / b)
 }
 
-// Cases formats a number of cases needed, rounded up.
+// Cases formats a number of cases needed, rounded up, or "no number of"
+// when no number of cases is enough.
 func Cases(x float64) string {
 	if math.IsInf(x, 0) || math.IsNaN(x) {
 		return "no number of"
 	}
-	return strconv.FormatFloat(math.Ceil(x), 'f', 0, 64)
+	return Count(x)
 }
 
 // Months formats a break-even time: "never" when it is infinite or
@@ -155,10 +238,11 @@ func Months(x float64) string {
 	return strconv.FormatFloat(x, 'f', 1, 64) + " months"
 }
 
-// Volume formats a monthly volume, rounded up, or "never".
+// Volume formats a monthly volume, rounded up, or "never" when no volume
+// is enough.
 func Volume(x float64) string {
 	if math.IsInf(x, 0) || math.IsNaN(x) || x < 0 {
 		return "never"
 	}
-	return strconv.FormatFloat(math.Ceil(x), 'f', 0, 64)
+	return Count(x)
 }
