@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-
 // TestCaseChanges lists, by hand, what changed on each case of a small
 // pair of scorecards with repeated samples and failure classes.
 func TestCaseChanges(t *testing.T) {

@@ -428,4 +428,3 @@ func TestMarkFrontier(t *testing.T) {
 		t.Errorf("frontier (-want +got):\n%s", diff)
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
@@ -163,6 +164,11 @@ func fixtures() []fixture {
 		Routed:   map[string]string{hostile: hostile},
 		Warnings: []string{"case " + quote(hostile) + " is only in the baseline", hostile},
 	}
+	for _, d := range []*gate.Decision{pass, fail, inconclusive, economics, hostileD} {
+		d.Findings = findingsOf(d.Reasons)
+		d.Provenance = gate.Provenance{PolicyFile: "gate.yaml", PolicySHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Version: "v1.2.3"}
+	}
+	hostileD.Provenance.PolicyFile = hostile
 	return []fixture{
 		{"pass", pass, Names{Baseline: "support-rag-v7", Candidate: "support-ft-nano-v3"}},
 		{"fail", fail, Names{Baseline: "support-rag-v7", Candidate: "support-ft-nano-v4"}},
@@ -170,6 +176,30 @@ func fixtures() []fixture {
 		{"economics", economics, Names{Baseline: "routed baseline", Candidate: "support-ft-mini-v5"}},
 		{"hostile", hostileD, Names{Baseline: hostile, Candidate: "cand|<b>idate</b>`"}},
 	}
+}
+
+// findingsOf classifies hand-written reasons the way the gate does.
+func findingsOf(reasons []string) []gate.Finding {
+	var out []gate.Finding
+	for _, r := range reasons {
+		f := gate.Finding{Check: gate.CheckVerdict, Status: gate.FindingInfo, Text: r}
+		for prefix, check := range map[string]string{"Quality:": gate.CheckQuality, "Cost:": gate.CheckCost, "Segment": gate.CheckSegment,
+			"Constraint": gate.CheckConstraint, "Economics:": gate.CheckEconomics} {
+			if strings.HasPrefix(r, prefix) {
+				f.Check = check
+			}
+		}
+		switch {
+		case strings.Contains(r, "is established"), strings.Contains(r, "so it is below the limit"), strings.Contains(r, "rule holds"):
+			f.Status = gate.FindingPass
+		case strings.Contains(r, "blocks the release."), strings.Contains(r, "broken,"), strings.Contains(r, "costs more"), strings.Contains(r, "does not clear"):
+			f.Status = gate.FindingFail
+		case strings.Contains(r, "not established"), strings.Contains(r, "cannot be shown"):
+			f.Status = gate.FindingOpen
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // quote is %q, which the gate uses to quote names in its reasons.

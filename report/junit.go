@@ -85,6 +85,9 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 			{"baseline", xmlText(names.Baseline)},
 			{"candidate", xmlText(names.Candidate)},
 			{"paired_cases", strconv.Itoa(d.Cases.Paired)},
+			{"policy_file", xmlText(policyName(d.Provenance))},
+			{"policy_sha256", d.Provenance.PolicySHA256},
+			{"ftgate_version", xmlText(d.Provenance.Version)},
 		},
 	}
 	add := func(c junitCase) {
@@ -179,6 +182,7 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 	for _, r := range d.Reasons {
 		fmt.Fprintf(&out, "- %s\n", r)
 	}
+	out.WriteString(decidedBy(d, func(s string) string { return s }) + "\n")
 	if len(d.Warnings) > 0 {
 		out.WriteString("warnings:\n")
 		for _, w := range d.Warnings {
@@ -198,6 +202,14 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 	buf.WriteString("\n")
 	_, err := w.Write(visible.XML(buf.Bytes()))
 	return err
+}
+
+// policyName is the policy file, or "defaults" when none was given.
+func policyName(p gate.Provenance) string {
+	if p.PolicyFile == "" {
+		return "defaults"
+	}
+	return p.PolicyFile
 }
 
 func junitFail(typ, msg string) *junitFailure {

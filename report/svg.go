@@ -62,22 +62,9 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 	p := plot.New()
 	styleText(p)
 
-	// Money axis in a readable unit: per outcome, per thousand or per
-	// million accepted outcomes.
-	maxCPA := 0.0
-	for _, t := range d.Tiers {
-		if finite(t.CPA) {
-			maxCPA = math.Max(maxCPA, t.CPA)
-		}
-	}
-	scale, per := 1.0, "accepted outcome"
-	switch {
-	case maxCPA > 0 && maxCPA < 1e-4:
-		scale, per = 1e6, "1,000,000 accepted outcomes"
-	case maxCPA > 0 && maxCPA < 0.1:
-		scale, per = 1e3, "1,000 accepted outcomes"
-	}
-
+	// Money is in USD per accepted outcome, as in every other report;
+	// the tick labels carry as many decimals as their step needs.
+	scale := 1.0
 	level := numfmt.Pct(1 - 2*d.Policy.Alpha)
 	title := "Cost per accepted outcome against acceptance"
 	if names.Candidate != "" {
@@ -85,9 +72,12 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	p.Title.Text = title + "\nverdict " + strings.ToUpper(string(d.Verdict)) + " · whiskers: " + level + " intervals"
 	p.X.Label.Text = "acceptance (share of cases accepted)"
-	p.Y.Label.Text = "cost per " + per + " (USD)"
+	p.Y.Label.Text = "cost per accepted outcome (USD)"
 	p.X.Tick.Marker = relabel(func(v float64) string { return trimZeros(strconv.FormatFloat(100*v, 'f', 1, 64)) + "%" })
-	p.Y.Tick.Marker = relabel(func(v float64) string { return "$" + trimZeros(strconv.FormatFloat(v, 'f', 3, 64)) })
+	p.Y.Tick.Marker = relabelStep(func(v, step float64) string {
+		decimals := max(2, int(math.Ceil(-math.Log10(step)))+1)
+		return "$" + trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
+	})
 	grid := plotter.NewGrid()
 	grid.Vertical.Color, grid.Horizontal.Color = colorGrid, colorGrid
 	p.Add(grid)
@@ -274,6 +264,11 @@ func styleText(p *plot.Plot) {
 // 5 times a power of ten) with a minor tick between labels, and writes
 // the labels with f.
 func relabel(f func(float64) string) plot.Ticker {
+	return relabelStep(func(v, _ float64) string { return f(v) })
+}
+
+// relabelStep is relabel with the labelled ticks' step passed to f.
+func relabelStep(f func(v, step float64) string) plot.Ticker {
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
 		step := niceStep((max - min) / 6)
 		var ts []plot.Tick
@@ -283,7 +278,7 @@ func relabel(f func(float64) string) plot.Ticker {
 				t.Value = 0 // never "-0"
 			}
 			if math.Mod(k, 2) == 0 {
-				t.Label = f(t.Value)
+				t.Label = f(t.Value, step)
 			}
 			ts = append(ts, t)
 		}

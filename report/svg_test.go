@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestSVG(t *testing.T) {
 		want []string
 	}{
 		{"tiers", tieredDecision(), []string{"small", "medium", "large &amp; &lt;co&gt;", "routed baseline", "ft-mini", "Pareto frontier",
-			"candidate", "baseline tier", "verdict FAIL", "90.0% intervals", "cost per 1,000 accepted outcomes (USD)",
+			"candidate", "baseline tier", "verdict FAIL", "90.0% intervals", "cost per accepted outcome (USD)",
 			"not shown (no cost per accepted outcome): no-cost tier", "Arial", "stroke-dasharray"}},
 		{"hostile names", &gate.Decision{Verdict: gate.Fail, Policy: gate.DefaultPolicy(),
 			Tiers: []gate.Tier{
@@ -114,21 +115,22 @@ func TestTextEconomics(t *testing.T) {
 	d.FailureClasses = []gate.FailureClassCount{{Class: "tone", Baseline: 3}, {Class: "format", Candidate: 3}}
 	d.FailureTransitions = []gate.Transition{{From: "tone", To: gate.Accepted, Cases: 1.25}, {From: gate.Accepted, To: "format", Cases: 2}}
 	var buf bytes.Buffer
-	if err := report.Text(&buf, d, report.Names{Baseline: "b", Candidate: "c"}); err != nil {
+	if err := report.TextWith(&buf, d, report.Names{Baseline: "b", Candidate: "c"}, report.TextOptions{Details: true}); err != nil {
 		t.Fatal(err)
 	}
-	out := buf.String()
+	// Columns are compared with their padding collapsed to one space.
+	out := regexp.MustCompile(` {2,}`).ReplaceAllString(buf.String(), " ")
 	for _, w := range []string{
-		"retraining $1750.00/month of it",
-		"3,000,000 accepted outcomes/month",
-		"5.1 months (conservative never)",
-		"2,083,334 accepted outcomes/month (conservative 2,500,000)",
-		"$33000.00 (conservative −$15000.00)",
-		"threshold rule: 1 of 4 conditions met, 2 required (enforced)",
-		"volume  met  enough",
-		"order-status  260    small",
+		" of which retraining $1,750.00\n",
+		" accepted outcomes per month 3,000,000\n",
+		" break-even after 5.1 months never\n",
+		" break-even volume (accepted outcomes per month) 2,083,334 2,500,000\n",
+		" net value over 12 months $33,000.00 -$15,000.00\n",
+		"Threshold rule: 1 of 4 conditions met, 2 required (enforced).",
+		"volume met enough",
+		"order-status 260 small",
 		"fixed 1.25, broke 2, changed class 0, same class 0",
-		"*  ft-mini",
+		"* ft-mini",
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("terminal report lacks %q:\n%s", w, out)

@@ -396,7 +396,7 @@ func (t *terminal) tiers() {
 			mark = "*"
 		}
 		tb.add(c(mark), c(clean(tr.Name)), c(tr.Role), c(numfmt.Pct(tr.Quality)+" ["+numfmt.Pct(tr.QualityLow)+", "+numfmt.Pct(tr.QualityHigh)+"]"),
-			c(usdOrDash(tr.CPA)+" "+usdInterval(tr.CPALow, tr.CPAHigh)))
+			c(strings.TrimSuffix(usdOrDash(tr.CPA)+" "+usdInterval(tr.CPALow, tr.CPAHigh), " -")))
 	}
 	t.table(tb)
 	if len(d.Routes) > 0 {

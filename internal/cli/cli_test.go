@@ -96,8 +96,8 @@ func TestExamples(t *testing.T) {
 					}
 				}
 			}
-			if !strings.Contains(stdout, "verdict: "+strings.ToUpper(ex.verdict)) {
-				t.Errorf("terminal report lacks the verdict line:\n%s", stdout)
+			if !strings.HasPrefix(stdout, "ftgate: "+strings.ToUpper(ex.verdict)) {
+				t.Errorf("terminal report does not start with the verdict:\n%s", stdout)
 			}
 			golden.Check(t, filepath.Join("testdata", "golden", ex.name+".stdout"), stdout)
 		})
@@ -242,7 +242,7 @@ pricing:
 	out := filepath.Join(t.TempDir(), "r.json")
 	code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(dir, "arc_easy_qwen2.5-0.5b.json"),
 		"--candidate", filepath.Join(dir, "arc_easy_claude-sonnet-4.json"), "--policy", policy, "--json", out)
-	if code != 1 || !strings.Contains(stdout, "verdict: INCONCLUSIVE") {
+	if code != 1 || !strings.HasPrefix(stdout, "ftgate: INCONCLUSIVE") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	var rep struct {
