@@ -32,7 +32,12 @@ type Decision struct {
 	// ones first.
 	Findings []Finding
 	Warnings []string
-	Policy   Policy
+	// InputWarnings are the warnings that put the comparison itself in
+	// doubt (the sides look swapped, both sides have the same content).
+	// They are also in Warnings; reports show them before everything
+	// else. The gate leaves them to its caller, which knows the inputs.
+	InputWarnings []string
+	Policy        Policy
 
 	Cases     CaseCounts
 	Quality   Quality

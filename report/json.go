@@ -84,6 +84,9 @@ type JSONReport struct {
 	// candidate broke, fixed or failed with another class.
 	CaseChanges []jsonCaseChange `json:"case_changes"`
 	Warnings    []string         `json:"warnings"`
+	// InputWarnings are the warnings (also in Warnings) that put the
+	// comparison itself in doubt: swapped or identical sides.
+	InputWarnings []string `json:"input_warnings"`
 }
 
 type jsonCases struct {
@@ -315,6 +318,8 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 		Inputs:   append([]Input{}, inputs...),
 		Warnings: append([]string{}, d.Warnings...),
 		Routed:   d.Routed,
+
+		InputWarnings: append([]string{}, d.InputWarnings...),
 
 		FtgateVersion: d.Provenance.Version,
 	}

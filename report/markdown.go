@@ -59,6 +59,12 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	m.p(".\n")
 
+	if len(d.InputWarnings) > 0 {
+		m.p("\n**⚠️ Check the inputs**\n\n")
+		for _, w := range d.InputWarnings {
+			m.p("- ⚠️ %s\n", MarkdownText(w))
+		}
+	}
 	m.findings()
 	m.warningsInView()
 	m.metrics()
@@ -148,7 +154,7 @@ func (m *md) findings() {
 // warningsInView shows the first warnings; the CLI puts the ones about
 // the inputs themselves (swapped or identical sides) first.
 func (m *md) warningsInView() {
-	ws := m.d.Warnings
+	ws := otherWarnings(m.d)
 	if len(ws) == 0 {
 		return
 	}
@@ -162,7 +168,7 @@ func (m *md) warningsInView() {
 }
 
 func (m *md) warningsCollapsed() {
-	ws := m.d.Warnings
+	ws := otherWarnings(m.d)
 	if len(ws) <= shownWarnings {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ftgate/ftgate/gate"
@@ -45,6 +46,7 @@ func TextWith(w io.Writer, d *gate.Decision, names Names, o TextOptions) error {
 	}
 	t := &terminal{ew: &errWriter{w: w}, d: d, o: o, pt: painter{o.Color}}
 	t.headline(names)
+	t.inputWarnings()
 	t.findings()
 	t.warnings()
 	t.evidence()
@@ -170,8 +172,31 @@ func groupFindings(d *gate.Decision) []findingGroup {
 // maxTextWarnings caps the warnings of the default terminal report.
 const maxTextWarnings = 5
 
+// inputWarnings puts the warnings that question the comparison itself
+// right under the verdict.
+func (t *terminal) inputWarnings() {
+	if len(t.d.InputWarnings) == 0 {
+		return
+	}
+	t.heading(t.pt.paint("check the inputs", yellow))
+	for _, w := range t.d.InputWarnings {
+		t.para(clean(w), "  ! ", "    ", yellow)
+	}
+}
+
+// otherWarnings are the warnings not shown as input warnings.
+func otherWarnings(d *gate.Decision) []string {
+	var out []string
+	for _, w := range d.Warnings {
+		if !slices.Contains(d.InputWarnings, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 func (t *terminal) warnings() {
-	ws := t.d.Warnings
+	ws := otherWarnings(t.d)
 	if len(ws) == 0 {
 		return
 	}

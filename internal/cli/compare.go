@@ -337,13 +337,9 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err := l.errs.Err(); err != nil {
 		return 0, err
 	}
-	var sameFile []string
-	for i := range arms {
-		for j := i + 1; j < len(arms); j++ {
-			if arms[i].SHA256 == arms[j].SHA256 && arms[i].System == arms[j].System {
-				sameFile = append(sameFile, fmt.Sprintf("%s and %s have the same content", arms[i].Source, arms[j].Source))
-			}
-		}
+	sides, err := checkSides(arms)
+	if err != nil {
+		return 0, err
 	}
 	paired, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
 	if err != nil {
@@ -362,21 +358,14 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 		return 0, err
 	}
 	applyFailOn(env, dec)
-	for _, w := range sameFile {
-		dec.Warnings = append(dec.Warnings, w+": the comparison is of a system with itself")
+	// Warnings about the inputs themselves come first: every report
+	// shows the first warnings in view.
+	dec.InputWarnings = sides
+	warnings := append([]string{}, sides...)
+	for _, sc := range arms {
+		warnings = append(warnings, sc.Warnings...)
 	}
-	for a, sc := range arms {
-		role := "baseline"
-		if a == len(arms)-1 {
-			role = "candidate"
-		}
-		for _, w := range sc.Warnings {
-			dec.Warnings = append(dec.Warnings, w)
-		}
-		if sc.System.Role != "" && sc.System.Role != role {
-			dec.Warnings = append(dec.Warnings, fmt.Sprintf("%s says its system is the %s but was given as the %s; check the order of --baseline and --candidate", sc.Source, sc.System.Role, role))
-		}
-	}
+	dec.Warnings = append(warnings, dec.Warnings...)
 
 	inputs := reportInputs(arms, history)
 	names := report.Names{Baseline: arms[0].System.Name, Candidate: arms[len(arms)-1].System.Name}

@@ -5,14 +5,165 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"math"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/scorecard"
 )
 
-//go:embed starter.yaml
-var starterPolicy []byte
+// PolicySchemaURL is where editors find the policy's JSON Schema (the
+// yaml-language-server line at the top of every policy that init writes).
+const PolicySchemaURL = "https://raw.githubusercontent.com/ftgate/ftgate/main/schema/gate.schema.json"
 
-// StarterPolicy returns the commented policy that 'ftgate init' writes.
-func StarterPolicy() []byte { return append([]byte(nil), starterPolicy...) }
+//go:embed starter.yaml
+var starterTemplate string
+
+var starter = template.Must(template.New("starter.yaml").Parse(starterTemplate))
+
+// starterFacts fill the starter policy's template; the zero value (with
+// the schema URL) is the plain starter.
+type starterFacts struct {
+	SchemaURL string
+	// From names the scorecards the facts come from.
+	From string
+	// NoCost: the scorecards carry no cost.
+	NoCost bool
+	// Workflows lists the workflows seen.
+	Workflows string
+	// Models lists the models seen, quoted for YAML keys, when the
+	// scorecards carry no cost (the pricing skeleton).
+	Models []string
+	// Mix is the eval set's workflow mix as a YAML flow mapping.
+	Mix string
+	// Power holds comment lines on the observed rates, and Effect the
+	// power block's effect.
+	Power  []string
+	Effect string
+}
+
+// StarterPolicy returns the commented policy that 'ftgate init' writes: it
+// decides on quality and cost only, every other block commented out.
+func StarterPolicy() []byte { return renderStarter(starterFacts{}) }
+
+func renderStarter(f starterFacts) []byte {
+	f.SchemaURL = PolicySchemaURL
+	var b strings.Builder
+	if err := starter.Execute(&b, f); err != nil {
+		panic(err) // the template is fixed and tested
+	}
+	return []byte(b.String())
+}
+
+// starterFrom fills the starter policy from real scorecards: the
+// baseline's (and the candidate's, when given) workflows, models, workflow
+// mix and acceptance rates.
+func starterFrom(base, cand *scorecard.Scorecard) ([]byte, error) {
+	pol := gate.DefaultPolicy()
+	f := starterFacts{From: base.Source, Effect: strconv.FormatFloat(pol.EffectivePowerEffect(), 'f', -1, 64)}
+	cards := []*scorecard.Scorecard{base}
+	if cand != nil {
+		f.From += " and " + cand.Source
+		cards = append(cards, cand)
+	}
+	models := map[string]bool{}
+	hasCost := true
+	for _, sc := range cards {
+		fields := sc.PresentFields()
+		hasCost = hasCost && fields.Cost
+		for i := range sc.Samples {
+			if u := sc.Samples[i].Usage; u != nil && u.Model != "" {
+				models[u.Model] = true
+			}
+		}
+		if sc.System.Model != "" && !fields.Usage {
+			models[sc.System.Model] = true
+		}
+	}
+	if !hasCost {
+		f.NoCost = true
+		for _, m := range slices.Sorted(maps.Keys(models)) {
+			f.Models = append(f.Models, yamlKey(m))
+		}
+	}
+	// The eval set's workflow mix, over the baseline's cases.
+	cases := map[string]string{}
+	for i := range base.Samples {
+		s := &base.Samples[i]
+		cases[s.ID] = s.Workflow
+	}
+	count := map[string]int{}
+	for _, w := range cases {
+		if w != "" {
+			count[w]++
+		}
+	}
+	if len(count) > 0 {
+		names := slices.Sorted(maps.Keys(count))
+		f.Workflows = strings.Join(names, ", ")
+		var parts []string
+		for _, w := range names {
+			share := math.Round(1000*float64(count[w])/float64(len(cases))) / 1000
+			parts = append(parts, yamlKey(w)+": "+strconv.FormatFloat(share, 'f', -1, 64))
+		}
+		f.Mix = "{" + strings.Join(parts, ", ") + "}"
+	}
+	lines, err := observedPower(base, cand, pol)
+	if err != nil {
+		return nil, err
+	}
+	f.Power = lines
+	return renderStarter(f), nil
+}
+
+// observedPower describes the observed acceptance and what the default
+// power block asks of the eval set, as comment lines.
+func observedPower(base, cand *scorecard.Scorecard, pol gate.Policy) ([]string, error) {
+	var plan *gate.PowerPlan
+	var err error
+	candRate := math.NaN()
+	if cand == nil {
+		plan, err = gate.PlanPowerFromBaseline(base, pol)
+	} else {
+		var p *scorecard.Paired
+		p, err = scorecard.Pair([]*scorecard.Scorecard{base, cand}, scorecard.PairOptions{AllowUnmatched: true})
+		if err == nil {
+			plan, err = gate.PlanPower(gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}, pol)
+			sum := 0.0
+			for i := range p.Cases {
+				sum += p.Cases[i].Arms[1].Accepted
+			}
+			candRate = sum / float64(len(p.Cases))
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	obs := fmt.Sprintf("Observed: the baseline accepts %s of %s cases", numfmt.Pct(plan.Baseline), numfmt.Int(plan.Cases))
+	if cand != nil {
+		obs = fmt.Sprintf("Observed: the baseline accepts %s and the candidate %s of %s paired cases", numfmt.Pct(plan.Baseline), numfmt.Pct(candRate), numfmt.Int(plan.Cases))
+	}
+	lines = append(lines, obs+".")
+	lines = append(lines, fmt.Sprintf("A gain of %s is detected with %s power at about %s paired cases (%s test);",
+		numfmt.Points(plan.Effect), numfmt.Pct(plan.Target), numfmt.Cases(plan.CasesNeeded), plan.Method))
+	lines = append(lines, fmt.Sprintf("with %s cases the smallest detectable gain is %s.", numfmt.Int(plan.Cases), numfmt.Points(plan.MDE)))
+	return lines, nil
+}
+
+// yamlKey quotes a mapping key when plain YAML would misread it.
+func yamlKey(s string) string {
+	if s == "" || strings.ContainsAny(s, ":#{}[],&*!|>'\"%@` ") || s != strings.TrimSpace(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
 
 func runInit(args []string, env Env) error {
 	var out string
@@ -23,8 +174,9 @@ func runInit(args []string, env Env) error {
 	if err := parseFlags(flags, args, false); err != nil {
 		return err
 	}
+	policy := StarterPolicy()
 	if out == "" || out == "-" {
-		_, err := env.Stdout.Write(starterPolicy)
+		_, err := env.Stdout.Write(policy)
 		return err
 	}
 	if !force {
@@ -34,7 +186,7 @@ func runInit(args []string, env Env) error {
 			return fmt.Errorf("%s: %w", out, unwrapPath(err))
 		}
 	}
-	if err := env.WriteFile(out, starterPolicy); err != nil {
+	if err := env.WriteFile(out, policy); err != nil {
 		return fmt.Errorf("%s: %w", out, unwrapPath(err))
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s; check it with 'ftgate validate %s'\n", out, out)

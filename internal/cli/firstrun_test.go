@@ -1,0 +1,169 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ftgate/ftgate/internal/golden"
+)
+
+// writeInspectLog writes an Inspect AI log of n single-epoch samples for
+// model: sample i is correct when correct(i), costs cost(i) and takes
+// seconds(i).
+func writeInspectLog(t *testing.T, path, model string, n int, correct func(int) bool, cost, seconds func(int) float64) {
+	t.Helper()
+	type usage struct {
+		InputTokens  int     `json:"input_tokens"`
+		OutputTokens int     `json:"output_tokens"`
+		TotalTokens  int     `json:"total_tokens"`
+		TotalCost    float64 `json:"total_cost"`
+	}
+	var samples []map[string]any
+	for i := range n {
+		value := "I"
+		if correct(i) {
+			value = "C"
+		}
+		samples = append(samples, map[string]any{
+			"id": fmt.Sprintf("q%03d", i), "epoch": 1,
+			"scores":      map[string]any{"match": map[string]any{"value": value}},
+			"model_usage": map[string]usage{model: {800, 100, 900, cost(i)}},
+			"total_time":  seconds(i),
+		})
+	}
+	log := map[string]any{"version": 2, "status": "success",
+		"eval":    map[string]any{"run_id": "run-" + model, "task": "support_qa", "model": model},
+		"samples": samples}
+	data, err := json.MarshalIndent(log, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstRun checks the two Inspect logs a new user starts from, kept in
+// testdata/firstrun (with -update, rewritten): 200 questions, the baseline
+// right on 70%, the fine-tune on 85% at a third of the cost, and both slow
+// (about 7.6 s a sample): a latency limit of the kind an example policy
+// shows would fail them. The starter policy of 'ftgate init' is kept there
+// too, as a golden.
+func firstRun(t *testing.T) (dir, base, cand string) {
+	dir = filepath.Join("testdata", "firstrun")
+	tmp := t.TempDir()
+	base, cand = filepath.Join(dir, "baseline.json"), filepath.Join(dir, "candidate.json")
+	for _, f := range []string{base, cand} {
+		want := filepath.Join(tmp, filepath.Base(f))
+		defer func() {
+			data, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, f, string(data))
+		}()
+	}
+	_, starter, _ := run(t, "", "init")
+	golden.Check(t, filepath.Join(dir, "gate.yaml"), starter)
+	base, cand = filepath.Join(tmp, "baseline.json"), filepath.Join(tmp, "candidate.json")
+	wobble := func(i int) float64 { return 1 + 0.2*math.Sin(float64(i)) }
+	writeInspectLog(t, base, "openai/gpt-4.1-mini", 200, func(i int) bool { return i%10 < 7 },
+		func(i int) float64 { return 0.0021 * wobble(i) }, func(i int) float64 { return 7.4 * wobble(i) })
+	writeInspectLog(t, cand, "openai/ft:gpt-4.1-nano:acme:v3", 200, func(i int) bool { return i%20 < 17 },
+		func(i int) float64 { return 0.0007 * wobble(i) }, func(i int) float64 { return 7.6 * wobble(i) })
+	return dir, filepath.Join(dir, "baseline.json"), filepath.Join(dir, "candidate.json")
+}
+
+// checkOutput compares command output with a golden file.
+func checkOutput(t *testing.T, name, out string) {
+	t.Helper()
+	golden.Check(t, filepath.Join("testdata", "golden", name), out)
+}
+
+// flat joins text on single spaces, so that a check does not depend on
+// where the terminal report wraps.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// reasons reads the reasons of a JSON report.
+func reasons(t *testing.T, path string) []string {
+	t.Helper()
+	var rep struct{ Reasons []string }
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep.Reasons
+}
+
+// A new user with two Inspect logs and no policy gets a decision on
+// quality and cost only; so does one who starts from 'ftgate init'. The
+// logs carry latencies far above any example limit.
+func TestFirstRunDecidesOnQualityAndCost(t *testing.T) {
+	t.Parallel()
+	dir, base, cand := firstRun(t)
+	starter := filepath.Join(dir, "gate.yaml")
+	for _, tc := range []struct {
+		name   string
+		policy []string
+	}{
+		{"first-run-no-policy", nil},
+		{"first-run-starter-policy", []string{"--policy", starter}},
+	} {
+		out := filepath.Join(t.TempDir(), tc.name+".json")
+		args := append([]string{"compare", "--baseline", base, "--candidate", cand, "--json", out}, tc.policy...)
+		code, stdout, stderr := run(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", tc.name, code, stdout, stderr)
+		}
+		checkOutput(t, tc.name+".stdout", stdout)
+		rs := reasons(t, out)
+		if len(rs) != 2 || !strings.HasPrefix(rs[0], "Quality:") || !strings.HasPrefix(rs[1], "Cost:") {
+			t.Errorf("%s: reasons are not quality and cost alone: %q", tc.name, rs)
+		}
+	}
+}
+
+// A pair given the wrong way round (each header names the other side)
+// warns at the top of the report, and so does one file on both sides.
+func TestSidesWarn(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	code, stdout, _ := run(t, "", "compare", "--baseline", filepath.Join(pass, "candidate.jsonl"), "--candidate", filepath.Join(pass, "baseline.jsonl"),
+		"--policy", filepath.Join(pass, "gate.yaml"))
+	if code != 1 {
+		t.Errorf("swapped pair: exit %d", code)
+	}
+	checkOutput(t, "swapped.stdout", stdout)
+	if !strings.Contains(flat(stdout), "check the inputs ! the sides look swapped") {
+		t.Errorf("the swapped pair does not warn under the verdict:\n%s", stdout)
+	}
+
+	same := filepath.Join(pass, "baseline.jsonl")
+	_, stdout, _ = run(t, "", "compare", "--baseline", same, "--candidate", same)
+	if !strings.Contains(flat(stdout), "check the inputs ! the baseline "+same+" and the candidate "+same+" have the same content") {
+		t.Errorf("one file on both sides does not warn:\n%s", stdout)
+	}
+}
+
+// One promptfoo file read with the same provider on both sides is one
+// system twice: an error, not a verdict.
+func TestSameProviderBothSides(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join("testdata", "sides", "two_systems.promptfoo.json")
+	code, stdout, stderr := run(t, "", "compare", "--baseline", file, "--candidate", file, "--provider", "rag")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "are the same promptfoo file read with the same selection") {
+		t.Errorf("exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = run(t, "", "compare", "--baseline", file, "--candidate", file, "--baseline-provider", "rag", "--candidate-provider", "tuned")
+	if code == 2 {
+		t.Errorf("two providers of one file: exit 2: %s", stderr)
+	}
+}
