@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,5 +114,31 @@ func checkWidth(t *testing.T, name, text string, limit int) {
 		if w := width(line); w > limit {
 			t.Errorf("%s:%d: %d columns, more than %d: %q", name, i+1, w, limit, line)
 		}
+	}
+}
+
+// TestTextColor: with colour on, the verdict and results carry SGR
+// sequences; without them the text is the same as with colour off.
+func TestTextColor(t *testing.T) {
+	t.Parallel()
+	d, names := decideExample(t, examples[3]) // segment-regression: a FAIL
+	var plain, colored bytes.Buffer
+	if err := TextWith(&plain, d, names, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := TextWith(&colored, d, names, TextOptions{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Error("colour off, yet an escape sequence")
+	}
+	for _, want := range []string{"ftgate: \x1b[31mFAIL (blocks the release)\x1b[0m", "\x1b[31mREGRESSION\x1b[0m", "\x1b[32mmet\x1b[0m"} {
+		if !strings.Contains(colored.String(), want) {
+			t.Errorf("coloured report lacks %q", want)
+		}
+	}
+	sgr := regexp.MustCompile("\x1b\\[[0-9;]*m")
+	if got := sgr.ReplaceAllString(colored.String(), ""); got != plain.String() {
+		t.Error("the coloured report's text differs from the plain one")
 	}
 }

@@ -31,6 +31,9 @@ type Env struct {
 	// ReadFile and WriteFile default to the os functions.
 	ReadFile  func(string) ([]byte, error)
 	WriteFile func(string, []byte) error
+	// color is set by Run: standard output is a terminal that may show
+	// colour, so the terminal report marks results with SGR colours.
+	color bool
 }
 
 func (e *Env) defaults() {
@@ -84,7 +87,8 @@ Exit codes: 0 pass, 1 gate did not pass, 2 bad input or usage, 3 internal error.
 // annotations through the standard-output guard's Command method.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	env.defaults()
-	stdout := visible.NewWriter(env.Stdout, visible.Options{SGR: colour(env, env.Stdout)})
+	env.color = colour(env, env.Stdout)
+	stdout := visible.NewWriter(env.Stdout, visible.Options{SGR: env.color})
 	stderr := visible.NewWriter(env.Stderr, visible.Options{SGR: colour(env, env.Stderr)})
 	env.Stdout, env.Stderr = stdout, stderr
 	defer func() {

@@ -373,7 +373,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 		names.Baseline = report.RoutedName
 	}
 	var text bytes.Buffer
-	if err := report.Text(&text, dec, names); err != nil {
+	if err := report.TextWith(&text, dec, names, report.TextOptions{Color: env.color}); err != nil {
 		return 0, err
 	}
 	// Report files first: if one cannot be written, the run is an error
