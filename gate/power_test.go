@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
 )
 
@@ -148,7 +149,7 @@ func TestCostPlanAndTheLargerPlan(t *testing.T) {
 		t.Errorf("cost cases needed %v (more %d), want %v", pw.CostCasesNeeded, pw.CostMoreCasesNeeded, want)
 	}
 	more := max(pw.MoreCasesNeeded, pw.CostMoreCasesNeeded)
-	sentence := fmt.Sprintf("About %d more paired cases (%d in all)", more, more+n)
+	sentence := fmt.Sprintf("About %s more paired cases (%s in all)", numfmt.Int(more), numfmt.Int(more+n))
 	if !strings.Contains(strings.Join(d.Reasons, "\n"), sentence) {
 		t.Errorf("no reason says %q (quality %d more, cost %d more):\n%s", sentence, pw.MoreCasesNeeded, pw.CostMoreCasesNeeded, strings.Join(d.Reasons, "\n"))
 	}
