@@ -70,7 +70,12 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	for _, b := range in.Baselines {
 		d.Cases.BaselineOnly = max(d.Cases.BaselineOnly, p.Unmatched[b])
 	}
+	d.Cases.CountedAsFailures = p.CountedMissing
+	d.Cases.BaselineOnly += p.CountedMissing
 	d.Cases.CandidateOnly = p.Unmatched[in.Candidate]
+	if pol.Pairing.AllowUnmatched && pol.Pairing.Unmatched == "drop" && d.Cases.BaselineOnly > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("pairing.unmatched: drop dropped %d cases missing from the candidate: a harness that writes no row for a case it failed on makes the candidate look better than it is; the default (candidate-fails) counts them as candidate failures", d.Cases.BaselineOnly))
+	}
 
 	cand := armOf(p, in.Candidate)
 	base := armOf(p, in.Baselines[0])

@@ -108,9 +108,14 @@ func (d *Decision) Blocking(f Finding) bool {
 	return f.Status == FindingFail || (f.Status == FindingOpen && d.ExitCode != ExitPass)
 }
 
-// CaseCounts describes what was paired.
+// CaseCounts describes what was paired. BaselineOnly counts the cases a
+// baseline has and the candidate lacks, CandidateOnly those the candidate
+// has and a baseline lacks (dropped); CountedAsFailures is how many of the
+// BaselineOnly cases were kept as candidate failures (pairing.unmatched:
+// candidate-fails), the rest being dropped.
 type CaseCounts struct {
 	Paired, Clusters, BaselineOnly, CandidateOnly, MaxSamplesPerCase int
+	CountedAsFailures                                                int
 }
 
 // Quality is the acceptance-rate comparison (methods.md §2).

@@ -83,7 +83,21 @@ type StatisticsPolicy struct {
 
 // PairingPolicy configures how scorecards are matched.
 type PairingPolicy struct {
+	// AllowUnmatched accepts scorecards that do not cover the same cases;
+	// Unmatched says what happens to the cases one side lacks.
 	AllowUnmatched bool `yaml:"allow_unmatched" json:"allow_unmatched"`
+	// Unmatched is "candidate-fails" (a case missing from the candidate
+	// counts as a candidate failure at the candidate's highest per-case
+	// cost; one missing from a baseline is dropped) or "drop" (both are
+	// dropped, with a warning: a harness that lost the rows of its
+	// failures then looks better than it is).
+	Unmatched string `yaml:"unmatched" json:"unmatched"`
+}
+
+// PairOptions returns the pairing options of the policy for scorecards
+// whose arm candidate is the candidate (scorecard.Pair).
+func PairOptions(pol Policy, candidate int) scorecard.PairOptions {
+	return scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched, CountMissing: pol.Pairing.Unmatched != "drop", Candidate: candidate}
 }
 
 // SegmentsPolicy configures the per-workflow regression checks.
@@ -238,6 +252,7 @@ func DefaultPolicy() Policy {
 		Quality:      QualityPolicy{Method: "auto"},
 		Cost:         CostPolicy{Method: "auto", MaxRatio: 1, Required: true},
 		Statistics:   StatisticsPolicy{Resamples: 10000, Seed: DefaultSeed},
+		Pairing:      PairingPolicy{Unmatched: "candidate-fails"},
 		Segments:     SegmentsPolicy{MinCases: 30, BlockOnRegression: true},
 		Power:        PowerPolicy{Target: 0.9},
 		Pricing:      map[string]scorecard.Price{},
@@ -487,6 +502,7 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		bad("quality.method", "mcnemar-exact tests a zero margin only; with min_gain %v use tango or auto", p.Quality.MinGain)
 	}
 	oneOf("cost.method", p.Cost.Method, "auto", "bootstrap", "delta")
+	oneOf("pairing.unmatched", p.Pairing.Unmatched, "candidate-fails", "drop")
 	inRange("cost.max_ratio", p.Cost.MaxRatio, 0, math.Inf(1), true, true, "must be a positive number")
 	if p.Statistics.Resamples < 1000 || p.Statistics.Resamples > 10_000_000 {
 		bad("statistics.resamples", "must be between 1000 and 10000000, found %d", p.Statistics.Resamples)

@@ -95,6 +95,7 @@ type jsonCases struct {
 	BaselineOnly      int `json:"baseline_only"`
 	CandidateOnly     int `json:"candidate_only"`
 	MaxSamplesPerCase int `json:"max_samples_per_case"`
+	CountedAsFailures int `json:"counted_as_failures"`
 }
 
 type jsonDiscordant struct {
@@ -328,7 +329,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 		r.PolicyFile, r.PolicySHA256 = &file, &sum
 	}
 	c := d.Cases
-	r.Cases = jsonCases{c.Paired, c.Clusters, c.BaselineOnly, c.CandidateOnly, c.MaxSamplesPerCase}
+	r.Cases = jsonCases{c.Paired, c.Clusters, c.BaselineOnly, c.CandidateOnly, c.MaxSamplesPerCase, c.CountedAsFailures}
 	q := d.Quality
 	r.Quality = jsonQuality{Method: q.Method, Baseline: Float(q.Baseline), Candidate: Float(q.Candidate), Delta: Float(q.Delta),
 		Margin: Float(q.Margin), CILow: Float(q.CILow), CIHigh: Float(q.CIHigh), CILevel: Float(q.CILevel), PValue: Float(q.PValue),

@@ -12,7 +12,23 @@ type PairOptions struct {
 	// AllowUnmatched drops cases that are not in every scorecard (with a
 	// warning) instead of failing.
 	AllowUnmatched bool
+	// CountMissing, with AllowUnmatched, keeps the cases that every arm
+	// but Candidate has and Candidate lacks, each as one failed sample of
+	// Candidate (a harness that crashed writes no row for the case it
+	// crashed on); cases missing from any other arm are still dropped.
+	// The sample's failure class is MissingClass and its cost, when every
+	// sample of Candidate has one, the largest per-case mean cost of
+	// Candidate: the conservative value for a test that Candidate is
+	// cheaper.
+	CountMissing bool
+	// Candidate is the arm whose missing cases CountMissing counts as
+	// failures.
+	Candidate int
 }
+
+// MissingClass is the failure class of a sample that stands for a case
+// missing from the candidate's scorecard (PairOptions.CountMissing).
+const MissingClass = "missing"
 
 // Paired holds the cases common to several scorecards, matched by id.
 // Arms are in the order given to Pair.
@@ -27,6 +43,11 @@ type Paired struct {
 	// Unmatched counts the cases present in some scorecards but not all,
 	// per arm: Unmatched[a] is the number of arm a's cases dropped.
 	Unmatched []int
+	// CountedMissing is the number of cases missing from the candidate
+	// that were kept as candidate failures (PairOptions.CountMissing), and
+	// MissingCost the cost each was given (NaN when none).
+	CountedMissing int
+	MissingCost    float64
 	// MaxSamples is the largest number of samples any case has in any arm.
 	MaxSamples int
 	Warnings   []string
@@ -101,28 +122,47 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		return nil, errs
 	}
 
-	// The ids present in every arm.
-	var common []string
-	for id := range byArm[0] {
-		inAll := true
-		for a := 1; a < len(arms); a++ {
-			if _, ok := byArm[a][id]; !ok {
-				inAll = false
-				break
+	count := o.AllowUnmatched && o.CountMissing && o.Candidate >= 0 && o.Candidate < len(arms)
+	// missingOnly reports whether id is in every arm but the candidate's
+	// and missing from it: such a case is kept as a candidate failure.
+	missingOnly := func(id string) bool {
+		if !count {
+			return false
+		}
+		if _, ok := byArm[o.Candidate][id]; ok {
+			return false
+		}
+		for a := range arms {
+			if _, ok := byArm[a][id]; !ok && a != o.Candidate {
+				return false
 			}
 		}
-		if inAll {
+		return true
+	}
+	// The ids present in every arm, and those kept as candidate failures.
+	var common, missing []string
+	refArm := 0 // an arm that has every kept case
+	if count && o.Candidate == 0 {
+		refArm = 1
+	}
+	for id := range byArm[refArm] {
+		switch {
+		case inAllArms(byArm, id):
 			common = append(common, id)
+		case missingOnly(id):
+			common = append(common, id)
+			missing = append(missing, id)
 		}
 	}
 	sort.Strings(common)
+	sort.Strings(missing)
 
-	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms))}
+	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms)), MissingCost: math.NaN()}
 	var unmatched []string
 	for a := range arms {
 		var only []string
 		for id := range byArm[a] {
-			if !inAllArms(byArm, id) {
+			if !inAllArms(byArm, id) && !missingOnly(id) {
 				only = append(only, id)
 			}
 		}
@@ -133,12 +173,35 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 				len(only), len(byArm[a]), arms[a].Source, firstFew(only, 3)))
 		}
 	}
-	if len(unmatched) > 0 {
+	if len(unmatched) > 0 || len(missing) > 0 {
 		if !o.AllowUnmatched {
 			sc := arms[0]
-			return nil, Errorf(sc.Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy to drop them",
+			return nil, Errorf(sc.Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)",
 				strings.Join(unmatched, "; "))
 		}
+	}
+	if len(missing) > 0 {
+		cand := arms[o.Candidate]
+		p.CountedMissing = len(missing)
+		p.MissingCost = highestCaseCost(byArm[o.Candidate])
+		cost := "no cost (the candidate's cost is not measured)"
+		if !math.IsNaN(p.MissingCost) {
+			cost = fmt.Sprintf("the candidate's highest cost per case, %v USD", p.MissingCost)
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%d cases missing from %s count as candidate failures (%s), each with %s",
+			len(missing), cand.Source, firstFew(missing, 3), cost))
+		for _, id := range missing {
+			info := byArm[refArm][id]
+			s := &Sample{ID: id, Workflow: info.workflow, Cluster: info.cluster, FailureClass: MissingClass,
+				Error: "missing from the candidate's scorecard"}
+			if !math.IsNaN(p.MissingCost) {
+				c := p.MissingCost
+				s.CostUSD = &c
+			}
+			byArm[o.Candidate][id] = &caseInfo{workflow: info.workflow, cluster: info.cluster, line: info.line, samples: []*Sample{s}}
+		}
+	}
+	if len(unmatched) > 0 {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
 	}
 	if len(common) == 0 {
@@ -147,16 +210,19 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 
 	clusterIdx := map[string]int{}
 	for _, id := range common {
-		ref := byArm[0][id]
-		for a := 1; a < len(arms); a++ {
+		ref := byArm[refArm][id]
+		for a := range arms {
 			ci := byArm[a][id]
+			if a == refArm {
+				continue
+			}
 			if ci.workflow != ref.workflow {
 				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has workflow %q here but %q in %s:%d; a case must have the same workflow in every scorecard",
-					id, ci.workflow, ref.workflow, arms[0].Source, ref.line))
+					id, ci.workflow, ref.workflow, arms[refArm].Source, ref.line))
 			}
 			if ci.cluster != ref.cluster {
 				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has cluster %q here but %q in %s:%d; a case must have the same cluster in every scorecard",
-					id, ci.cluster, ref.cluster, arms[0].Source, ref.line))
+					id, ci.cluster, ref.cluster, arms[refArm].Source, ref.line))
 			}
 		}
 		if len(errs) >= maxErrors {
@@ -186,6 +252,22 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		return nil, errs
 	}
 	return p, nil
+}
+
+// highestCaseCost returns the largest per-case mean cost of an arm, or NaN
+// when some sample has no cost.
+func highestCaseCost(cases map[string]*caseInfo) float64 {
+	top := math.NaN()
+	for _, ci := range cases {
+		c := summarise(ci.samples).Cost
+		if math.IsNaN(c) {
+			return math.NaN()
+		}
+		if !(c <= top) {
+			top = c
+		}
+	}
+	return top
 }
 
 func inAllArms(byArm []map[string]*caseInfo, id string) bool {

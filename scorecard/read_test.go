@@ -172,9 +172,101 @@ func TestPair(t *testing.T) {
 	if p.MaxSamples != 2 || p.Single() || !p.Clustered() {
 		t.Errorf("MaxSamples %d Single %v Clustered %v", p.MaxSamples, p.Single(), p.Clustered())
 	}
-	x := p.Cases[0].Arms[0]
-	if x.Accepted != 0.5 || x.Cost != 2 {
-		t.Errorf("case x baseline mean accepted %v cost %v, want 0.5 and 2", x.Accepted, x.Cost)
+	// Every case in both arms: the per-arm means over samples, and the
+	// samples themselves in sample order.
+	type arm struct {
+		acc, cost float64
+		samples   int
+	}
+	want := [][2]arm{
+		{{0.5, 2, 2}, {1, 1, 1}}, // x: baseline (1, 0) at costs (1, 3); candidate one sample
+		{{1, 1, 1}, {1, 1, 1}},   // y
+		{{0, 1, 1}, {1, 2, 1}},   // z
+	}
+	for i, c := range p.Cases {
+		for a := range 2 {
+			got := c.Arms[a]
+			if w := want[i][a]; got.Accepted != w.acc || got.Cost != w.cost || len(got.Samples) != w.samples {
+				t.Errorf("case %s arm %d: accepted %v cost %v samples %d, want %+v", c.ID, a, got.Accepted, got.Cost, len(got.Samples), w)
+			}
+			for _, s := range got.Samples {
+				if s.ID != c.ID {
+					t.Errorf("case %s arm %d holds a sample of %s", c.ID, a, s.ID)
+				}
+			}
+		}
+	}
+	if x := p.Cases[0].Arms[0].Samples; x[0].Sample != 0 || x[1].Sample != 1 || !x[0].Accepted || x[1].Accepted {
+		t.Errorf("case x baseline samples out of order: %+v, %+v", *x[0], *x[1])
+	}
+	if c := p.Cases[2]; c.Cluster != 1 || p.Cases[0].Cluster != 0 || p.Cases[1].Cluster != 0 {
+		t.Errorf("cluster indexes %d %d %d, want 0 0 1", p.Cases[0].Cluster, p.Cases[1].Cluster, c.Cluster)
+	}
+}
+
+// With allow_unmatched and CountMissing, a case the candidate lacks is kept
+// as one failed candidate sample costing the candidate's highest per-case
+// cost; a case a baseline lacks is dropped. Both are counted.
+func TestPairCountsMissingCandidateCases(t *testing.T) {
+	t.Parallel()
+	b := read(t, "b.jsonl", `{"id":"a","workflow":"w","cluster":"k","accepted":true,"cost_usd":1}
+{"id":"b","workflow":"w","cluster":"k","accepted":false,"cost_usd":1}
+{"id":"c","workflow":"v","accepted":true,"cost_usd":1}
+{"id":"d","accepted":true,"cost_usd":1}
+`)
+	c := read(t, "c.jsonl", `{"id":"a","workflow":"w","cluster":"k","accepted":true,"cost_usd":0.5}
+{"id":"a","sample":1,"workflow":"w","cluster":"k","accepted":true,"cost_usd":1.5}
+{"id":"d","accepted":true,"cost_usd":0.25}
+{"id":"e","accepted":true,"cost_usd":0.5}
+`)
+	for _, candidate := range []int{1, 0} {
+		arms := []*scorecard.Scorecard{b, c}
+		if candidate == 0 {
+			arms = []*scorecard.Scorecard{c, b}
+		}
+		p, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: true, CountMissing: true, Candidate: candidate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, cs := range p.Cases {
+			ids = append(ids, cs.ID)
+		}
+		if diff := cmp.Diff([]string{"a", "b", "c", "d"}, ids); diff != "" {
+			t.Errorf("candidate %d: cases (-want +got):\n%s", candidate, diff)
+		}
+		wantUnmatched := []int{0, 0}
+		wantUnmatched[candidate] = 1 // "e" is missing from the baseline: dropped
+		if p.CountedMissing != 2 || p.MissingCost != 1 || !cmp.Equal(p.Unmatched, wantUnmatched) {
+			t.Errorf("candidate %d: counted %d (want 2) at cost %v (want 1, the mean of a's samples), unmatched %v (want %v)", candidate, p.CountedMissing, p.MissingCost, p.Unmatched, wantUnmatched)
+		}
+		for _, i := range []int{1, 2} { // b and c
+			cs := p.Cases[i]
+			got := cs.Arms[candidate]
+			if got.Accepted != 0 || got.Cost != 1 || len(got.Samples) != 1 || got.Samples[0].FailureClass != scorecard.MissingClass {
+				t.Errorf("candidate %d: case %s candidate arm %+v, want one failed sample costing 1", candidate, cs.ID, got)
+			}
+			if base := cs.Arms[1-candidate]; base.Accepted != map[string]float64{"b": 0, "c": 1}[cs.ID] || base.Cost != 1 {
+				t.Errorf("candidate %d: case %s baseline arm %+v", candidate, cs.ID, base)
+			}
+		}
+		if p.Cases[1].Workflow != "w" || p.Cases[1].Cluster != p.Cases[0].Cluster || p.Cases[2].Workflow != "v" {
+			t.Errorf("candidate %d: the counted cases keep the baseline's workflow and cluster: %+v", candidate, p.Cases)
+		}
+		if w := strings.Join(p.Warnings, "\n"); !strings.Contains(w, "2 cases missing from c.jsonl count as candidate failures (\"b\", \"c\"), each with the candidate's highest cost per case, 1 USD") ||
+			!strings.Contains(w, "unmatched cases dropped: 1 of 3 cases in c.jsonl are missing from another scorecard (\"e\")") {
+			t.Errorf("candidate %d: warnings %q", candidate, p.Warnings)
+		}
+	}
+	// Without a cost on every candidate sample the counted case has none.
+	noCost := read(t, "c.jsonl", `{"id":"a","workflow":"w","cluster":"k","accepted":true}
+`)
+	p, err := scorecard.Pair([]*scorecard.Scorecard{b, noCost}, scorecard.PairOptions{AllowUnmatched: true, CountMissing: true, Candidate: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(p.MissingCost) || !math.IsNaN(p.Cases[1].Arms[1].Cost) || p.CountedMissing != 3 {
+		t.Errorf("no candidate cost: missing cost %v, case cost %v, counted %d", p.MissingCost, p.Cases[1].Arms[1].Cost, p.CountedMissing)
 	}
 }
 
@@ -191,7 +283,7 @@ func TestPairErrors(t *testing.T) {
 	}{
 		{"unmatched", `{"id":"a","workflow":"w1","accepted":true}
 {"id":"d","workflow":"w1","accepted":true}
-`, false, `b.jsonl: the scorecards do not cover the same cases: 2 of 3 cases in b.jsonl are missing from another scorecard ("b", "c"); 1 of 2 cases in c.jsonl are missing from another scorecard ("d"); evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy to drop them`},
+`, false, `b.jsonl: the scorecards do not cover the same cases: 2 of 3 cases in b.jsonl are missing from another scorecard ("b", "c"); 1 of 2 cases in c.jsonl are missing from another scorecard ("d"); evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)`},
 		{"workflow differs", `{"id":"a","workflow":"w2","accepted":true}
 {"id":"b","workflow":"w1","accepted":true}
 {"id":"c","workflow":"w1","accepted":true}

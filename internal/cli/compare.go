@@ -341,7 +341,7 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	paired, err := scorecard.Pair(arms, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
+	paired, err := scorecard.Pair(arms, gate.PairOptions(pol, len(arms)-1))
 	if err != nil {
 		return 0, err
 	}

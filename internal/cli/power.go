@@ -56,7 +56,7 @@ func runPower(args []string, env Env) error {
 		plan, err = gate.PlanPowerFromBaseline(b, pol)
 	} else {
 		var p *scorecard.Paired
-		p, err = scorecard.Pair([]*scorecard.Scorecard{b, c}, scorecard.PairOptions{AllowUnmatched: pol.Pairing.AllowUnmatched})
+		p, err = scorecard.Pair([]*scorecard.Scorecard{b, c}, gate.PairOptions(pol, 1))
 		if err != nil {
 			return err
 		}
