@@ -13,6 +13,7 @@ import (
 
 	"github.com/ftgate/ftgate/internal/cli"
 	"github.com/ftgate/ftgate/internal/golden"
+	"github.com/ftgate/ftgate/schema"
 )
 
 // run calls the command line in-process and returns its exit code and
@@ -81,6 +82,10 @@ func TestExamples(t *testing.T) {
 			var rep map[string]any
 			if err := json.Unmarshal(data, &rep); err != nil {
 				t.Fatalf("report is not JSON: %v", err)
+			}
+			// The report is what its JSON Schema promises.
+			if problems, err := schema.ValidateReport(rep); err != nil || len(problems) > 0 {
+				t.Errorf("the report breaks schema/report.schema.json: %v %+v", err, problems)
 			}
 			if rep["verdict"] != ex.verdict || rep["schema"] != "ftgate.report/v1" || rep["exit_code"] != float64(ex.code) {
 				t.Errorf("verdict %v schema %v exit_code %v", rep["verdict"], rep["schema"], rep["exit_code"])

@@ -124,6 +124,8 @@ type loader struct {
 	announce bool
 	// policySHA256 is the hex SHA-256 of the policy file read last.
 	policySHA256 string
+	// schemaCheck also checks every policy against its JSON Schema.
+	schemaCheck bool
 }
 
 func (l *loader) read(name string) []byte {
@@ -213,6 +215,9 @@ func loadPolicy(env Env, path string, l *loader) gate.Policy {
 	sum := sha256.Sum256(data)
 	l.policySHA256 = hex.EncodeToString(sum[:])
 	pol, err := gate.ParsePolicy(path, data)
+	if err == nil && l.schemaCheck {
+		err = checkPolicySchema(path, data)
+	}
 	if err != nil {
 		l.errs = append(l.errs, err)
 		return gate.DefaultPolicy()

@@ -29,7 +29,7 @@ func runValidate(args []string, env Env) error {
 	if len(files) == 0 && policy == "" {
 		return usagef("validate needs at least one FILE")
 	}
-	l := &loader{env: env}
+	l := &loader{env: env, schemaCheck: true}
 	pol := loadPolicy(env, policy, l)
 	if policy != "" && len(l.errs) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: policy ok\n", policy)
