@@ -19,10 +19,6 @@ import (
 	_ "github.com/ftgate/ftgate/scorecard/formats" // every reader, in detection order
 )
 
-// Version is the ftgate version, set at build time with
-// -ldflags "-X github.com/ftgate/ftgate/internal/cli.Version=v1.2.3".
-var Version = ""
-
 // Env is what a command may touch of the world outside its arguments.
 type Env struct {
 	Stdin          io.Reader
@@ -175,16 +171,6 @@ func colour(env Env, w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // singleString is a string flag that may be given once: a second value
