@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,5 +141,67 @@ func TestTextColor(t *testing.T) {
 	sgr := regexp.MustCompile("\x1b\\[[0-9;]*m")
 	if got := sgr.ReplaceAllString(colored.String(), ""); got != plain.String() {
 		t.Error("the coloured report's text differs from the plain one")
+	}
+}
+
+// TestExamplesMarkdown renders every example's Markdown summary: safe,
+// and a PASS reads in under 40 lines before its collapsed sections. The
+// passing and the regressed example are kept as goldens.
+func TestExamplesMarkdown(t *testing.T) {
+	t.Parallel()
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			t.Parallel()
+			d, names := decideExample(t, ex)
+			var buf bytes.Buffer
+			if err := Markdown(&buf, d, names); err != nil {
+				t.Fatal(err)
+			}
+			md := buf.String()
+			checkMarkdownSafe(t, md)
+			before, _, _ := strings.Cut(md, "<details>")
+			inView := strings.Count(before, "\n")
+			if d.Verdict == gate.Pass && inView >= 40 {
+				t.Errorf("a PASS shows %d lines before the collapsed sections, want under 40", inView)
+			}
+			if ex.name == "pass" || ex.name == "segment-regression" {
+				checkGolden(t, "markdown/example-"+ex.name+".md", buf.Bytes())
+			}
+			if ex.name == "segment-regression" && !strings.Contains(md, "<details><summary>Cases the candidate broke in policy-qa (") {
+				t.Errorf("the regressed workflow's broken cases are not listed")
+			}
+			t.Logf("%s: %d lines in view, %d in all", ex.name, inView, strings.Count(md, "\n"))
+		})
+	}
+}
+
+// TestJSONCaseChanges: case changes reach the JSON report with undefined
+// costs as null, and the provenance is null for the default policy.
+func TestJSONCaseChanges(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	d := &gate.Decision{Verdict: gate.Fail, Policy: gate.DefaultPolicy(), Provenance: gate.Provenance{Version: "v2"},
+		CaseChanges: []gate.CaseChange{{ID: "c1", Workflow: "w", Change: gate.ChangeClass,
+			Baseline:  gate.CaseOutcome{Samples: 2, Accepted: 1, Classes: []string{"tone"}, CostUSD: nan},
+			Candidate: gate.CaseOutcome{Samples: 2, Accepted: 1, Classes: []string{"format"}, CostUSD: 0.25}, CostChangeUSD: nan}}}
+	data, err := JSON(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"ftgate_version": "v2"`, `"policy_file": null`, `"policy_sha256": null`,
+		`"change": "changed_class"`, `"outcome": "1 of 2 accepted"`, `"cost_usd": null`, `"cost_usd": 0.25`, `"cost_change_usd": null`,
+		`"failure_classes": [
+          "format"
+        ]`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("JSON report lacks %s", want)
+		}
+	}
+	back, err := ReadCaseChanges(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 1 || back[0].Candidate.CostUSD != 0.25 || !math.IsNaN(back[0].CostChangeUSD) || back[0].Baseline.Classes[0] != "tone" {
+		t.Errorf("read back %+v", back)
 	}
 }

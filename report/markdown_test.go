@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ftgate/ftgate/gate"
 )
 
 func TestMarkdownGolden(t *testing.T) {
@@ -143,5 +146,29 @@ func TestMermaidLabel(t *testing.T) {
 		if got := MermaidLabel(tc.in, tc.max); got != tc.want {
 			t.Errorf("MermaidLabel(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
 		}
+	}
+}
+
+// The broken cases of a regressed workflow are listed up to MaxCaseRows,
+// with the count.
+func TestMarkdownCaseTableCap(t *testing.T) {
+	t.Parallel()
+	f := fixtures()[1] // fail: "refund-email" regresses
+	d := *f.d
+	d.CaseChanges = nil
+	for i := range 60 {
+		d.CaseChanges = append(d.CaseChanges, gate.CaseChange{ID: fmt.Sprintf("r%02d", i), Workflow: "refund-email", Change: gate.ChangeBroke,
+			Baseline: gate.CaseOutcome{Samples: 1, Accepted: 1, CostUSD: 0.01}, Candidate: gate.CaseOutcome{Samples: 1, Classes: []string{"tone"}, CostUSD: 0.02},
+			CostChangeUSD: 0.01})
+	}
+	var buf bytes.Buffer
+	if err := Markdown(&buf, &d, f.names); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	section, _, _ := strings.Cut(md[strings.Index(md, "<summary>Cases the candidate broke in refund-email"):], "</details>")
+	if !strings.Contains(section, "(60; the first 50 shown)") || strings.Count(section, "\n| r") != 50 ||
+		!strings.Contains(section, "10 more; `ftgate cases REPORT.json` lists them all.") || !strings.Contains(section, "| +\\$0.01000 |") {
+		t.Errorf("the broken cases' section:\n%s", section)
 	}
 }
