@@ -205,3 +205,21 @@ func TestJSONCaseChanges(t *testing.T) {
 		t.Errorf("read back %+v", back)
 	}
 }
+
+// TestTextQuiet: the quiet report is the verdict and what blocks it.
+func TestTextQuiet(t *testing.T) {
+	t.Parallel()
+	d, names := decideExample(t, examples[3]) // segment-regression
+	var buf bytes.Buffer
+	if err := TextWith(&buf, d, names, TextOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := `ftgate: FAIL (blocks the release)
+candidate support-ft-nano-v3 against baseline support-rag-v7: 600 paired cases in 320 clusters
+  - Segment "policy-qa" regresses: 80.0% → 59.2% (-20.8 pts) over 120 cases, Holm-adjusted
+    p = 0.0001 ≤ α = 0.05; this blocks the release.
+`
+	if buf.String() != want {
+		t.Errorf("quiet report:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}

@@ -29,6 +29,9 @@ type TextOptions struct {
 	Color bool
 	// Width is the widest line in columns (DefaultWidth when 0).
 	Width int
+	// Quiet writes only the verdict, the warnings about the inputs and
+	// what blocks the release (for --quiet).
+	Quiet bool
 }
 
 // Text writes the terminal report with the default options: the verdict
@@ -47,6 +50,10 @@ func TextWith(w io.Writer, d *gate.Decision, names Names, o TextOptions) error {
 	t := &terminal{ew: &errWriter{w: w}, d: d, o: o, pt: painter{o.Color}}
 	t.headline(names)
 	t.inputWarnings()
+	if o.Quiet {
+		t.blocking()
+		return t.ew.err
+	}
 	t.findings()
 	t.warnings()
 	t.evidence()
@@ -138,6 +145,19 @@ func (t *terminal) findings() {
 				st = red
 			case t.d.Blocking(f):
 				st = yellow
+			}
+			t.para(clean(f.Text), "  - ", "    ", st)
+		}
+	}
+}
+
+// blocking writes only what blocks the release.
+func (t *terminal) blocking() {
+	for _, f := range t.d.Findings {
+		if t.d.Blocking(f) {
+			st := yellow
+			if f.Status == gate.FindingFail {
+				st = red
 			}
 			t.para(clean(f.Text), "  - ", "    ", st)
 		}
