@@ -105,6 +105,11 @@ func TestExamples(t *testing.T) {
 				t.Errorf("terminal report does not start with the verdict:\n%s", stdout)
 			}
 			golden.Check(t, filepath.Join("testdata", "golden", ex.name+".stdout"), stdout)
+			for i, line := range strings.Split(stdout, "\n") {
+				if n := len([]rune(line)); n > 100 {
+					t.Errorf("line %d of the terminal report is %d columns, more than 100: %q", i+1, n, line)
+				}
+			}
 		})
 	}
 }
