@@ -143,7 +143,7 @@ func verdict(d *Decision, pol Policy) {
 	default:
 		open = true
 		note := ""
-		if q.Method == "mcnemar-exact" && q.CILow > q.Margin {
+		if (q.Method == "mcnemar-exact" || q.Method == "tango-exact") && q.CILow > q.Margin {
 			note = "; the interval is Tango's score interval, an approximation, and the exact test decides"
 		}
 		add(FindingOpen, fmt.Sprintf("Quality: the candidate accepts %s of cases against the baseline's %s (%s); %s > α = %s, so a gain over the margin %s is not established (%s%s).",

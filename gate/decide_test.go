@@ -344,3 +344,27 @@ func TestAllZeroCostsAreNotMeasured(t *testing.T) {
 		t.Errorf("zero is real: cost %+v", d.Cost)
 	}
 }
+
+// Tango's test with a positive margin and few discordant pairs: 10 of 300
+// cases accepted by the candidate alone, none by the baseline alone, margin
+// +2 points. The normal reference gives p = 0.0495 and passed; the exact
+// unconditional p-value (Berger–Boos, make_oracle_exact.py: 0.0828) does
+// not.
+func TestTangoFewDiscordantIsExact(t *testing.T) {
+	t.Parallel()
+	o := readOracleTable(t, "oracle_exact.csv")
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	pol.Quality.MinGain = 0.02
+	d := decide(t, 300, armSpec{acc: func(i int) bool { return i < 200 }, cost: dear}, armSpec{acc: func(i int) bool { return i < 210 }, cost: cheap}, pol)
+	q := d.Quality
+	want := o.val(t, "tango_exact", "upper", "10:0:300:0.02")
+	if q.Method != "tango-exact" || math.Abs(q.PValue-want) > 1e-9 || q.Met {
+		t.Errorf("quality %s p %v met %v; want tango-exact p %v, not met", q.Method, q.PValue, q.Met, want)
+	}
+	// Eleven pairs clear it (exact p 0.0426).
+	d = decide(t, 300, armSpec{acc: func(i int) bool { return i < 200 }, cost: dear}, armSpec{acc: func(i int) bool { return i < 211 }, cost: cheap}, pol)
+	if want := o.val(t, "tango_exact", "upper", "11:0:300:0.02"); !d.Quality.Met || math.Abs(d.Quality.PValue-want) > 1e-9 {
+		t.Errorf("eleven pairs: p %v met %v, want %v and met", d.Quality.PValue, d.Quality.Met, want)
+	}
+}

@@ -65,7 +65,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 			var iv func(level float64) (lo, hi float64)
 			var power func(alpha float64) float64
 			switch d.Quality.Method {
-			case "mcnemar-exact", "tango":
+			case "mcnemar-exact", "tango", "tango-exact":
 				b, c := discordance(sb, sc)
 				n := len(idx)
 				iv = func(level float64) (lo, hi float64) { return stats.TangoInterval(b, c, n, level) }
@@ -75,9 +75,14 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				power = func(alpha float64) float64 {
 					return stats.ConnorMDEMargin(psi, n, drop, alpha, pol.Power.Target)
 				}
-				if drop == 0 {
+				switch {
+				case drop == 0:
 					s.PValue = stats.McNemarLower(b, c)
-				} else {
+				case useTangoExact(b, c, drop):
+					// A drop is the mirror of a positive margin: with few
+					// discordant pairs the normal reference is liberal.
+					s.PValue = tangoExactUpper(c, b, n, drop)
+				default:
 					s.PValue = stats.NormalCDF(stats.TangoZ(b, c, len(idx), -drop))
 				}
 			default:

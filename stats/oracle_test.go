@@ -484,3 +484,27 @@ func TestOracleRatioPlan(t *testing.T) {
 		t.Error("a ratio at or above the limit cannot be planned for")
 	}
 }
+
+// TangoExactUpper against make_oracle_exact.py, which enumerates every
+// outcome and searches the nuisance on a grid of 4001 points refined by
+// Brent's method.
+func TestOracleTangoExact(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_exact.csv")
+	ps := o.params("tango_exact", "upper")
+	if len(ps) < 10 {
+		t.Fatalf("%d cases", len(ps))
+	}
+	for _, p := range ps {
+		v := splitFloats(t, p)
+		b, c, n, m := int(v[0]), int(v[1]), int(v[2]), v[3]
+		want := o.must(t, "tango_exact", "upper", p)
+		if got := TangoExactUpper(b, c, n, m); math.Abs(got-want) > 1e-9 {
+			t.Errorf("TangoExactUpper(%s) = %.12g, enumeration %.12g", p, got, want)
+		}
+		// The lower tail is the same test with the arms swapped.
+		if got := TangoExactLower(c, b, n, -m); math.Abs(got-want) > 1e-9 {
+			t.Errorf("TangoExactLower(%d, %d, %d, %v) = %.12g, want %.12g", c, b, n, -m, got, want)
+		}
+	}
+}

@@ -808,3 +808,34 @@ func TestClusterPowerInvertsClusterN(t *testing.T) {
 		}
 	}
 }
+
+// TangoExactUpper stores its rejection region per discordant count d as
+// the smallest b that reaches the observed statistic, which needs Tango's
+// statistic to increase with b at fixed d (and so with Δ at fixed ψ, the
+// reduction of the null to Δ* = min(m, ψ)).
+func TestTangoZIncreasesWithB(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 7, 60, 300} {
+		for _, m := range []float64{-0.5, -0.1, -0.02, 0.01, 0.05, 0.3, 0.9} {
+			for d := 0; d <= n; d++ {
+				for b := 1; b <= d; b++ {
+					if lo, hi := TangoZ(b-1, d-b+1, n, m), TangoZ(b, d-b, n, m); !(hi > lo) {
+						t.Fatalf("n %d m %v d %d: Z(%d) = %v is not above Z(%d) = %v", n, m, d, b, hi, b-1, lo)
+					}
+				}
+			}
+		}
+	}
+	// Edge cases: no pairs, and data that rule out every null point of a
+	// negative margin (no discordant pair in 500: ψ < 0.02 with 99.9%
+	// confidence, so Δ <= −0.02 is impossible).
+	if p := TangoExactUpper(0, 0, 0, 0.1); p != 1 {
+		t.Errorf("n = 0: p = %v, want 1", p)
+	}
+	if p := TangoExactUpper(0, 0, 500, -0.02); p != TangoExactGamma {
+		t.Errorf("no discordance against m = −0.02: p = %v, want γ = %v", p, TangoExactGamma)
+	}
+	if p := TangoExactUpper(0, 0, 300, 0.02); p != 1 {
+		t.Errorf("no discordance against m = +0.02: p = %v, want 1", p)
+	}
+}
