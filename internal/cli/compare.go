@@ -232,13 +232,14 @@ type compareFlags struct {
 	baselines, history          stringList
 	candidate, policy           string
 	json, markdown, junit, plot string
+	html                        string
 	read                        readFlags
 }
 
 // outputs lists the report files asked for, by flag.
 func (f *compareFlags) outputs() [][2]string {
 	var out [][2]string
-	for _, o := range [][2]string{{"--json", f.json}, {"--markdown", f.markdown}, {"--junit", f.junit}, {"--plot", f.plot}} {
+	for _, o := range [][2]string{{"--json", f.json}, {"--markdown", f.markdown}, {"--junit", f.junit}, {"--plot", f.plot}, {"--html", f.html}} {
 		if o[1] != "" {
 			out = append(out, o)
 		}
@@ -295,12 +296,14 @@ func runCompare(ctx context.Context, args []string, env Env) (int, error) {
 	markdown := stringFlag(fs, "markdown", "write the Markdown summary to this file")
 	junit := stringFlag(fs, "junit", "write JUnit XML (one test case per check) to this file")
 	plot := stringFlag(fs, "plot", "write an SVG chart of cost per accepted outcome against quality to this file")
+	html := stringFlag(fs, "html", "write the HTML report (one self-contained page: charts, flipped cases) to this file")
 	f.read.register(fs)
 	f.read.registerSides(fs)
 	if err := parseFlags(fs, args, false); err != nil {
 		return 0, err
 	}
 	f.candidate, f.policy, f.json, f.markdown, f.junit, f.plot = candidate.value, policy.value, jsonOut.value, markdown.value, junit.value, plot.value
+	f.html = html.value
 	if err := f.checkPaths(); err != nil {
 		return 0, err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // writeReports renders every report file asked for (--json, --markdown,
-// --junit, --plot) and only then writes them, so that a rendering problem
+// --junit, --plot, --html) and only then writes them, so that a rendering problem
 // leaves no partial set of files behind.
 func writeReports(env Env, d *gate.Decision, inputs []report.Input, names report.Names, f compareFlags) error {
 	type file struct {
@@ -42,6 +42,7 @@ func writeReports(env Env, d *gate.Decision, inputs []report.Input, names report
 		render("--markdown", f.markdown, func(w io.Writer) error { return report.Markdown(w, d, names) }),
 		render("--junit", f.junit, func(w io.Writer) error { return report.JUnit(w, d, names) }),
 		render("--plot", f.plot, func(w io.Writer) error { return report.SVG(w, d, names) }),
+		render("--html", f.html, func(w io.Writer) error { return report.HTML(w, d, inputs, names) }),
 	} {
 		if err != nil {
 			return err
