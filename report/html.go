@@ -38,6 +38,9 @@ var htmlAssets = func() struct {
 		return string(b)
 	}
 	css, js := read("html/report.css"), read("html/report.js")
+	if strings.Contains(css+js, "##[") {
+		panic("report: the page's style sheet or script holds ##[, which renderHTML rewrites")
+	}
 	hash := func(s string) string {
 		h := sha256.Sum256([]byte(s))
 		return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
@@ -86,12 +89,18 @@ func HTML(w io.Writer, d *gate.Decision, inputs []Input, names Names) error {
 
 // renderHTML executes the page template into a buffer first, so that a
 // template error leaves nothing half written.
+//
+// A "##[" from a scorecard is written "#&#35;[": the page reads the same,
+// but no line of the file is a legacy workflow command should a step print
+// it to the log. Text from scorecards reaches only contexts where the
+// character reference is decoded (text, attribute values, titles); the
+// page's own style sheet and script hold no "##[".
 func renderHTML(w io.Writer, p *htmlPage) error {
 	var buf bytes.Buffer
 	if err := htmlAssets.tmpl.Execute(&buf, p); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(bytes.ReplaceAll(buf.Bytes(), []byte("##["), []byte("#&#35;[")))
 	return err
 }
 
@@ -108,8 +117,10 @@ type htmlPage struct {
 	Against     string
 	AgainstRole string
 	CasesLine   string
-	Reasons     []string
-	Warnings    []string
+	// Findings are the reasons, grouped: what blocks the release first.
+	Findings      []htmlFindingGroup
+	InputWarnings []string
+	Warnings      []string
 
 	Metrics     []htmlRow
 	MetricsHead []string
@@ -142,8 +153,19 @@ type htmlPage struct {
 
 	Cases *htmlCases
 
-	Inputs []htmlInput
-	Policy string
+	Inputs    []htmlInput
+	Policy    string
+	DecidedBy string
+}
+
+// htmlFindingGroup is a titled list of reasons with one status class.
+type htmlFindingGroup struct {
+	Title, Class string
+	Items        []htmlFinding
+}
+
+type htmlFinding struct {
+	Text, Class string
 }
 
 // htmlVerdict is the banner.
@@ -165,7 +187,7 @@ type htmlConstraint struct {
 }
 
 type htmlSegment struct {
-	Name, Cases, Baseline, Candidate, Change, Interval, Level, P, Result, Class string
+	Name, Cases, Baseline, Candidate, Change, Interval, Level, P, DropSeen, Result, Class string
 }
 
 type htmlTier struct {
@@ -186,7 +208,12 @@ type htmlEconomics struct {
 	Conditions []htmlCondition
 }
 
-type htmlFact struct{ Label, Value string }
+// htmlFact is a row of the economics table; Sub rows detail the row
+// above them.
+type htmlFact struct {
+	Label, Value, Conservative string
+	Sub                        bool
+}
 
 type htmlMonth struct{ Month, Net, Conservative string }
 
@@ -239,10 +266,27 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 	if c.BaselineOnly+c.CandidateOnly > 0 {
 		p.CasesLine += fmt.Sprintf("; %d baseline-only and %d candidate-only cases dropped", c.BaselineOnly, c.CandidateOnly)
 	}
-	for _, r := range d.Reasons {
-		p.Reasons = append(p.Reasons, clean(r))
+	for i, g := range groupFindings(d) {
+		if len(g.findings) == 0 {
+			continue
+		}
+		hg := htmlFindingGroup{Title: capitalize(g.title), Class: []string{"bad", "open", "good", "muted"}[i]}
+		for _, f := range g.findings {
+			cls := ""
+			switch {
+			case d.Blocking(f) && f.Status == gate.FindingFail:
+				cls = "bad"
+			case d.Blocking(f):
+				cls = "open"
+			}
+			hg.Items = append(hg.Items, htmlFinding{Text: clean(f.Text), Class: cls})
+		}
+		p.Findings = append(p.Findings, hg)
 	}
-	for _, w := range d.Warnings {
+	for _, w := range d.InputWarnings {
+		p.InputWarnings = append(p.InputWarnings, clean(w))
+	}
+	for _, w := range otherWarnings(d) {
 		p.Warnings = append(p.Warnings, clean(w))
 	}
 	htmlMetrics(p, d)
@@ -262,7 +306,16 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 			SHA256: in.SHA256, Samples: strconv.Itoa(in.Samples)})
 	}
 	p.Policy = fmt.Sprintf("One-sided tests at α = %s; intervals are %s two-sided unless marked.", numfmt.Num(d.Policy.Alpha), numfmt.Pct(1-2*d.Policy.Alpha))
+	p.DecidedBy = decidedBy(d, clean)
 	return p
+}
+
+// capitalize upper-cases the first letter of an ASCII title.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 func htmlVerdictOf(d *gate.Decision) htmlVerdict {
@@ -347,14 +400,14 @@ func signedPts(v, step float64) string {
 	case v > 0:
 		return "+" + s
 	}
-	return "−" + strings.TrimPrefix(s, "-")
+	return s
 }
 
 // intervalChart draws one estimate with its interval on a horizontal axis,
 // against a reference value (no change) and a limit (the margin), with the
 // side of the limit that passes shaded. better is +1 when values above the
 // limit pass, −1 when values below it pass.
-func intervalChart(id, title, desc string, est, lo, hi, ref, limit float64, better int, refLabel, limitLabel, estLabel, cls string,
+func intervalChart(id, title, desc string, est, lo, hi, ref, limit float64, better int, bandLabel, refLabel, limitLabel, estLabel, cls string,
 	tick func(v, step float64) string, axis string, pad, minPad float64) chart {
 	const w, h = 480.0, 156.0
 	c := chart{ID: id, Width: w, Height: h, Title: title, Desc: desc}
@@ -365,8 +418,10 @@ func intervalChart(id, title, desc string, est, lo, hi, ref, limit float64, bett
 	if finite(limit) {
 		if better > 0 {
 			c.Bands = append(c.Bands, chartRect{x.at(limit), 54, w - 24 - x.at(limit), 56, "band-good"})
+			c.Texts = append(c.Texts, chartText{w - 28, 106, "end", "band-label", bandLabel})
 		} else {
 			c.Bands = append(c.Bands, chartRect{24, 54, x.at(limit) - 24, 56, "band-good"})
+			c.Texts = append(c.Texts, chartText{28, 106, "start", "band-label", bandLabel})
 		}
 	}
 	c.Grid = append(c.Grid, chartLine{24, yAxis, w - 24, yAxis, "axis"})
@@ -420,7 +475,7 @@ func qualityChart(d *gate.Decision) (chart, string) {
 	desc := fmt.Sprintf("The candidate's acceptance minus the baseline's is %s with the %s interval %s; the margin is %s, so the gain over it is %s.",
 		numfmt.Points(q.Delta), level, numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.Points(q.Margin), word)
 	c := intervalChart("quality", "Change in acceptance against the margin", desc, q.Delta, q.CILow, q.CIHigh, 0, q.Margin, +1,
-		"no change", "margin "+numfmt.Points(q.Margin), est, cls, signedPts, "change in acceptance, percentage points ("+level+" interval)", 0.15, 0.01)
+		"above the margin", "no change", "margin "+numfmt.Points(q.Margin), est, cls, signedPts, "change in acceptance, percentage points ("+level+" interval)", 0.15, 0.01)
 	note := fmt.Sprintf("Gain over the margin: %s (%s, %s).", word, q.Method, numfmt.PEquals(q.PValue))
 	if math.IsNaN(q.CILow) {
 		note += " Every cluster shows the same difference, so there is no interval; the exact sign test over clusters decides."
@@ -448,7 +503,7 @@ func costChart(d *gate.Decision) (*chart, string) {
 		return strconv.FormatFloat(v, 'f', dec, 64) + "×"
 	}
 	c := intervalChart("cost", "Cost per accepted outcome, candidate over baseline, against the limit", desc, k.Ratio, k.CILow, k.CIHigh, 1, k.MaxRatio, -1,
-		"same cost", "limit "+numfmt.Ratio(k.MaxRatio), numfmt.Ratio(k.Ratio)+" "+numfmt.RatioInterval(k.CILow, k.CIHigh), cls, ratioTick,
+		"below the limit", "same cost", "limit "+numfmt.Ratio(k.MaxRatio), numfmt.Ratio(k.Ratio)+" "+numfmt.RatioInterval(k.CILow, k.CIHigh), cls, ratioTick,
 		"candidate's cost per accepted outcome over the baseline's ("+level+" interval)", 0.15, 0.05)
 	return &c, fmt.Sprintf("Below the limit: %s (%s, %s).", word, k.Method, numfmt.PEquals(k.PValue))
 }
@@ -458,22 +513,29 @@ func htmlSegments(p *htmlPage, d *gate.Decision) {
 		return
 	}
 	for _, s := range d.Segments {
-		row := htmlSegment{Name: clean(s.Name), Cases: strconv.Itoa(s.Cases), Baseline: numfmt.Pct(s.Baseline), Candidate: numfmt.Pct(s.Candidate),
-			Change: numfmt.Points(s.Delta), Interval: numfmt.PointsInterval(s.CILow, s.CIHigh), Level: "-", P: numfmt.P(s.PAdjusted), Result: "no regression", Class: "good"}
-		if finite(s.CILevel) {
-			row.Level = numfmt.Pct(s.CILevel)
+		row := htmlSegment{Name: clean(s.Name), Cases: numfmt.Int(s.Cases), Baseline: numfmt.Pct(s.Baseline), Candidate: numfmt.Pct(s.Candidate),
+			Change: numfmt.Points(s.Delta), Interval: "-", Level: "-", P: numfmt.P(s.PAdjusted), DropSeen: dropSeen(s.MDE), Result: "no regression", Class: "good"}
+		if hasInterval(s) {
+			row.Interval, row.Level = numfmt.PointsInterval(s.CILow, s.CIHigh), numfmt.Pct(s.CILevel)
 		}
 		switch {
 		case !s.Tested:
-			row.P, row.Interval, row.Result, row.Class = "-", "-", "not tested ("+notTested(s)+")", "muted"
-		case s.Regression:
+			row.P, row.DropSeen, row.Result, row.Class = "-", "-", "not tested: "+notTested(s), "muted"
+		case s.Regression && d.Policy.Segments.BlockOnRegression:
 			row.Result, row.Class = "regression", "bad"
+		case s.Regression:
+			row.Result, row.Class = "regression (not blocking)", "open"
 		}
 		p.Segments = append(p.Segments, row)
 	}
 	p.Forest = forestChart(d)
 	p.ForestLevel = fmt.Sprintf("Each workflow's interval is at the level at which Holm's procedure tested it (α = %s over %d tested workflows); the overall change is at %s.",
 		numfmt.Num(d.Policy.Alpha), countTested(d.Segments), numfmt.Pct(d.Quality.CILevel))
+}
+
+// hasInterval reports whether a segment has an interval at Holm's level.
+func hasInterval(s gate.Segment) bool {
+	return s.Tested && s.CILevel > 0 && finite(s.CILow) && finite(s.CIHigh)
 }
 
 func countTested(ss []gate.Segment) int {
@@ -490,14 +552,17 @@ func countTested(ss []gate.Segment) int {
 // interval at Holm's level, under the overall change, against no change
 // and the allowed drop.
 func forestChart(d *gate.Decision) *chart {
-	const w, rowH, top, left, right = 720.0, 30.0, 52.0, 212.0, 548.0
+	const w, rowH, top, left, right = 960.0, 30.0, 52.0, 236.0, 720.0
 	segs := d.Segments
 	h := top + rowH*float64(len(segs)+1) + 44
 	drop := -d.Policy.Segments.MaxDrop
 	vals := []float64{0, drop, d.Quality.Delta, d.Quality.CILow, d.Quality.CIHigh}
 	var regressed []string
 	for _, s := range segs {
-		vals = append(vals, s.Delta, s.CILow, s.CIHigh)
+		vals = append(vals, s.Delta)
+		if hasInterval(s) {
+			vals = append(vals, s.CILow, s.CIHigh)
+		}
 		if s.Regression {
 			regressed = append(regressed, clean(s.Name))
 		}
@@ -533,7 +598,7 @@ func forestChart(d *gate.Decision) *chart {
 		if class == "bad" || class == "muted" {
 			labelClass += " " + class
 		}
-		c.Texts = append(c.Texts, chartText{left - 12, y + 4, "end", labelClass, shortLabel(name, 30)},
+		c.Texts = append(c.Texts, chartText{left - 12, y + 4, "end", labelClass, shortLabel(name, 32)},
 			chartText{right + 12, y + 4, "start", "value " + class, value})
 		if finite(lo) && finite(hi) {
 			c.Lines = append(c.Lines, whiskerLines(x.at(math.Max(lo, d0)), x.at(math.Min(hi, d1)), y, 6, false, "iv "+class)...)
@@ -554,11 +619,17 @@ func forestChart(d *gate.Decision) *chart {
 		switch {
 		case !s.Tested:
 			class, value = "muted", numfmt.Points(s.Delta)+" · not tested"
-		case s.Regression:
+		case s.Regression && d.Policy.Segments.BlockOnRegression:
 			class, value = "bad", numfmt.Points(s.Delta)+" · regression"
+		case s.Regression:
+			class, value = "open", numfmt.Points(s.Delta)+" · regression, not blocking"
 		}
-		row(i+1, clean(s.Name), value, class, s.Delta, s.CILow, s.CIHigh, !s.Tested,
-			clean(s.Name)+": "+numfmt.Points(s.Delta)+" "+numfmt.PointsInterval(s.CILow, s.CIHigh))
+		lo, hi := math.NaN(), math.NaN()
+		if hasInterval(s) {
+			lo, hi = s.CILow, s.CIHigh
+		}
+		row(i+1, clean(s.Name), value, class, s.Delta, lo, hi, !s.Tested,
+			clean(s.Name)+": "+numfmt.Points(s.Delta)+" "+numfmt.PointsInterval(lo, hi))
 	}
 	c.Grid = append(c.Grid, chartLine{left, yAxis, right, yAxis, "axis"})
 	ticks := x.ticks(6)
@@ -595,7 +666,7 @@ func htmlTiers(p *htmlPage, d *gate.Decision) {
 // outcome against acceptance, with interval whiskers both ways and the
 // Pareto frontier as a dashed line.
 func frontierChart(d *gate.Decision) *chart {
-	const w, h, left, right, top, bottom = 720.0, 410.0, 84.0, 700.0, 24.0, 370.0
+	const w, h, left, right, top, bottom = 960.0, 440.0, 84.0, 940.0, 24.0, 400.0
 	var xs, ys []float64
 	maxCPA := 0.0
 	for _, t := range d.Tiers {
@@ -710,7 +781,7 @@ func cmpFloat(a, b float64) int {
 func usdShort(v float64) string {
 	sign := ""
 	if v < 0 {
-		sign, v = "−", -v
+		sign, v = "-", -v
 	}
 	switch {
 	case v >= 1e6:
@@ -723,48 +794,23 @@ func usdShort(v float64) string {
 
 func htmlEconomicsOf(d *gate.Decision) *htmlEconomics {
 	e := d.Economics
-	if e == nil {
-		return &htmlEconomics{Note: "Not measured: the policy has no economics block (hidden costs and a monthly volume)."}
-	}
 	out := &htmlEconomics{}
-	unit := "accepted outcomes"
-	if e.VolumeBasis == gate.BasisRequests {
-		unit = "requests"
+	for _, r := range economicsRows(d) {
+		out.Facts = append(out.Facts, htmlFact{Label: strings.TrimSpace(r[0]), Value: r[1], Conservative: r[2], Sub: strings.HasPrefix(r[0], " ")})
 	}
-	out.Facts = append(out.Facts, htmlFact{"one-time costs F", money(e.OneTimeUSD)}, htmlFact{"recurring costs M", money(e.MonthlyUSD) + "/month"})
-	switch e.VolumeBasis {
-	case gate.BasisRequests:
-		out.Facts = append(out.Facts, htmlFact{"volume", gate.Count(e.RequestsPerMonth) + " requests/month"})
-	case gate.BasisAcceptedOutcomes:
-		out.Facts = append(out.Facts, htmlFact{"volume", gate.Count(e.AcceptedOutcomesPerMonth) + " accepted outcomes/month"})
-	default:
-		out.Facts = append(out.Facts, htmlFact{"volume", "not given"})
-	}
-	out.Facts = append(out.Facts, htmlFact{"saving per accepted outcome", pair(money(e.SavingPerAcceptedUSD), money(e.SavingPerAcceptedConservativeUSD))})
-	if e.VolumeBasis != "" {
-		out.Facts = append(out.Facts,
-			htmlFact{"monthly net saving S", pair(money(e.MonthlySavingUSD), money(e.MonthlySavingConservativeUSD))},
-			htmlFact{"break-even after", pair(numfmt.Months(e.BreakEvenMonths), numfmt.Months(e.BreakEvenMonthsConservative))},
-			htmlFact{"net value over " + numfmt.Num(e.HorizonMonths) + " months", pair(money(e.NetValueHorizonUSD), money(e.NetValueHorizonConservativeUSD))})
-	}
-	be := gate.Count(e.BreakEvenMonthlyVolume) + " " + unit + "/month"
-	if math.IsInf(e.BreakEvenMonthlyVolume, 1) {
-		be = "never (no saving per unit of volume)"
-	}
-	out.Facts = append(out.Facts, htmlFact{"break-even volume", pair(be, gate.Count(e.BreakEvenMonthlyVolumeConservative))})
-	mode := "advice only"
-	if e.Enforced {
-		mode = "enforced"
-	}
-	out.RuleLine = fmt.Sprintf("%d of 4 conditions met, %d required (%s).", e.Met, e.Required, mode)
-	for _, c := range e.Conditions {
-		cls := map[string]string{"met": "good", "not_met": "bad"}[c.Status]
-		if cls == "" {
-			cls = "muted"
+	if e != nil && len(e.Conditions) > 0 {
+		out.RuleLine = thresholdSentence(e)
+		for _, c := range e.Conditions {
+			cls := map[string]string{"met": "good", "not_met": "bad"}[c.Status]
+			if cls == "" {
+				cls = "muted"
+			}
+			out.Conditions = append(out.Conditions, htmlCondition{Name: clean(c.Name), Status: clean(strings.ReplaceAll(c.Status, "_", " ")), Class: cls, Detail: clean(c.Detail)})
 		}
-		out.Conditions = append(out.Conditions, htmlCondition{Name: c.Name, Status: strings.ReplaceAll(c.Status, "_", " "), Class: cls, Detail: clean(c.Detail)})
 	}
 	switch {
+	case !economicsPriced(e):
+		out.Note = economicsNotMeasured
 	case e.VolumeBasis == "":
 		out.Note = "No break-even picture: the policy gives no monthly volume (economics.accepted_outcomes_per_month or requests_per_month)."
 	case !finite(e.MonthlySavingUSD) || !finite(e.OneTimeUSD) || !(e.HorizonMonths > 0):
@@ -779,7 +825,7 @@ func htmlEconomicsOf(d *gate.Decision) *htmlEconomics {
 // (bars) and its conservative counterpart (a dashed line), with the
 // break-even month and the horizon marked.
 func breakEvenChart(e *gate.Economics) (*chart, []htmlMonth) {
-	const w, h, left, right, top, bottom = 720.0, 340.0, 84.0, 700.0, 48.0, 290.0
+	const w, h, left, right, top, bottom = 960.0, 340.0, 84.0, 940.0, 48.0, 290.0
 	H := e.HorizonMonths
 	months := math.Ceil(H)
 	be := e.BreakEvenMonths
@@ -889,7 +935,7 @@ func htmlPower(p *htmlPage, d *gate.Decision) {
 // powerChart draws the quality test's power against the number of paired
 // cases, with the target, the cases at hand and the cases needed marked.
 func powerChart(d *gate.Decision, at func(int) float64) *chart {
-	const w, h, left, right, top, bottom = 720.0, 320.0, 72.0, 700.0, 44.0, 270.0
+	const w, h, left, right, top, bottom = 960.0, 320.0, 72.0, 940.0, 44.0, 270.0
 	pw := d.Power
 	n := d.Cases.Paired
 	last := pw.Curve[len(pw.Curve)-1].Cases
@@ -908,7 +954,7 @@ func powerChart(d *gate.Decision, at func(int) float64) *chart {
 			continue
 		}
 		c.Grid = append(c.Grid, chartLine{x.at(t), bottom, x.at(t), bottom + 4, "axis"})
-		c.Texts = append(c.Texts, chartText{x.at(t), bottom + 18, "middle", "tick", gate.Count(t)})
+		c.Texts = append(c.Texts, chartText{x.at(t), bottom + 18, "middle", "tick", numfmt.Count(t)})
 	}
 	c.Grid = append(c.Grid, chartLine{left, bottom, right, bottom, "axis"}, chartLine{left, top, left, bottom, "axis"})
 	c.Texts = append(c.Texts, chartText{(left + right) / 2, h - 4, "middle", "axis-label", "paired cases"})
@@ -1012,9 +1058,20 @@ type htmlCaseRow struct {
 	CostChange                                float64
 }
 
-// caseRowsOf returns the flipped cases of the decision.
+// caseRowsOf returns the flipped cases of the decision, in the gate's
+// order (broken cases first), with the failure classes of either side.
 func caseRowsOf(d *gate.Decision) []htmlCaseRow {
-	return nil
+	if len(d.CaseChanges) == 0 {
+		return nil
+	}
+	rows := make([]htmlCaseRow, len(d.CaseChanges))
+	for i, c := range d.CaseChanges {
+		classes := slices.Concat(c.Baseline.Classes, c.Candidate.Classes)
+		slices.Sort(classes)
+		rows[i] = htmlCaseRow{ID: c.ID, Workflow: c.Workflow, Change: c.Change, Baseline: c.Baseline.Label(), Candidate: c.Candidate.Label(),
+			Classes: slices.Compact(classes), CostChange: c.CostChangeUSD}
+	}
+	return rows
 }
 
 // htmlCases is the flipped-cases table with its filters. Rows carry only
@@ -1039,7 +1096,7 @@ type htmlCaseView struct {
 
 // caseChangeWords names the kinds of change, in the table's order.
 var caseChangeWords = []struct{ kind, word, class string }{
-	{"broke", "broke", "bad"}, {"fixed", "fixed", "good"}, {"changed_class", "changed class", "open"},
+	{gate.ChangeBroke, "broke", "bad"}, {gate.ChangeFixed, "fixed", "good"}, {gate.ChangeClass, "changed class", "open"},
 }
 
 func htmlCasesOf(rows []htmlCaseRow) *htmlCases {
@@ -1156,8 +1213,6 @@ func signedUSD(x float64) string {
 		return "-"
 	case x > 0:
 		return "+" + numfmt.USD(x)
-	case x < 0:
-		return "−" + numfmt.USD(-x)
 	}
-	return numfmt.USD(0)
+	return numfmt.USD(x)
 }

@@ -262,7 +262,7 @@ func readReport(t *testing.T, path string) map[string]any {
 func TestActionMetadata(t *testing.T) {
 	t.Parallel()
 	m := loadAction(t)
-	for _, name := range []string{"baseline", "candidate", "policy", "format", "baseline-history", "json", "junit", "plot", "comment", "github-token", "fail-on"} {
+	for _, name := range []string{"baseline", "candidate", "policy", "format", "baseline-history", "json", "junit", "plot", "html", "comment", "github-token", "fail-on"} {
 		if _, ok := m.Inputs[name]; !ok {
 			t.Errorf("input %q missing", name)
 		}
@@ -315,11 +315,13 @@ func TestActionMetadata(t *testing.T) {
 func TestActionPassingExample(t *testing.T) {
 	t.Parallel()
 	junit := filepath.Join(t.TempDir(), "junit.xml")
+	page := filepath.Join(t.TempDir(), "report.html")
 	r := runAction(t, map[string]string{
 		"baseline":  example(t, "pass", "baseline.jsonl"),
 		"candidate": example(t, "pass", "candidate.jsonl"),
 		"policy":    example(t, "pass", "gate.yaml"),
 		"junit":     junit,
+		"html":      page,
 	}, nil)
 	if r.exit != 0 {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.exit, r.stdout, r.stderr)
@@ -337,6 +339,9 @@ func TestActionPassingExample(t *testing.T) {
 	}
 	if v := readReport(t, r.outputs["report"])["verdict"]; v != "pass" {
 		t.Errorf("JSON report verdict %v", v)
+	}
+	if data, err := os.ReadFile(page); err != nil || !bytes.Contains(data, []byte(`<span class="badge">PASS</span>`)) {
+		t.Errorf("the html input: %v (%d bytes)", err, len(data))
 	}
 	for _, want := range []string{"## ✅ ftgate: PASS", "| | Baseline | Candidate |", "| Acceptance |", "| Cost per accepted outcome |", "```mermaid\nquadrantChart"} {
 		if !strings.Contains(r.summary, want) {

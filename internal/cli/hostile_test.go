@@ -241,7 +241,7 @@ func TestHostileTextNeverForgesCommands(t *testing.T) {
 	mix := in("mix.yaml", []byte("checklist: {production_mix: {"+yamlString(hostile)+": 1}}\nsegments: {min_cases: 5}\n"))
 	outputs := func() []string {
 		return []string{"--json", filepath.Join(dir, "out-r.json"), "--markdown", filepath.Join(dir, "out-r.md"),
-			"--junit", filepath.Join(dir, "out-r.xml"), "--plot", filepath.Join(dir, "out-r.svg")}
+			"--junit", filepath.Join(dir, "out-r.xml"), "--plot", filepath.Join(dir, "out-r.svg"), "--html", filepath.Join(dir, "out-r.html")}
 	}
 	compare := func(b, c string, extra ...string) []string {
 		return append(append([]string{"compare", "--baseline", b, "--candidate", c}, outputs()...), extra...)

@@ -38,8 +38,11 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no Chromium on PATH (chromium, chromium-browser, google-chrome) and FTGATE_CHROMIUM unset: " +
-		"the HTML report's browser tests are skipped; install Debian's chromium package (.ci/run does) to run them")
+	const msg = "no Chromium on PATH (chromium, chromium-browser, google-chrome) and FTGATE_CHROMIUM unset"
+	if os.Getenv("FTGATE_REQUIRE_BROWSER") != "" {
+		t.Fatal(msg + ", and FTGATE_REQUIRE_BROWSER is set")
+	}
+	t.Skip(msg + ": the HTML report's browser tests are skipped; install Debian's chromium package (.ci/run does) to run them")
 	return ""
 }
 
@@ -217,6 +220,36 @@ func (tb *tab) screenshot(name string) string {
 		tb.t.Errorf("screenshot %s: %d bytes, not a PNG of a page", path, len(png))
 	}
 	return path
+}
+
+// screenshotTop saves, when FTGATE_SCREENSHOTS is set, the top of the
+// page down to the end of the section that holds the element sel, cut to
+// the width of the page's main column: the picture the README shows.
+func (tb *tab) screenshotTop(name, sel string) {
+	tb.t.Helper()
+	dir := os.Getenv("FTGATE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	box := evalJS[[]float64](tb, fmt.Sprintf(`(() => {
+		const m = document.querySelector("main").getBoundingClientRect();
+		const s = document.querySelector(%q).closest("section").getBoundingClientRect();
+		return [m.left + window.scrollX, window.scrollY, m.width, s.bottom + window.scrollY];
+	})()`, sel))
+	shot, err := chromedp.Call(tb.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format:                page.CaptureScreenshotFormatPng,
+		CaptureBeyondViewport: new(true),
+		Clip:                  &page.Viewport{X: box[0], Y: 0, Width: box[2], Height: box[3] + 8, Scale: 1},
+	})
+	if err != nil {
+		tb.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot.Data, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
 }
 
 // audit is the page-wide check, in the page: headings in order with one

@@ -9,6 +9,8 @@
 //
 //	go test ./report/browser
 //
-// and set FTGATE_SCREENSHOTS=DIR to keep the screenshots they take, or
-// FTGATE_CHROMIUM=PATH to use another browser binary.
+// and set FTGATE_SCREENSHOTS=DIR to keep the screenshots they take,
+// FTGATE_CHROMIUM=PATH to use another browser binary, or
+// FTGATE_REQUIRE_BROWSER=1 to fail instead of skipping without one (.ci/run
+// does).
 package browser

@@ -22,7 +22,7 @@ var hostile = []string{
 	`"><svg onload=window.__pwned=4>`,
 	`' onmouseover='window.__pwned=5' x='`,
 	`{{.CSP}} {{template "chart" .}} ${window.__pwned=6}`,
-	"line\u2028sep\u2029para \u202eexe.txt\u202c <b>bold</b>",
+	"line\u2028sep\u2029para \u202eexe.txt\u202c <b>bold</b> ##[error]forged",
 	`</title></desc></text></svg><script>window.__pwned=7</script>`,
 	`</style><style>body{display:none}</style>`,
 	`&lt;script&gt;window.__pwned=8&lt;/script&gt; <!-- x -->`,
