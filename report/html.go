@@ -424,16 +424,7 @@ func intervalChart(id, title, desc string, est, lo, hi, ref, limit float64, bett
 			c.Texts = append(c.Texts, chartText{28, 106, "start", "band-label", bandLabel})
 		}
 	}
-	c.Grid = append(c.Grid, chartLine{24, yAxis, w - 24, yAxis, "axis"})
-	ticks := x.ticks(5)
-	step := 1.0
-	if len(ticks) > 1 {
-		step = ticks[1] - ticks[0]
-	}
-	for _, t := range ticks {
-		c.Grid = append(c.Grid, chartLine{x.at(t), yAxis, x.at(t), yAxis + 4, "axis"})
-		c.Texts = append(c.Texts, chartText{x.at(t), yAxis + 17, "middle", "tick", tick(t, step)})
-	}
+	c.bottomAxis(x, yAxis, 5, tick)
 	c.Texts = append(c.Texts, chartText{w / 2, h - 2, "middle", "axis-label", axis})
 	// Reference lines, labelled on two rows so that close lines stay
 	// readable.
@@ -631,16 +622,7 @@ func forestChart(d *gate.Decision) *chart {
 		row(i+1, clean(s.Name), value, class, s.Delta, lo, hi, !s.Tested,
 			clean(s.Name)+": "+numfmt.Points(s.Delta)+" "+numfmt.PointsInterval(lo, hi))
 	}
-	c.Grid = append(c.Grid, chartLine{left, yAxis, right, yAxis, "axis"})
-	ticks := x.ticks(6)
-	step := 1.0
-	if len(ticks) > 1 {
-		step = ticks[1] - ticks[0]
-	}
-	for _, t := range ticks {
-		c.Grid = append(c.Grid, chartLine{x.at(t), yAxis, x.at(t), yAxis + 4, "axis"})
-		c.Texts = append(c.Texts, chartText{x.at(t), yAxis + 17, "middle", "tick", signedPts(t, step)})
-	}
+	c.bottomAxis(x, yAxis, 6, signedPts)
 	c.Texts = append(c.Texts, chartText{(left + right) / 2, h - 4, "middle", "axis-label", "change in acceptance, percentage points"})
 	return c
 }
@@ -992,32 +974,18 @@ func htmlFailures(p *htmlPage, d *gate.Decision) {
 	for _, c := range d.FailureClasses {
 		p.FailureClasses = append(p.FailureClasses, htmlClassCount{clean(c.Class), strconv.Itoa(c.Baseline), strconv.Itoa(c.Candidate)})
 	}
-	if len(d.FailureTransitions) == 0 {
+	trs := transitionsOf(d)
+	if trs == nil {
 		return
 	}
-	outcomes := []string{gate.Accepted}
-	for _, c := range d.FailureClasses {
-		outcomes = append(outcomes, c.Class)
-	}
-	cell := map[[2]string]float64{}
-	var fixed, broke, changed, kept, most float64
-	for _, t := range d.FailureTransitions {
-		cell[[2]string{t.From, t.To}] = t.Cases
-		switch {
-		case t.To == gate.Accepted:
-			fixed += t.Cases
-		case t.From == gate.Accepted:
-			broke += t.Cases
-		case t.From == t.To:
-			kept += t.Cases
-		default:
-			changed += t.Cases
-		}
-		if t.From != gate.Accepted || t.To != gate.Accepted {
-			most = math.Max(most, t.Cases)
+	outcomes, cell := trs.outcomes, trs.cases
+	most := 0.0
+	for k, v := range cell {
+		if k != [2]string{gate.Accepted, gate.Accepted} {
+			most = math.Max(most, v)
 		}
 	}
-	m := &htmlMatrix{Summary: fmt.Sprintf("fixed %s, broke %s, changed class %s, same class %s", count(fixed), count(broke), count(changed), count(kept))}
+	m := &htmlMatrix{Summary: trs.summary()}
 	for _, o := range outcomes {
 		m.Cols = append(m.Cols, clean(o))
 	}

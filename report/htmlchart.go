@@ -73,6 +73,22 @@ type chartText struct {
 	Text   string
 }
 
+// bottomAxis draws a horizontal axis at y across the scale's pixels, with
+// about n ticks labelled by label (which gets the tick and the step
+// between ticks).
+func (c *chart) bottomAxis(x scale, y float64, n int, label func(v, step float64) string) {
+	c.Grid = append(c.Grid, chartLine{x.p0, y, x.p1, y, "axis"})
+	ticks := x.ticks(n)
+	step := 1.0
+	if len(ticks) > 1 {
+		step = ticks[1] - ticks[0]
+	}
+	for _, t := range ticks {
+		c.Grid = append(c.Grid, chartLine{x.at(t), y, x.at(t), y + 4, "axis"})
+		c.Texts = append(c.Texts, chartText{x.at(t), y + 17, "middle", "tick", label(t, step)})
+	}
+}
+
 // px rounds a coordinate to a tenth of a unit, which keeps the SVG short
 // and the same on every machine.
 func px(v float64) float64 { return math.Round(v*10) / 10 }

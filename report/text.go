@@ -513,30 +513,13 @@ func (t *terminal) failures() {
 		tb.add(c(clean(fc.Class)), c(numfmt.Int(fc.Baseline)), c(numfmt.Int(fc.Candidate)))
 	}
 	t.table(tb)
-	if len(d.FailureTransitions) == 0 {
+	trs := transitionsOf(d)
+	if trs == nil {
 		return
 	}
-	outcomes := []string{gate.Accepted}
-	for _, fc := range d.FailureClasses {
-		outcomes = append(outcomes, fc.Class)
-	}
-	cellOf := map[[2]string]float64{}
-	var fixed, broke, changed, kept float64
-	for _, tr := range d.FailureTransitions {
-		cellOf[[2]string{tr.From, tr.To}] = tr.Cases
-		switch {
-		case tr.To == gate.Accepted:
-			fixed += tr.Cases
-		case tr.From == gate.Accepted:
-			broke += tr.Cases
-		case tr.From == tr.To:
-			kept += tr.Cases
-		default:
-			changed += tr.Cases
-		}
-	}
+	outcomes, cellOf := trs.outcomes, trs.cases
 	t.heading("transitions (rows: baseline outcome, columns: candidate outcome; cases)")
-	t.para(fmt.Sprintf("fixed %s, broke %s, changed class %s, same class %s", count(fixed), count(broke), count(changed), count(kept)), "  ", "  ", plain)
+	t.para(trs.summary(), "  ", "  ", plain)
 	build := func(head func(i int, o string) string) *table {
 		tb := &table{indent: "  ", cols: []column{{flex: true}}, header: []string{""}}
 		for i, o := range outcomes {
