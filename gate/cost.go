@@ -253,6 +253,8 @@ func costMethodName(c Cost, missed bool) string {
 		return "BCa bootstrap"
 	case c.Method == "bootstrap":
 		return "bootstrap and delta method"
+	case c.Method == SeqDelta:
+		return "confidence sequence, delta method over clusters"
 	}
 	return "delta method, Student t with G − 1 df"
 }

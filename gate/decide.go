@@ -98,6 +98,9 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	d.Cost = costTest(d, base, cand, cluster, pol)
 	d.Segments = segmentTests(d, p, base, cand, pol)
 	d.Power = powerAnalysis(d, q, costPlanVariance(base, cand, cluster, pol), len(p.Cases), pol)
+	if pol.Statistics.Sequential {
+		sequentialDecision(d, p, base, cand, cluster, q, pol)
+	}
 	d.Latency = latencySummary(d, base, cand, cluster, pol)
 	d.Format = formatSummary(base, cand, cluster, pol)
 	if len(in.Baselines) > 1 || len(in.History) > 0 || economicsConfigured(pol) {
@@ -176,6 +179,9 @@ func verdict(d *Decision, pol Policy) {
 		add(FindingOpen, fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so being below the limit %s is not established (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))
 	}
+
+	check = CheckVerdict
+	sequentialReasons(d, pol, func(s string) { add(FindingInfo, s) })
 
 	check = CheckSegment
 	for _, s := range d.Segments {

@@ -47,8 +47,10 @@ type Decision struct {
 	Segments  []Segment
 	Power     Power
 	Economics *Economics
-	Checklist []ChecklistItem
-	Tiers     []Tier
+	// Sequential holds the evidence of sequential mode (nil otherwise).
+	Sequential *Sequential
+	Checklist  []ChecklistItem
+	Tiers      []Tier
 	// Routed maps each workflow to the baseline tier that serves it, when
 	// several baseline tiers were given.
 	Routed map[string]string

@@ -79,6 +79,10 @@ type CostPolicy struct {
 type StatisticsPolicy struct {
 	Resamples int    `yaml:"resamples" json:"resamples"`
 	Seed      uint64 `yaml:"seed" json:"seed"`
+	// Sequential decides quality and cost by confidence sequences, valid
+	// however often the gate is evaluated as evidence accumulates
+	// (docs/methods.md §12).
+	Sequential bool `yaml:"sequential" json:"sequential"`
 }
 
 // PairingPolicy configures how scorecards are matched.

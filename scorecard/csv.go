@@ -17,7 +17,7 @@ import (
 // csvColumns are the columns the CSV reader understands.
 var csvColumns = []string{"id", "workflow", "cluster", "sample", "accepted", "score", "cost_usd",
 	"latency_ms", "schema_valid", "failure_class", "error", "input_tokens", "output_tokens",
-	"cached_input_tokens", "model"}
+	"cached_input_tokens", "model", "batch"}
 
 // sniffCSV recognises a CSV file whose header names an id and an accepted
 // column (or at least has a comma-separated header without JSON).
@@ -198,6 +198,7 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 	s.Cluster, _, _ = get("cluster")
 	s.FailureClass, _, _ = get("failure_class")
 	s.Error, _, _ = get("error")
+	s.Batch, _, _ = get("batch")
 	if v, c, ok := get("sample"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

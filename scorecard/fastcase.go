@@ -49,6 +49,7 @@ const (
 	fFailureClass
 	fError
 	fMetadata
+	fBatch
 )
 
 // caseFieldBit returns the bit of the case field named key, or 0 for a
@@ -81,6 +82,8 @@ func caseFieldBit(key []byte) int {
 		return fError
 	case "metadata":
 		return fMetadata
+	case "batch":
+		return fBatch
 	}
 	return 0
 }
@@ -120,6 +123,8 @@ func (r *nativeReader) fastCase(base int, raw []byte) bool {
 			s.FailureClass, ok = fastOptString(v, null)
 		case fError:
 			s.Error, ok = fastOptString(v, null)
+		case fBatch:
+			s.Batch, ok = fastOptString(v, null)
 		case fAccepted:
 			s.Accepted, ok = fastBool(v)
 		case fSchemaValid:

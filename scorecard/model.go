@@ -56,6 +56,10 @@ type Sample struct {
 	SchemaValid  *bool
 	FailureClass string
 	Error        string
+	// Batch names the eval run (batch of evidence) the sample came from,
+	// when the scorecard pools several runs ("ftgate merge" writes it);
+	// empty otherwise. Batches are ordered by first appearance.
+	Batch string
 	// Line is the 1-based line in Source where the sample starts (0 when
 	// the format has no meaningful line, such as a zip archive member).
 	Line int

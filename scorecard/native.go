@@ -12,7 +12,7 @@ import (
 
 // caseFields are the names a native case may carry, in documentation order.
 var caseFields = []string{"id", "sample", "workflow", "cluster", "accepted", "score", "cost_usd",
-	"usage", "latency_ms", "schema_valid", "failure_class", "error", "metadata"}
+	"usage", "latency_ms", "schema_valid", "failure_class", "error", "batch", "metadata"}
 
 var usageFields = []string{"model", "input_tokens", "output_tokens", "cached_input_tokens"}
 
@@ -348,7 +348,7 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 				bad(off, "sample must be a whole number ≥ 0, found %s", strings.TrimSpace(string(f.Value)))
 			}
 			s.Sample = int(n)
-		case "workflow", "cluster", "failure_class", "error":
+		case "workflow", "cluster", "failure_class", "error", "batch":
 			var v string
 			if !null {
 				if err := json.Unmarshal(f.Value, &v); err != nil {
@@ -366,6 +366,8 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 				s.FailureClass = v
 			case "error":
 				s.Error = v
+			case "batch":
+				s.Batch = v
 			}
 		case "accepted":
 			sawAccepted = true

@@ -296,7 +296,10 @@ type BetResult struct {
 	// MaxLogWealthUp and MaxLogWealthDown are log max_t W_t(m) of the two
 	// bets at the margin.
 	MaxLogWealthUp, MaxLogWealthDown float64
-	Alpha, NPlan                     float64
+	// CrossUp and CrossDown are the numbers of observations after which
+	// the upward and downward wealth at m first reached 1/α (0: never).
+	CrossUp, CrossDown int
+	Alpha, NPlan       float64
 }
 
 // betLambdas returns the predictable bet sizes λ_i (before truncation) of
@@ -332,14 +335,24 @@ func betLambda(t, ss, l, nPlan float64) float64 {
 // s = +1 for the upward bet (H0 mean ≤ m) and −1 for the downward one, with
 // λ_i(m) = min(λ_i, betCap/(1 + s·m)) (0 at the empty prefix).
 func maxLogWealth(x, lam []float64, m, s float64) float64 {
+	best, _ := wealthPath(x, lam, m, s, math.Inf(1))
+	return best
+}
+
+// wealthPath is maxLogWealth that also returns the first prefix length at
+// which the log-wealth reaches crit (0 if none).
+func wealthPath(x, lam []float64, m, s, crit float64) (best float64, cross int) {
 	limit := betCap / (1 + s*m)
-	w, best := 0.0, 0.0
+	w := 0.0
 	for i, v := range x {
 		b := math.Min(lam[i], limit)
 		w += math.Log1p(s * b * (v - m))
 		best = math.Max(best, w)
+		if cross == 0 && w >= crit {
+			cross = i + 1
+		}
 	}
-	return best
+	return best, cross
 }
 
 // BetMean is the betting confidence sequence for the mean of a stream of
@@ -374,16 +387,16 @@ func BetMean(x []float64, m, alpha, nPlan float64) BetResult {
 		r.Mean = kahanMean(x)
 	}
 	lam := betLambdas(x, alpha, nPlan)
-	r.MaxLogWealthUp = maxLogWealth(x, lam, m, 1)
-	r.MaxLogWealthDown = maxLogWealth(x, lam, m, -1)
+	crit := math.Log(1 / alpha)
+	r.MaxLogWealthUp, r.CrossUp = wealthPath(x, lam, m, 1, crit)
+	r.MaxLogWealthDown, r.CrossDown = wealthPath(x, lam, m, -1, crit)
 	r.PUpper = math.Min(1, math.Exp(-r.MaxLogWealthUp))
 	r.PLower = math.Min(1, math.Exp(-r.MaxLogWealthDown))
-	crit := math.Log(1 / alpha)
 	// Lo: the largest null value the upward bets reject. Rejection holds
 	// on (−1, Lo]; it never holds at 1 (no observation exceeds it).
 	if maxLogWealth(x, lam, -1+1e-12, 1) >= crit {
 		lo, hi := -1+1e-12, 1.0
-		for i := 0; i < 60; i++ {
+		for i := 0; i < 45; i++ {
 			mid := (lo + hi) / 2
 			if maxLogWealth(x, lam, mid, 1) >= crit {
 				lo = mid
@@ -395,7 +408,7 @@ func BetMean(x []float64, m, alpha, nPlan float64) BetResult {
 	}
 	if maxLogWealth(x, lam, 1-1e-12, -1) >= crit {
 		lo, hi := -1.0, 1-1e-12
-		for i := 0; i < 60; i++ {
+		for i := 0; i < 45; i++ {
 			mid := (lo + hi) / 2
 			if maxLogWealth(x, lam, mid, -1) >= crit {
 				hi = mid
