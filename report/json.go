@@ -67,6 +67,8 @@ type JSONReport struct {
 	Segments      []jsonSegment     `json:"segments"`
 	Power         jsonPower         `json:"power"`
 	Economics     *jsonEconomics    `json:"economics"`
+	// Sequential is present in sequential mode (statistics.sequential).
+	Sequential *jsonSequential `json:"sequential,omitempty"`
 	Checklist     []jsonChecklist   `json:"checklist"`
 	Tiers         []jsonTier        `json:"tiers"`
 	Routed        map[string]string `json:"routed,omitempty"`
@@ -353,6 +355,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 		r.Segments = append(r.Segments, jsonSegment{s.Name, s.Cases, Float(s.Baseline), Float(s.Candidate), Float(s.Delta),
 			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested, Float(s.MDE)})
 	}
+	r.Sequential = newJSONSequential(d.Sequential)
 	p := d.Power
 	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE),
 		Float(p.CostRatio), Float(p.CostCasesNeeded), p.CostMoreCasesNeeded, Float(p.CostVariance)}

@@ -58,6 +58,7 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 		m.p("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
 	}
 	m.p(".\n")
+	markdownSequential(m.p, d)
 
 	if len(d.InputWarnings) > 0 {
 		m.p("\n**⚠️ Check the inputs**\n\n")

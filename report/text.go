@@ -128,6 +128,9 @@ func (t *terminal) headline(names Names) {
 		what += fmt.Sprintf("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
 	}
 	t.para(what, "", "  ", plain)
+	if d.Sequential != nil {
+		t.para(sequentialLine(d.Sequential), "", "  ", plain)
+	}
 }
 
 // findings writes the reasons, what blocks the release first.
