@@ -67,6 +67,7 @@ Usage:
   ftgate validate [--policy gate.yaml] [--format NAME] FILE...
   ftgate power --baseline FILE [--candidate FILE] [--policy gate.yaml]
   ftgate init [--out gate.yaml]
+  ftgate merge --into EVIDENCE.jsonl [--renumber] RUN...
   ftgate version
 
 Run 'ftgate COMMAND -h' for a command's flags.
@@ -118,13 +119,15 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 		err = runPower(args[1:], env)
 	case "init":
 		err = runInit(args[1:], env)
+	case "merge":
+		err = runMerge(args[1:], env)
 	case "version", "--version", "-version":
 		fmt.Fprintf(env.Stdout, "ftgate %s\n", version())
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(env.Stdout, usage)
 	default:
 		msg := fmt.Sprintf("ftgate: unknown command %q", args[0])
-		if s := scorecard.Suggest(args[0], []string{"compare", "validate", "power", "init", "version"}); s != "" {
+		if s := scorecard.Suggest(args[0], []string{"compare", "validate", "power", "init", "merge", "version"}); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		fmt.Fprintf(env.Stderr, "%s\n\n%s", msg, usage)
