@@ -117,11 +117,14 @@ func TestSequentialBetting(t *testing.T) {
 	}
 	// The first batch's plan tunes the sequences: Nam/Connor on its
 	// discordant share.
-	var first []float64
-	for _, r := range rows[:150] {
-		first = append(first, b2f(r.accC)-b2f(r.accB))
+	var accB, accC, costB, costC []float64
+	var cl []int
+	for i, r := range rows[:150] {
+		accB, accC = append(accB, b2f(r.accB)), append(accC, b2f(r.accC))
+		costB, costC = append(costB, r.costB), append(costC, r.costC)
+		cl = append(cl, i)
 	}
-	if want := firstPlan("mcnemar-exact", first, make([]int, 150), pol); sq.PlannedCases != want {
+	if want := firstPlan("mcnemar-exact", accB, accC, costB, costC, cl, true, pol); sq.PlannedCases != want {
 		t.Errorf("planned cases %v, want %v", sq.PlannedCases, want)
 	}
 	if d.Verdict != Pass {

@@ -24,8 +24,8 @@ func seqFixture(t *testing.T) *gate.Decision {
 		t.Fatal("no pass fixture")
 	}
 	d.Sequential = &gate.Sequential{Looks: 3, Labelled: true, BaselineSamples: 600, CandidateSamples: 610, PlannedCases: 480, Rho2: 0.0146,
-		Quality: gate.SeqBound{Method: gate.SeqAsymptotic, Measured: true, Estimate: 0.05, Lo: 0.012, Hi: 0.088, PValue: 0.01, Met: true, DecidedAt: 3},
-		Cost:    gate.SeqBound{Method: gate.SeqDelta, Measured: true, Estimate: 0.446, Lo: 0.41, Hi: 0.48, PValue: 0.0001, Met: true, DecidedAt: 1},
+		Quality:       gate.SeqBound{Method: gate.SeqAsymptotic, Measured: true, Estimate: 0.05, Lo: 0.012, Hi: 0.088, PValue: 0.01, Met: true, DecidedAt: 3},
+		Cost:          gate.SeqBound{Method: gate.SeqDelta, Measured: true, Estimate: 0.446, Lo: 0.41, Hi: 0.48, PValue: 0.0001, Met: true, DecidedAt: 1},
 		ExpectedCases: 512.3, CasesForPower: 900, FixedCases: 480, LookEvery: 200,
 		History: []gate.SeqLook{{Look: 1, Cases: 200, CandidateSamples: 200, QualityLo: -0.1, QualityHi: 0.2, CostLo: 0.3, CostHi: 0.7}}}
 	return d
