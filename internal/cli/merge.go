@@ -363,6 +363,9 @@ func encodeNativeJSONL(sc *scorecard.Scorecard) []byte {
 // sees the old file or the new one, never a part.
 func writeAtomic(name string, data []byte) (err error) {
 	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return unwrapPath(err)
+	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return unwrapPath(err)

@@ -181,3 +181,33 @@ func TestMergeThenSequentialCompare(t *testing.T) {
 		t.Errorf("sequential block %+v", r.Sequential)
 	}
 }
+
+// The sequential example, as its README runs it: each batch merged into
+// the pooled evidence, the gate run after each merge.
+func TestSequentialExample(t *testing.T) {
+	dir := t.TempDir()
+	ex := filepath.Join("..", "..", "examples", "sequential")
+	want := []struct {
+		code    int
+		verdict string
+	}{{1, "INCONCLUSIVE"}, {1, "INCONCLUSIVE"}, {0, "PASS"}}
+	for k := 1; k <= 3; k++ {
+		for _, side := range []string{"baseline", "candidate"} {
+			if code, _, stderr := run(t, "", "merge", "--into", filepath.Join(dir, side+".jsonl"), filepath.Join(ex, fmt.Sprintf("%s-%d.jsonl", side, k))); code != 0 {
+				t.Fatalf("merge batch %d: %s", k, stderr)
+			}
+		}
+		code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(dir, "baseline.jsonl"), "--candidate", filepath.Join(dir, "candidate.jsonl"),
+			"--policy", filepath.Join(ex, "gate.yaml"))
+		if code != want[k-1].code || !strings.HasPrefix(stdout, "ftgate: "+want[k-1].verdict) {
+			t.Errorf("after batch %d: exit %d, want %d (%s)\n%s%s", k, code, want[k-1].code, want[k-1].verdict, stdout, stderr)
+		}
+		looks := fmt.Sprintf("%d looks so far", k)
+		if k == 1 {
+			looks = "1 look so far"
+		}
+		if !strings.Contains(stdout, looks) {
+			t.Errorf("after batch %d the report does not say %q", k, looks)
+		}
+	}
+}

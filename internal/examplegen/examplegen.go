@@ -52,6 +52,11 @@ type Scenario struct {
 	Policy string
 	// Expect is what ftgate should decide on this folder.
 	Expect Expectation
+	// Batches, when above 1, splits every scorecard into this many eval
+	// runs, the evidence of sequential mode arriving batch by batch: files
+	// STEM-1.jsonl, STEM-2.jsonl, ... with run ids RUNID-1, RUNID-2, ...
+	// Each cluster goes whole to one batch, chosen by a hash of its id.
+	Batches int
 }
 
 // An Expectation is the verdict an example is built to produce.

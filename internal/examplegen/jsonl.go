@@ -3,10 +3,12 @@ package examplegen
 import (
 	"bufio"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -65,8 +67,7 @@ func (s *Set) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for i := range s.Scorecards {
-		c := &s.Scorecards[i]
+	for _, c := range s.Files() {
 		if err := writeFile(filepath.Join(dir, c.System.File), c.WriteJSONL); err != nil {
 			return err
 		}
@@ -75,6 +76,45 @@ func (s *Set) Write(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(s.Readme()), 0o644)
+}
+
+// Files returns the scorecards as the folder holds them: one per system,
+// or, with Batches above 1, each split into its batches.
+func (s *Set) Files() []Scorecard {
+	if s.Scenario.Batches <= 1 {
+		return s.Scorecards
+	}
+	var out []Scorecard
+	for i := range s.Scorecards {
+		out = append(out, s.Scorecards[i].Split(s.Scenario.Batches)...)
+	}
+	return out
+}
+
+// Split returns the scorecard as n eval runs: run k (1-based) holds the
+// cases of the clusters whose id hashes to k, in order, and its system
+// writes STEM-k.jsonl with run id RUNID-k.
+func (c *Scorecard) Split(n int) []Scorecard {
+	parts := make([]Scorecard, n)
+	stem := strings.TrimSuffix(c.System.File, ".jsonl")
+	for k := range parts {
+		y := *c.System
+		y.File = fmt.Sprintf("%s-%d.jsonl", stem, k+1)
+		y.RunID = fmt.Sprintf("%s-%d", c.System.RunID, k+1)
+		parts[k] = Scorecard{System: &y, Dataset: c.Dataset}
+	}
+	for _, cs := range c.Cases {
+		k := batchOf(cs.Cluster, n)
+		parts[k].Cases = append(parts[k].Cases, cs)
+	}
+	return parts
+}
+
+// batchOf is the 0-based batch of a cluster among n.
+func batchOf(cluster string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(cluster))
+	return int(h.Sum32() % uint32(n))
 }
 
 func writeFile(name string, write func(io.Writer) error) error {

@@ -11,6 +11,10 @@ type policyOpts struct {
 	intro     string   // comment lines at the top, without "# "
 	mix       []Weight // checklist production mix
 	economics string   // an economics block, or ""
+	// sequential turns on sequential mode; effect, when not 0, is the
+	// power.effect the plan (and the sequences' tuning) is sized for.
+	sequential bool
+	effect     float64
 }
 
 // policy renders the scenario's gate.yaml: the shared, commented policy,
@@ -36,14 +40,14 @@ quality: {method: auto, min_gain: 0.0}
 # log ratio up to 200,000 clusters, delta method above.
 cost: {method: auto, max_ratio: 1.0, required: true}
 
-statistics: {resamples: 10000, seed: 20261128}  # fixed seed: the same report on every run
+STATISTICS
 pairing: {allow_unmatched: false}               # every case id must be in every scorecard
 
 # No hidden regressions: every workflow with at least min_cases paired cases is tested
 # for a drop below -max_drop (Holm-adjusted across workflows).
 segments: {min_cases: 30, max_drop: 0.0, block_on_regression: true}
 
-power: {effect: 0.02, target: 0.9}   # "how many more cases" is sized for a 2-point gain
+POWER
 
 # Service levels of the candidate: hard constraints whenever the data is there
 # (required: true would also block when it is missing).
@@ -82,7 +86,18 @@ checklist: {min_labelled: 0.9, max_mix_distance: 0.1, production_mix: {`)
 	if o.economics != "" {
 		p("\n%s", o.economics)
 	}
-	return b.String()
+	out := b.String()
+	stat := "statistics: {resamples: 10000, seed: 20261128}  # fixed seed: the same report on every run"
+	if o.sequential {
+		stat = "# Sequential mode: quality and cost are decided by confidence sequences, valid however\n" +
+			"# often the gate runs as batches of evidence are merged in (docs/methods.md §12).\n" +
+			"statistics: {resamples: 10000, seed: 20261128, sequential: true}"
+	}
+	pow := `power: {effect: 0.02, target: 0.9}   # "how many more cases" is sized for a 2-point gain`
+	if o.effect != 0 {
+		pow = fmt.Sprintf(`power: {effect: %s, target: 0.9}   # the plan, and the sequences' tuning, are sized for a %s-point gain`, num(o.effect), strconv.FormatFloat(100*o.effect, 'f', -1, 64))
+	}
+	return strings.NewReplacer("STATISTICS", stat, "POWER", pow).Replace(out)
 }
 
 // num formats a number for YAML with at least one decimal.

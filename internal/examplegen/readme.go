@@ -16,6 +16,9 @@ const MaxQualityLoss = 0.01
 // Command returns the ftgate command line that gates the scenario folder
 // dir (a slash-separated path, such as "examples/pass").
 func (sc *Scenario) Command(dir string) string {
+	if sc.Batches > 1 {
+		return sc.batchCommands(dir)
+	}
 	var b strings.Builder
 	b.WriteString("ftgate compare")
 	for _, y := range sc.Systems {
@@ -35,6 +38,38 @@ func (sc *Scenario) Command(dir string) string {
 	}
 	fmt.Fprintf(&b, " \\\n    --policy %s/gate.yaml", dir)
 	return b.String()
+}
+
+// batchCommands is the sequential workflow on a batched scenario: merge
+// each batch into the pooled evidence, then gate on the union.
+func (sc *Scenario) batchCommands(dir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "mkdir -p evidence\nfor k in $(seq %d); do\n", sc.Batches)
+	for _, y := range sc.Systems {
+		stem := strings.TrimSuffix(y.File, ".jsonl")
+		fmt.Fprintf(&b, "  ftgate merge --into evidence/%s %s/%s-$k.jsonl\n", y.File, dir, stem)
+	}
+	b.WriteString("  ftgate compare")
+	for _, y := range sc.Systems {
+		if y.Role == "baseline" && !y.History {
+			fmt.Fprintf(&b, " --baseline evidence/%s", y.File)
+		}
+	}
+	for _, y := range sc.Systems {
+		if y.Role == "candidate" {
+			fmt.Fprintf(&b, " --candidate evidence/%s", y.File)
+		}
+	}
+	fmt.Fprintf(&b, " --policy %s/gate.yaml\ndone", dir)
+	return b.String()
+}
+
+// fileLabel names a system's scorecard file(s) in the README.
+func (sc *Scenario) fileLabel(y *System) string {
+	if sc.Batches > 1 {
+		return fmt.Sprintf("%s-1…%d.jsonl", strings.TrimSuffix(y.File, ".jsonl"), sc.Batches)
+	}
+	return y.File
 }
 
 // Readme renders the scenario folder's README.md: the scenario's prose,
@@ -69,7 +104,7 @@ func (s *Set) Readme() string {
 		case y.Tier != "":
 			role += " (" + y.Tier + ")"
 		}
-		p("| `%s` | %s | %s | `%s` | %d / %d | %s | %s | %s | %s | %s |\n", y.File, y.Name, role, y.Model,
+		p("| `%s` | %s | %s | `%s` | %d / %d | %s | %s | %s | %s | %s |\n", sc.fileLabel(y), y.Name, role, y.Model,
 			m.Total.Accepted, m.Total.Cases, numfmt.Pct(m.Total.Acceptance()), usd(m.Total.CostUSD), usd(m.Total.CPA()), numfmt.Ms(m.P95LatencyMS, "n/a"), numfmt.Pct(m.SchemaValidRate))
 	}
 

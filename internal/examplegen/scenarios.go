@@ -7,7 +7,7 @@ import (
 
 // All returns the built-in scenarios, in the order the examples list them.
 func All() []Scenario {
-	return []Scenario{Pass(), CostLoss(), Inconclusive(), SegmentRegression(), Routed(), Volume()}
+	return []Scenario{Pass(), CostLoss(), Inconclusive(), SegmentRegression(), Routed(), Volume(), Sequential()}
 }
 
 // Named returns the built-in scenario called name.
@@ -374,6 +374,40 @@ economics:
   # Plateau: the newest baseline gains less than min_gain over the one "window" runs back.
   plateau: {min_runs: 3, window: 2, min_gain: 0.02}
 `,
+	})
+	return sc
+}
+
+// Sequential: the evidence arrives in three batches, merged into one pooled
+// scorecard per system and gated after each in sequential mode.
+func Sequential() Scenario {
+	sc := Scenario{
+		Name:    "sequential",
+		Title:   "evidence in three batches, gated after each in sequential mode",
+		Dataset: "support-evals@v12",
+		Seed:    20261107,
+		About: `The ` + "`pass`" + ` systems, but the eval grows over three runs of about 200 new cases each, as a team
+adds cases when the gate says INCONCLUSIVE. Each run's scorecards are merged into pooled evidence with
+` + "`ftgate merge`" + ` and the gate runs after every merge, in sequential mode (` + "`statistics.sequential: true`" + `):
+quality and cost are read off confidence sequences, which stay valid however often the gate looks, so
+gating after every batch does not raise the false-pass rate. The fine-tune's gain (about six points)
+is not established after the first or the second batch (INCONCLUSIVE, with the expected number of
+cases to a decision); the pooled evidence of all three batches establishes it, and the report says
+that the decision rests on three looks. The cost advantage is settled from the first batch on.`,
+		Workflows: supportWorkflows(mix{refund: 240, order: 220, policy: 140}),
+		Systems: []System{
+			ragBaseline("baseline.jsonl", "support-rag-v7", modelMini, priceMini, acceptance(0.76, 0.84, 0.72)),
+			ftNano(acceptance(0.81, 0.88, 0.77)),
+		},
+		Batches: 3,
+		Expect: Expectation{Verdict: "PASS", ExitCode: 0,
+			Why: "After the third batch both confidence sequences clear their limits (quality and cost met), no segment regresses; after the first and the second the gain is not yet established (INCONCLUSIVE, exit 1)."},
+	}
+	sc.Policy = sc.policy(policyOpts{
+		intro:      "The candidate must beat the baseline on quality and on cost per accepted outcome,\nwith evidence pooled over several eval runs and gated after each.",
+		mix:        []Weight{{"refund-email", 0.40}, {"order-status", 0.40}, {"policy-qa", 0.20}},
+		sequential: true,
+		effect:     0.05,
 	})
 	return sc
 }
