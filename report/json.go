@@ -53,25 +53,25 @@ type JSONReport struct {
 	Reasons  []string `json:"reasons"`
 	// FtgateVersion, PolicyFile and PolicySHA256 name what decided;
 	// PolicyFile and PolicySHA256 are null when the defaults applied.
-	FtgateVersion string            `json:"ftgate_version"`
-	PolicyFile    *string           `json:"policy_file"`
-	PolicySHA256  *string           `json:"policy_sha256"`
-	Alpha         Float             `json:"alpha"`
-	Policy        gate.Policy       `json:"policy"`
-	Inputs        []Input           `json:"inputs"`
-	Cases         jsonCases         `json:"cases"`
-	Quality       jsonQuality       `json:"quality"`
-	Cost          jsonCost          `json:"cost"`
-	Latency       jsonLatency       `json:"latency"`
-	Format        jsonFormat        `json:"format"`
-	Segments      []jsonSegment     `json:"segments"`
-	Power         jsonPower         `json:"power"`
-	Economics     *jsonEconomics    `json:"economics"`
+	FtgateVersion string         `json:"ftgate_version"`
+	PolicyFile    *string        `json:"policy_file"`
+	PolicySHA256  *string        `json:"policy_sha256"`
+	Alpha         Float          `json:"alpha"`
+	Policy        gate.Policy    `json:"policy"`
+	Inputs        []Input        `json:"inputs"`
+	Cases         jsonCases      `json:"cases"`
+	Quality       jsonQuality    `json:"quality"`
+	Cost          jsonCost       `json:"cost"`
+	Latency       jsonLatency    `json:"latency"`
+	Format        jsonFormat     `json:"format"`
+	Segments      []jsonSegment  `json:"segments"`
+	Power         jsonPower      `json:"power"`
+	Economics     *jsonEconomics `json:"economics"`
 	// Sequential is present in sequential mode (statistics.sequential).
-	Sequential *jsonSequential `json:"sequential,omitempty"`
-	Checklist     []jsonChecklist   `json:"checklist"`
-	Tiers         []jsonTier        `json:"tiers"`
-	Routed        map[string]string `json:"routed,omitempty"`
+	Sequential *jsonSequential   `json:"sequential,omitempty"`
+	Checklist  []jsonChecklist   `json:"checklist"`
+	Tiers      []jsonTier        `json:"tiers"`
+	Routed     map[string]string `json:"routed,omitempty"`
 	// Routes details the routed baseline per workflow (several tiers only).
 	Routes []jsonRoute `json:"routes,omitempty"`
 	// RoutingCheck is the cross-fitted routing's comparison (several
