@@ -254,6 +254,10 @@ func sequentialBounds(d *Decision, ev seqEvidence, base, cand arm, cluster []int
 	first := at(1)
 	n1 := len(first.accC)
 	sq.PlannedCases = float64(max(n1, 1))
+	if n1 == 0 {
+		// No case is paired at the first look: plan on the whole evidence.
+		sq.PlannedCases = float64(max(n, 1))
+	}
 	if n1 > 0 {
 		if c := firstPlan(q.Method, first.accB, first.accC, first.costB, first.costC, first.cluster, costOK, pol); c >= 1 && !math.IsInf(c, 0) {
 			sq.PlannedCases = c
@@ -494,7 +498,7 @@ func sequentialReasons(d *Decision, pol Policy, add func(string)) {
 	if sq.Futile {
 		add("Futility: " + sq.Futility + "; stop adding cases unless a smaller gain is worth the evals.")
 	}
-	if !math.IsInf(sq.ExpectedCases, 0) && !sq.Quality.Met && !sq.Quality.Missed && !sq.Futile {
+	if !math.IsInf(sq.ExpectedCases, 0) && !sq.Quality.Met && !sq.Quality.Missed && !sq.Futile && !d.Cost.Missed {
 		add(fmt.Sprintf("Plan: at a true gain of %s, looking every %d cases, the sequential test decides after about %d paired cases on average and passes with %s power by %s cases (the fixed-sample plan needs %s, looking once).",
 			numfmt.Points(d.Power.Effect), sq.LookEvery, int(math.Ceil(sq.ExpectedCases)), numfmt.Pct(d.Power.Target), casesText(sq.CasesForPower), casesText(sq.FixedCases)))
 	}

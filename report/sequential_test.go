@@ -40,8 +40,9 @@ func TestSequentialRendered(t *testing.T) {
 	if err := Text(&txt, d, Names{Baseline: "b", Candidate: "c"}); err != nil {
 		t.Fatal(err)
 	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	want := "sequential gate (confidence sequences, valid at every look): 3 looks so far, 610 candidate and 600 baseline samples"
-	if !strings.Contains(txt.String(), "\n"+want+"\n") {
+	if !strings.Contains(flat(txt.String()), " "+want+" ") {
 		t.Errorf("terminal report lacks %q:\n%s", want, txt.String())
 	}
 	if !strings.Contains(md.String(), "**Sequential:** sequential gate \\(confidence sequences, valid at every look\\): 3 looks so far, 610 candidate and 600 baseline samples.") {
@@ -52,7 +53,7 @@ func TestSequentialRendered(t *testing.T) {
 	if err := Text(&txt, d, Names{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(txt.String(), "1 look so far (no batch labels: pool runs with ftgate merge)") || !strings.Contains(txt.String(), "expected about 513 paired cases to a decision (fixed-sample plan 480)") {
+	if !strings.Contains(flat(txt.String()), "1 look so far (no batch labels: pool runs with ftgate merge)") || !strings.Contains(flat(txt.String()), "expected about 513 paired cases to a decision (fixed-sample plan 480)") {
 		t.Errorf("terminal report:\n%s", txt.String())
 	}
 }

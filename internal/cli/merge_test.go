@@ -162,7 +162,7 @@ func TestMergeThenSequentialCompare(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "sequential gate (confidence sequences, valid at every look): 3 looks so far, 180 candidate and 180 baseline samples") {
+	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "sequential gate (confidence sequences, valid at every look): 3 looks so far, 180 candidate and 180 baseline samples") {
 		t.Errorf("report:\n%s", stdout)
 	}
 	var r struct {
@@ -206,7 +206,7 @@ func TestSequentialExample(t *testing.T) {
 		if k == 1 {
 			looks = "1 look so far"
 		}
-		if !strings.Contains(stdout, looks) {
+		if !strings.Contains(strings.Join(strings.Fields(stdout), " "), looks) {
 			t.Errorf("after batch %d the report does not say %q", k, looks)
 		}
 	}
