@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftgate/ftgate/schema"
 )
 
 // mergeRun writes a native JSONL run of system sys with run id runID (none
@@ -176,6 +178,13 @@ func TestMergeThenSequentialCompare(t *testing.T) {
 	data, _ := os.ReadFile(report)
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := schema.ValidateReport(doc); err != nil || len(problems) > 0 {
+		t.Errorf("the sequential report breaks schema/report.schema.json: %v %+v", err, problems)
 	}
 	if r.Sequential.Looks != 3 || len(r.Sequential.History) != 3 || r.Sequential.History[1].Cases != 120 {
 		t.Errorf("sequential block %+v", r.Sequential)
