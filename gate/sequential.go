@@ -220,7 +220,7 @@ func sequentialBounds(d *Decision, ev seqEvidence, base, cand arm, cluster []int
 	alpha := pol.Alpha
 	costOK := d.Cost.Measured && !math.IsNaN(d.Cost.Ratio)
 	m := pol.Quality.MinGain
-	simple := q.Method == "mcnemar-exact" || q.Method == "tango"
+	simple := q.Method == "mcnemar-exact" || q.Method == "tango" || q.Method == "tango-exact"
 
 	// Each case's state at each look, for the replayed looks.
 	type state struct {
@@ -437,7 +437,7 @@ func firstPlan(method string, accB, accC, costB, costC []float64, cluster []int,
 	}
 	q := qualityResult{Quality: Quality{Method: method}}
 	switch method {
-	case "mcnemar-exact", "tango":
+	case "mcnemar-exact", "tango", "tango-exact":
 		disc := 0
 		for _, x := range d {
 			if x != 0 {

@@ -37,7 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	scenarios := examplegen.All()
+	scenarios := examplegen.Every()
 	if *only != "" {
 		sc, err := examplegen.Named(*only)
 		if err != nil {

@@ -219,7 +219,7 @@ func checkJSONL(t *testing.T, name string, r io.Reader) int {
 
 func TestWriteValidJSONL(t *testing.T) {
 	t.Parallel()
-	for _, sc := range All() {
+	for _, sc := range Every() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			set, err := Generate(sc, 1)
@@ -274,7 +274,7 @@ func TestStreamLarge(t *testing.T) {
 func TestExamplesUpToDate(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..", "examples")
-	for _, sc := range All() {
+	for _, sc := range Every() {
 		set, err := Generate(sc, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -425,7 +425,7 @@ func TestValidate(t *testing.T) {
 
 func TestNamed(t *testing.T) {
 	t.Parallel()
-	for _, sc := range All() {
+	for _, sc := range Every() {
 		got, err := Named(sc.Name)
 		if err != nil || got.Name != sc.Name {
 			t.Errorf("Named(%q) = %q, %v", sc.Name, got.Name, err)

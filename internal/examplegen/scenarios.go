@@ -5,15 +5,28 @@ import (
 	"slices"
 )
 
-// All returns the built-in scenarios, in the order the examples list them.
+// All returns the built-in scenarios whose folders hold one scorecard per
+// system, in the order the examples list them.
 func All() []Scenario {
-	return []Scenario{Pass(), CostLoss(), Inconclusive(), SegmentRegression(), Routed(), Volume(), Sequential()}
+	return []Scenario{Pass(), CostLoss(), Inconclusive(), SegmentRegression(), Routed(), Volume()}
+}
+
+// Batched returns the scenarios whose folders hold each system's
+// scorecard split into eval runs (Scenario.Batches), gated with 'ftgate
+// merge' in sequential mode.
+func Batched() []Scenario {
+	return []Scenario{Sequential()}
+}
+
+// Every returns All and Batched.
+func Every() []Scenario {
+	return append(All(), Batched()...)
 }
 
 // Named returns the built-in scenario called name.
 func Named(name string) (Scenario, error) {
 	var names []string
-	for _, sc := range All() {
+	for _, sc := range Every() {
 		if sc.Name == name {
 			return sc, nil
 		}
