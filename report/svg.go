@@ -2,53 +2,51 @@ package report
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 
-	"github.com/ftgate/ftgate/internal/visible"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgsvg"
-
-	xfont "golang.org/x/image/font"
-
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/internal/visible"
 )
+
+// The chart is written as SVG elements directly: it is a handful of
+// points, lines and labels, and the viewer lays out the text. A plotting
+// library would compile fonts, rasterisers and PDF and LaTeX back ends into
+// the binary for them.
 
 // Chart size in points (1/72 inch).
 const (
-	svgWidth  = 9 * vg.Inch
-	svgHeight = 6 * vg.Inch
+	svgWidth  = 648
+	svgHeight = 432
 )
 
 // Colours of the chart, one per role (colour-blind safe, Okabe–Ito).
-var (
-	colorBaseline  = color.RGBA{R: 0x00, G: 0x72, B: 0xb2, A: 0xff} // blue
-	colorRouted    = color.RGBA{R: 0xe6, G: 0x9f, B: 0x00, A: 0xff} // orange
-	colorCandidate = color.RGBA{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff} // vermilion
-	colorFrontier  = color.RGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xff}
-	colorGrid      = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
+const (
+	colorBaseline  = "#0072b2" // blue
+	colorRouted    = "#e69f00" // orange
+	colorCandidate = "#d55e00" // vermilion
+	colorFrontier  = "#555555"
+	colorGrid      = "#dddddd"
 )
 
-// sans is the chart's typeface: Liberation Sans, metric-compatible with
-// Arial and Helvetica, which the SVG names as fallbacks.
-var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+// svgFontStack is the chart's typeface: Liberation Sans, with Arial and
+// Helvetica, which have the same metrics, as fallbacks.
+const svgFontStack = "'Liberation Sans',Arial,Helvetica,sans-serif"
 
-// svgFontFamily is how gonum/plot names the typeface in the SVG, and
-// svgFontStack the family list written instead, so that a browser without
-// Liberation Sans uses a font of the same metrics.
+// Sizes in points: glyph radius, whisker cap width, font sizes.
 const (
-	svgFontFamily = "font-family:Liberation Sans;"
-	svgFontStack  = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
+	glyphRadius = 5
+	capWidth    = 6
+	titleSize   = 13
+	axisSize    = 12
+	tickSize    = 10
+	labelSize   = 10
+	legendSize  = 11
 )
 
 // SVG writes the cost/quality chart of a decision: the cost per accepted
@@ -59,45 +57,31 @@ const (
 // Points without a finite cost per accepted outcome are left out and
 // named in the caption.
 func SVG(w io.Writer, d *gate.Decision, names Names) error {
-	p := plot.New()
-	styleText(p)
-
-	// Money is in USD per accepted outcome, as in every other report;
-	// the tick labels carry as many decimals as their step needs.
-	scale := 1.0
 	level := numfmt.Pct(1 - 2*d.Policy.Alpha)
 	title := "Cost per accepted outcome against acceptance"
 	if names.Candidate != "" {
 		title += ": " + svgText(names.Candidate)
 	}
-	p.Title.Text = title + "\nverdict " + strings.ToUpper(string(d.Verdict)) + " · whiskers: " + level + " intervals"
-	p.X.Label.Text = "acceptance (share of cases accepted)"
-	p.Y.Label.Text = "cost per accepted outcome (USD)"
-	p.X.Tick.Marker = relabel(func(v float64) string { return trimZeros(strconv.FormatFloat(100*v, 'f', 1, 64)) + "%" })
-	p.Y.Tick.Marker = relabelStep(func(v, step float64) string {
-		decimals := max(2, int(math.Ceil(-math.Log10(step)))+1)
-		return "$" + trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
-	})
-	grid := plotter.NewGrid()
-	grid.Vertical.Color, grid.Horizontal.Color = colorGrid, colorGrid
-	p.Add(grid)
+	titles := []string{title, "verdict " + strings.ToUpper(string(d.Verdict)) + " · whiskers: " + level + " intervals"}
+	xLabels := []string{"acceptance (share of cases accepted)"}
 
 	type series struct {
-		role  string
-		label string
-		color color.Color
-		shape draw.GlyphDrawer
+		role, label, color string
+		shape              glyphShape
 	}
 	roles := []series{
-		{gate.RoleBaseline, "baseline tier", colorBaseline, draw.CircleGlyph{}},
-		{gate.RoleRouted, "routed baseline", colorRouted, draw.BoxGlyph{}},
-		{gate.RoleCandidate, "candidate", colorCandidate, draw.PyramidGlyph{}},
+		{gate.RoleBaseline, "baseline tier", colorBaseline, circleGlyph},
+		{gate.RoleRouted, "routed baseline", colorRouted, boxGlyph},
+		{gate.RoleCandidate, "candidate", colorCandidate, triangleGlyph},
 	}
+	// Money is in USD per accepted outcome, as in every other report; the
+	// tick labels carry as many decimals as their step needs.
+	var pts []chartPoint
+	var legend []legendEntry
+	var frontier []xy
 	var skipped []string
-	var frontier plotter.XYs
-	var labels plotter.XYLabels
 	for _, s := range roles {
-		var pts errPoints
+		n := 0
 		for _, t := range d.Tiers {
 			if t.Role != s.role {
 				continue
@@ -106,184 +90,269 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 				skipped = append(skipped, svgText(t.Name))
 				continue
 			}
-			x, y := t.Quality, t.CPA*scale
-			pts.XYs = append(pts.XYs, plotter.XY{X: x, Y: y})
-			pts.XErrors = append(pts.XErrors, whisker(x, t.QualityLow, t.QualityHigh))
-			pts.YErrors = append(pts.YErrors, whisker(y, t.CPALow*scale, t.CPAHigh*scale))
-			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
-			labels.Labels = append(labels.Labels, svgText(t.Name))
+			p := chartPoint{xy: xy{t.Quality, t.CPA}, name: svgText(t.Name), color: s.color, shape: s.shape}
+			p.xLo, p.xHi = whisker(t.Quality, t.QualityLow, t.QualityHigh)
+			p.yLo, p.yHi = whisker(t.CPA, t.CPALow, t.CPAHigh)
+			pts = append(pts, p)
 			if t.OnFrontier {
-				frontier = append(frontier, plotter.XY{X: x, Y: y})
+				frontier = append(frontier, p.xy)
 			}
+			n++
 		}
-		if len(pts.XYs) == 0 {
-			continue
+		if n > 0 {
+			legend = append(legend, legendEntry{label: s.label, color: s.color, shape: s.shape})
 		}
-		line := draw.LineStyle{Color: s.color, Width: vg.Points(1.2)}
-		xe, err := plotter.NewXErrorBars(pts)
-		if err != nil {
-			return fmt.Errorf("svg: %w", err)
-		}
-		xe.LineStyle, xe.CapWidth = line, vg.Points(6)
-		ye, err := plotter.NewYErrorBars(pts)
-		if err != nil {
-			return fmt.Errorf("svg: %w", err)
-		}
-		ye.LineStyle, ye.CapWidth = line, vg.Points(6)
-		sc, err := plotter.NewScatter(pts.XYs)
-		if err != nil {
-			return fmt.Errorf("svg: %w", err)
-		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: s.color, Radius: vg.Points(5), Shape: s.shape}
-		p.Add(xe, ye, sc)
-		p.Legend.Add(s.label, sc)
 	}
-
 	if len(frontier) > 1 {
 		sortXY(frontier)
-		fl, err := plotter.NewLine(frontier)
-		if err != nil {
-			return fmt.Errorf("svg: %w", err)
-		}
-		fl.LineStyle = draw.LineStyle{Color: colorFrontier, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
-		p.Add(fl)
-		p.Legend.Add("Pareto frontier", fl)
+		legend = append(legend, legendEntry{label: "Pareto frontier", color: colorFrontier, dashed: true})
+	} else {
+		frontier = nil
 	}
 	if len(skipped) > 0 {
-		p.X.Label.Text += "\nnot shown (no cost per accepted outcome): " + strings.Join(skipped, ", ")
+		xLabels = append(xLabels, "not shown (no cost per accepted outcome): "+strings.Join(skipped, ", "))
 	}
-	if len(labels.XYs) == 0 {
-		p.Title.Text += "\nnothing to place: no tier has a cost per accepted outcome"
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+
+	var ax axes
+	if len(pts) == 0 {
+		titles = append(titles, "nothing to place: no tier has a cost per accepted outcome")
+		ax = axes{xMin: 0, xMax: 1, yMin: 0, yMax: 1}
 	} else {
-		padAxes(p)
+		ax = dataRange(pts)
+		ax.pad()
+	}
+	xTicks := ticks(ax.xMin, ax.xMax, func(v, _ float64) string {
+		return trimZeros(strconv.FormatFloat(100*v, 'f', 1, 64)) + "%"
+	})
+	yTicks := ticks(ax.yMin, ax.yMax, func(v, step float64) string {
+		decimals := max(2, int(math.Ceil(-math.Log10(step)))+1)
+		return "$" + trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
+	})
+
+	// The plotting area: below the title, above the x axis's labels, right
+	// of the y axis's labels.
+	yLabelWidth := 0.0
+	for _, t := range yTicks {
+		yLabelWidth = math.Max(yLabelWidth, textWidth(t.label, tickSize))
+	}
+	ax.left = 8 + axisSize + 6 + yLabelWidth + 8
+	ax.right = svgWidth - 12
+	ax.top = 10 + float64(len(titles))*titleSize + 14
+	ax.bottom = svgHeight - 8 - float64(len(xLabels))*axisSize - 4 - tickSize - 4
+
+	c := &svgCanvas{}
+	c.printf(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<svg xmlns="http://www.w3.org/2000/svg" width="%dpt" height="%dpt" viewBox="0 0 %d %d" font-family="%s">`+"\n",
+		svgWidth, svgHeight, svgWidth, svgHeight, svgFontStack)
+	c.printf(`<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", svgWidth, svgHeight)
+	for i, t := range titles {
+		c.text(svgWidth/2, 10+float64(i+1)*titleSize, titleSize, "middle", `font-weight="bold"`, t)
+	}
+
+	// Grid and axes.
+	for _, t := range xTicks {
+		c.line(ax.x(t.value), ax.top, ax.x(t.value), ax.bottom, colorGrid, 0.5, "")
+	}
+	for _, t := range yTicks {
+		c.line(ax.left, ax.y(t.value), ax.right, ax.y(t.value), colorGrid, 0.5, "")
+	}
+	c.line(ax.left, ax.bottom, ax.right, ax.bottom, "#000000", 0.5, "")
+	c.line(ax.left, ax.top, ax.left, ax.bottom, "#000000", 0.5, "")
+	for _, t := range xTicks {
+		x, long := ax.x(t.value), t.label != ""
+		c.line(x, ax.bottom, x, ax.bottom+tickLength(long), "#000000", 0.5, "")
+		if long {
+			c.text(x, ax.bottom+4+tickSize, tickSize, "middle", "", t.label)
+		}
+	}
+	for _, t := range yTicks {
+		y, long := ax.y(t.value), t.label != ""
+		c.line(ax.left-tickLength(long), y, ax.left, y, "#000000", 0.5, "")
+		if long {
+			c.text(ax.left-6, y+tickSize*0.35, tickSize, "end", "", t.label)
+		}
+	}
+	for i, l := range xLabels {
+		c.text((ax.left+ax.right)/2, ax.bottom+4+tickSize+4+float64(i+1)*axisSize, axisSize, "middle", "", l)
+	}
+	yMid := (ax.top + ax.bottom) / 2
+	c.text(8+axisSize, yMid, axisSize, "middle", `transform="rotate(-90 `+num(8+axisSize)+" "+num(yMid)+`)"`, "cost per accepted outcome (USD)")
+
+	// Whiskers, then points, then the frontier over them, then names.
+	for _, p := range pts {
+		x, y := ax.x(p.x), ax.y(p.y)
+		if p.xLo > 0 || p.xHi > 0 {
+			x0, x1 := ax.x(p.x-p.xLo), ax.x(p.x+p.xHi)
+			c.line(x0, y, x1, y, p.color, 1.2, "")
+			c.line(x0, y-capWidth/2, x0, y+capWidth/2, p.color, 1.2, "")
+			c.line(x1, y-capWidth/2, x1, y+capWidth/2, p.color, 1.2, "")
+		}
+		if p.yLo > 0 || p.yHi > 0 {
+			y0, y1 := ax.y(p.y-p.yLo), ax.y(p.y+p.yHi)
+			c.line(x, y0, x, y1, p.color, 1.2, "")
+			c.line(x-capWidth/2, y0, x+capWidth/2, y0, p.color, 1.2, "")
+			c.line(x-capWidth/2, y1, x+capWidth/2, y1, p.color, 1.2, "")
+		}
+	}
+	for _, p := range pts {
+		c.glyph(p.shape, ax.x(p.x), ax.y(p.y), p.color)
+	}
+	if len(frontier) > 0 {
+		var path strings.Builder
+		for i, f := range frontier {
+			if i > 0 {
+				path.WriteByte(' ')
+			}
+			path.WriteString(num(ax.x(f.x)) + "," + num(ax.y(f.y)))
+		}
+		c.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="1" stroke-dasharray="5,3"/>`+"\n", path.String(), colorFrontier)
 	}
 	// Names go below and to the right of points in the left part of the
 	// chart, above and to the left of points in the right part: they stay
 	// inside the chart and off the frontier, which always rises to the
 	// right (more quality costs more, or the cheaper point dominates).
-	split := p.X.Min + 0.6*(p.X.Max-p.X.Min)
-	var right, left plotter.XYLabels
-	for i, xy := range labels.XYs {
-		side := &right
-		if xy.X > split {
-			side = &left
+	split := ax.xMin + 0.6*(ax.xMax-ax.xMin)
+	for _, p := range pts {
+		x, y := ax.x(p.x), ax.y(p.y)
+		if p.x > split {
+			c.text(x-10, y-8, labelSize, "end", "", p.name)
+		} else {
+			c.text(x+9, y+15, labelSize, "start", "", p.name)
 		}
-		side.XYs = append(side.XYs, xy)
-		side.Labels = append(side.Labels, labels.Labels[i])
 	}
-	for _, side := range []struct {
-		l     plotter.XYLabels
-		dx    vg.Length
-		align draw.XAlignment
-		dy    vg.Length
-	}{{right, vg.Points(9), draw.XLeft, vg.Points(-16)}, {left, vg.Points(-10), draw.XRight, vg.Points(6)}} {
-		if len(side.l.XYs) == 0 {
-			continue
-		}
-		lb, err := plotter.NewLabels(side.l)
-		if err != nil {
-			return fmt.Errorf("svg: %w", err)
-		}
-		for i := range lb.TextStyle {
-			lb.TextStyle[i].Font = font.From(sans, 10)
-			lb.TextStyle[i].Color = color.Black
-			lb.TextStyle[i].XAlign = side.align
-		}
-		lb.Offset = vg.Point{X: side.dx, Y: side.dy}
-		p.Add(lb)
-	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(10), vg.Points(-8)
-	p.Legend.Padding = vg.Points(4)
 
-	c := vgsvg.New(svgWidth, svgHeight)
-	p.Draw(draw.New(c))
-	var buf bytes.Buffer
-	if _, err := c.WriteTo(&buf); err != nil {
-		return fmt.Errorf("svg: %w", err)
+	// The legend, top left inside the plotting area.
+	for i, e := range legend {
+		x, y := ax.left+10+glyphRadius+4, ax.top+8+glyphRadius+float64(i)*(legendSize+3)
+		if e.dashed {
+			c.line(x-glyphRadius-4, y, x+glyphRadius+4, y, e.color, 1, `stroke-dasharray="5,3"`)
+		} else {
+			c.glyph(e.shape, x, y, e.color)
+		}
+		c.text(x+glyphRadius+10, y+legendSize*0.35, legendSize, "start", "", e.label)
 	}
-	out := bytes.ReplaceAll(buf.Bytes(), []byte(svgFontFamily), []byte(svgFontStack))
-	_, err := w.Write(visible.XML(out))
+	c.printf("</svg>\n")
+	_, err := w.Write(visible.XML(c.buf.Bytes()))
 	return err
 }
 
-// errPoints are points with whiskers in both directions.
-type errPoints struct {
-	plotter.XYs
-	plotter.XErrors
-	plotter.YErrors
+// An xy is a point in data coordinates.
+type xy struct{ x, y float64 }
+
+// A chartPoint is one tier on the chart with its whiskers, as distances
+// below and above the point.
+type chartPoint struct {
+	xy
+	xLo, xHi, yLo, yHi float64
+	name, color        string
+	shape              glyphShape
 }
 
-// whisker turns an interval around v into the distances gonum/plot draws,
-// dropping an end that is not finite.
-func whisker(v, lo, hi float64) struct{ Low, High float64 } {
-	var e struct{ Low, High float64 }
-	if finite(lo) && lo <= v {
-		e.Low = v - lo
-	}
-	if finite(hi) && hi >= v {
-		e.High = hi - v
-	}
-	return e
+type legendEntry struct {
+	label, color string
+	shape        glyphShape
+	dashed       bool
 }
 
-// padAxes widens the autoscaled ranges by a margin and starts the cost
-// axis at zero, so every whisker and the origin of cost are in view; the
-// top quarter of the chart is left free for the legend.
-func padAxes(p *plot.Plot) {
-	dx := p.X.Max - p.X.Min
+type glyphShape int
+
+const (
+	circleGlyph glyphShape = iota
+	boxGlyph
+	triangleGlyph
+)
+
+// axes are the data ranges shown and where they are drawn.
+type axes struct {
+	xMin, xMax, yMin, yMax   float64
+	left, right, top, bottom float64 // plotting area in points
+}
+
+// x and y map data coordinates to the canvas (y grows downwards).
+func (a axes) x(v float64) float64 {
+	return a.left + (v-a.xMin)/(a.xMax-a.xMin)*(a.right-a.left)
+}
+
+func (a axes) y(v float64) float64 {
+	return a.bottom - (v-a.yMin)/(a.yMax-a.yMin)*(a.bottom-a.top)
+}
+
+// dataRange is the smallest box holding every point with its whiskers.
+func dataRange(pts []chartPoint) axes {
+	a := axes{xMin: math.Inf(1), xMax: math.Inf(-1), yMin: math.Inf(1), yMax: math.Inf(-1)}
+	for _, p := range pts {
+		a.xMin = math.Min(a.xMin, p.x-p.xLo)
+		a.xMax = math.Max(a.xMax, p.x+p.xHi)
+		a.yMin = math.Min(a.yMin, p.y-p.yLo)
+		a.yMax = math.Max(a.yMax, p.y+p.yHi)
+	}
+	return a
+}
+
+// pad widens the data ranges by a margin and starts the cost axis at
+// zero, so every whisker and the origin of cost are in view; the top
+// quarter of the chart is left free for the legend.
+func (a *axes) pad() {
+	dx := a.xMax - a.xMin
 	if dx <= 0 {
 		dx = 0.02
 	}
-	p.X.Min = math.Max(0, p.X.Min-0.08*dx)
-	p.X.Max = math.Min(1, p.X.Max+0.08*dx)
-	if p.X.Max <= p.X.Min {
-		p.X.Min, p.X.Max = math.Max(0, p.X.Min-0.01), math.Min(1, p.X.Max+0.01)
+	a.xMin = math.Max(0, a.xMin-0.08*dx)
+	a.xMax = math.Min(1, a.xMax+0.08*dx)
+	if a.xMax <= a.xMin {
+		a.xMin, a.xMax = math.Max(0, a.xMin-0.01), math.Min(1, a.xMax+0.01)
 	}
-	dy := p.Y.Max
+	dy := a.yMax
 	if dy <= 0 {
 		dy = 1
 	}
-	p.Y.Min = 0
-	p.Y.Max += 0.3 * dy
+	a.yMin = 0
+	a.yMax += 0.3 * dy
 }
 
-// styleText sets the chart's fonts.
-func styleText(p *plot.Plot) {
-	p.Title.TextStyle.Font = font.From(font.Font{Typeface: sans.Typeface, Variant: sans.Variant, Weight: xfont.WeightBold}, 13)
-	p.Title.Padding = vg.Points(10)
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sans, 12)
-		a.Tick.Label.Font = font.From(sans, 10)
+// whisker turns an interval around v into the distances drawn below and
+// above it, dropping an end that is not finite.
+func whisker(v, lo, hi float64) (below, above float64) {
+	if finite(lo) && lo <= v {
+		below = v - lo
 	}
-	p.Legend.TextStyle.Font = font.From(sans, 11)
+	if finite(hi) && hi >= v {
+		above = hi - v
+	}
+	return below, above
 }
 
-// relabel places about six labelled ticks at round values (1, 2, 2.5 or
-// 5 times a power of ten) with a minor tick between labels, and writes
-// the labels with f.
-func relabel(f func(float64) string) plot.Ticker {
-	return relabelStep(func(v, _ float64) string { return f(v) })
+// A tick is an axis position, labelled or not.
+type tick struct {
+	value float64
+	label string
 }
 
-// relabelStep is relabel with the labelled ticks' step passed to f.
-func relabelStep(f func(v, step float64) string) plot.Ticker {
-	return plot.TickerFunc(func(min, max float64) []plot.Tick {
-		step := niceStep((max - min) / 6)
-		var ts []plot.Tick
-		for k := math.Ceil(2*min/step - 1e-9); k*step/2 <= max+1e-9*step; k++ {
-			t := plot.Tick{Value: k * step / 2}
-			if k == 0 {
-				t.Value = 0 // never "-0"
-			}
-			if math.Mod(k, 2) == 0 {
-				t.Label = f(t.Value, step)
-			}
-			ts = append(ts, t)
+// ticks places about six labelled ticks at round values (1, 2, 2.5 or 5
+// times a power of ten) in [min, max] with an unlabelled tick between
+// labels, and writes the labels with f, which is given the labelled ticks'
+// step.
+func ticks(min, max float64, f func(v, step float64) string) []tick {
+	step := niceStep((max - min) / 6)
+	var ts []tick
+	for k := math.Ceil(2*min/step - 1e-9); k*step/2 <= max+1e-9*step; k++ {
+		t := tick{value: k * step / 2}
+		if k == 0 {
+			t.value = 0 // never "-0"
 		}
-		return ts
-	})
+		if math.Mod(k, 2) == 0 {
+			t.label = f(t.value, step)
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+func tickLength(labelled bool) float64 {
+	if labelled {
+		return 8
+	}
+	return 4
 }
 
 // niceStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten
@@ -301,6 +370,28 @@ func niceStep(x float64) float64 {
 	return 10 * pow
 }
 
+// textWidth estimates the width in points of a tick label set in
+// Liberation Sans (or Arial) at the given size, from the advance widths of
+// the characters labels use (in ems); other characters count as 0.6 em.
+func textWidth(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == '$':
+			w += 0.556
+		case r == '.', r == ',':
+			w += 0.278
+		case r == '-':
+			w += 0.333
+		case r == '%':
+			w += 0.889
+		default:
+			w += 0.6
+		}
+	}
+	return w * size
+}
+
 // trimZeros drops trailing zeros after a decimal point ("12.50" → "12.5").
 func trimZeros(s string) string {
 	if !strings.Contains(s, ".") {
@@ -313,9 +404,9 @@ func trimZeros(s string) string {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // sortXY orders points by x, then y (insertion sort: a handful of points).
-func sortXY(p plotter.XYs) {
+func sortXY(p []xy) {
 	for i := 1; i < len(p); i++ {
-		for j := i; j > 0 && (p[j].X < p[j-1].X || (p[j].X == p[j-1].X && p[j].Y > p[j-1].Y)); j-- {
+		for j := i; j > 0 && (p[j].x < p[j-1].x || (p[j].x == p[j-1].x && p[j].y > p[j-1].y)); j-- {
 			p[j], p[j-1] = p[j-1], p[j]
 		}
 	}
@@ -342,4 +433,62 @@ func svgText(s string) string {
 		n++
 	}
 	return b.String()
+}
+
+// svgCanvas accumulates the SVG document.
+type svgCanvas struct{ buf bytes.Buffer }
+
+func (c *svgCanvas) printf(format string, args ...any) {
+	// Every argument is a number or a constant of this file; text goes
+	// through text.
+	fmt.Fprintf(&c.buf, format, args...)
+}
+
+// text writes s (escaped for XML) with its anchor point at (x, y).
+func (c *svgCanvas) text(x, y, size float64, anchor, attrs, s string) {
+	c.buf.WriteString(`<text x="` + num(x) + `" y="` + num(y) + `" font-size="` + num(size) + `"`)
+	if anchor != "start" {
+		c.buf.WriteString(` text-anchor="` + anchor + `"`)
+	}
+	if attrs != "" {
+		c.buf.WriteString(" " + attrs)
+	}
+	c.buf.WriteByte('>')
+	xml.EscapeText(&c.buf, []byte(s))
+	c.buf.WriteString("</text>\n")
+}
+
+func (c *svgCanvas) line(x0, y0, x1, y1 float64, color string, width float64, attrs string) {
+	c.buf.WriteString(`<line x1="` + num(x0) + `" y1="` + num(y0) + `" x2="` + num(x1) + `" y2="` + num(y1) +
+		`" stroke="` + color + `" stroke-width="` + num(width) + `"`)
+	if attrs != "" {
+		c.buf.WriteString(" " + attrs)
+	}
+	c.buf.WriteString("/>\n")
+}
+
+// glyph draws a filled marker of radius glyphRadius centred at (x, y).
+func (c *svgCanvas) glyph(shape glyphShape, x, y float64, color string) {
+	const r = glyphRadius
+	switch shape {
+	case boxGlyph:
+		c.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", num(x-r), num(y-r), num(2*r), num(2*r), color)
+	case triangleGlyph:
+		// An equilateral triangle with its centroid at (x, y).
+		h := r * 1.5
+		half := h / math.Sqrt(3)
+		c.printf(`<polygon points="%s,%s %s,%s %s,%s" fill="%s"/>`+"\n",
+			num(x), num(y-h*2/3), num(x-half*1.15), num(y+h/3), num(x+half*1.15), num(y+h/3), color)
+	default:
+		c.printf(`<circle cx="%s" cy="%s" r="%s" fill="%s"/>`+"\n", num(x), num(y), num(r), color)
+	}
+}
+
+// num writes a coordinate with at most two decimals.
+func num(v float64) string {
+	s := trimZeros(strconv.FormatFloat(v, 'f', 2, 64))
+	if s == "-0" {
+		return "0"
+	}
+	return s
 }

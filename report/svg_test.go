@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,6 +135,51 @@ func TestTextEconomics(t *testing.T) {
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("terminal report lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// TestSVGInView checks that every coordinate the chart writes lies within
+// its 648 × 432 point canvas, for points near the axes' ends too.
+func TestSVGInView(t *testing.T) {
+	edge := &gate.Decision{Verdict: gate.Pass, Policy: gate.DefaultPolicy(),
+		Tiers: []gate.Tier{
+			{Name: "perfect", Role: gate.RoleCandidate, Quality: 1, QualityLow: 0.99, QualityHigh: 1, CPA: 1e-7, CPALow: 0, CPAHigh: 2e-7, OnFrontier: true},
+			{Name: "awful", Role: gate.RoleBaseline, Quality: 0, QualityLow: 0, QualityHigh: 0.01, CPA: 250, CPALow: 200, CPAHigh: math.Inf(1)},
+		}}
+	attr := regexp.MustCompile(`\b(x|y|x1|y1|x2|y2|cx|cy)="(-?[0-9.]+)"`)
+	pointList := regexp.MustCompile(`points="([^"]*)"`)
+	for _, d := range []*gate.Decision{tieredDecision(), edge} {
+		svg := render(t, d)
+		var xs, ys []float64
+		for _, m := range attr.FindAllStringSubmatch(string(svg), -1) {
+			v, _ := strconv.ParseFloat(m[2], 64)
+			if strings.HasPrefix(m[1], "x") || m[1] == "cx" {
+				xs = append(xs, v)
+			} else {
+				ys = append(ys, v)
+			}
+		}
+		for _, m := range pointList.FindAllStringSubmatch(string(svg), -1) {
+			for _, p := range strings.Fields(m[1]) {
+				x, y, _ := strings.Cut(p, ",")
+				xv, _ := strconv.ParseFloat(x, 64)
+				yv, _ := strconv.ParseFloat(y, 64)
+				xs, ys = append(xs, xv), append(ys, yv)
+			}
+		}
+		if len(xs) < 20 || len(ys) < 20 {
+			t.Fatalf("found %d x and %d y coordinates; the pattern no longer matches the chart", len(xs), len(ys))
+		}
+		for _, x := range xs {
+			if x < 0 || x > 648 {
+				t.Errorf("x = %v outside the canvas", x)
+			}
+		}
+		for _, y := range ys {
+			if y < 0 || y > 432 {
+				t.Errorf("y = %v outside the canvas", y)
+			}
 		}
 	}
 }
