@@ -617,4 +617,3 @@ func moduleRoot() (string, error) {
 	}
 	return filepath.Dir(mod), nil
 }
-
