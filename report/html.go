@@ -520,8 +520,14 @@ func htmlSegments(p *htmlPage, d *gate.Decision) {
 		p.Segments = append(p.Segments, row)
 	}
 	p.Forest = forestChart(d)
-	p.ForestLevel = fmt.Sprintf("Each workflow's interval is at the level at which Holm's procedure tested it (α = %s over %d tested workflows); the overall change is at %s.",
-		numfmt.Num(d.Policy.Alpha), countTested(d.Segments), numfmt.Pct(d.Quality.CILevel))
+	switch n := countTested(d.Segments); n {
+	case 0:
+		p.ForestLevel = fmt.Sprintf("No workflow has enough cases to be tested (segments.min_cases %d): hollow points show their changes, without intervals. The overall change is at %s.",
+			d.Policy.Segments.MinCases, numfmt.Pct(d.Quality.CILevel))
+	default:
+		p.ForestLevel = fmt.Sprintf("Each workflow's interval is at the level at which Holm's procedure tested it (α = %s over %d tested workflows); the overall change is at %s.",
+			numfmt.Num(d.Policy.Alpha), n, numfmt.Pct(d.Quality.CILevel))
+	}
 }
 
 // hasInterval reports whether a segment has an interval at Holm's level.
@@ -903,13 +909,13 @@ func htmlPower(p *htmlPage, d *gate.Decision) {
 		}
 		return math.NaN()
 	}
-	p.PowerRows = append(p.PowerRows, htmlPowerRow{"now", strconv.Itoa(n), numfmt.Pct(at(n))})
+	p.PowerRows = append(p.PowerRows, htmlPowerRow{"now", numfmt.Int(n), numfmt.Pct(at(n))})
 	if finite(pw.CasesNeeded) {
 		need := int(math.Ceil(pw.CasesNeeded))
-		p.PowerRows = append(p.PowerRows, htmlPowerRow{"needed", strconv.Itoa(need), numfmt.Pct(at(need))})
+		p.PowerRows = append(p.PowerRows, htmlPowerRow{"needed", numfmt.Int(need), numfmt.Pct(at(need))})
 	}
 	for _, q := range pw.Curve {
-		p.PowerCurve = append(p.PowerCurve, htmlPowerRow{"", strconv.Itoa(q.Cases), numfmt.Pct(q.Power)})
+		p.PowerCurve = append(p.PowerCurve, htmlPowerRow{"", numfmt.Int(q.Cases), numfmt.Pct(q.Power)})
 	}
 	p.Power = powerChart(d, at)
 }

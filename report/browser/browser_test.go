@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -341,13 +342,28 @@ const audit = `(() => {
 
 // A jsonReport is the part of the JSON report the checks compare with.
 type jsonReport struct {
-	Verdict     string   `json:"verdict"`
-	Reasons     []string `json:"reasons"`
-	CaseChanges []struct {
-		ID       string `json:"id"`
-		Workflow string `json:"workflow"`
-		Change   string `json:"change"`
-	} `json:"case_changes"`
+	Verdict     string       `json:"verdict"`
+	Reasons     []string     `json:"reasons"`
+	CaseChanges []caseChange `json:"case_changes"`
+}
+
+// A caseChange is one case of the JSON report's drill-down.
+type caseChange struct {
+	ID        string      `json:"id"`
+	Workflow  string      `json:"workflow"`
+	Change    string      `json:"change"`
+	Baseline  caseOutcome `json:"baseline"`
+	Candidate caseOutcome `json:"candidate"`
+	Cost      *float64    `json:"cost_change_usd"`
+}
+
+type caseOutcome struct {
+	Classes []string `json:"failure_classes"`
+}
+
+// hasClass reports whether either side of the case shows the class.
+func (c caseChange) hasClass(class string) bool {
+	return slices.Contains(c.Baseline.Classes, class) || slices.Contains(c.Candidate.Classes, class)
 }
 
 // compare runs ftgate compare with --html and --json into dir and returns

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ftgate/ftgate/internal/examplegen"
+	"github.com/ftgate/ftgate/internal/visible"
 )
 
 // exampleArgs is the compare command line of an example folder.
@@ -89,9 +90,10 @@ func TestExamplesInBrowser(t *testing.T) {
 	}
 }
 
-// checkCaseTable filters the flipped-cases table by workflow, by change and
-// by class and compares the rows left with the JSON report's list, then
-// sorts it by a column.
+// checkCaseTable filters the flipped-cases table by workflow, by kind of
+// change and by failure class and compares the rows left with the JSON
+// report's list, then sorts it by a column with real clicks. Names are
+// compared as the page shows them (visible escapes for controls).
 func checkCaseTable(t *testing.T, tb *tab, rep jsonReport) {
 	t.Helper()
 	has := evalJS[bool](tb, `document.getElementById("case-table") !== null`)
@@ -101,8 +103,19 @@ func checkCaseTable(t *testing.T, tb *tab, rep jsonReport) {
 		}
 		return
 	}
+	shown := func(s string) string { return visible.Escape(s, nil) }
 	visibleIDs := func() []string {
-		return evalJS[[]string](tb, `Array.from(document.querySelectorAll("#case-table tbody tr")).filter(r => !r.hidden && r.getClientRects().length > 0).map(r => r.cells[0].innerText)`)
+		return evalJS[[]string](tb, `Array.from(document.querySelectorAll("#case-table tbody tr")).filter(r => !r.hidden && r.getClientRects().length > 0).map(r => r.cells[0].textContent)`)
+	}
+	ids := func(keep func(c caseChange) bool) []string {
+		var out []string
+		for _, c := range rep.CaseChanges {
+			if keep(c) {
+				out = append(out, shown(c.ID))
+			}
+		}
+		slices.Sort(out)
+		return out
 	}
 	all := visibleIDs()
 	if len(all) != len(rep.CaseChanges) {
@@ -122,64 +135,90 @@ func checkCaseTable(t *testing.T, tb *tab, rep jsonReport) {
 			t.Fatalf("%s has no option %q", sel, label)
 		}
 	}
-	// The workflow with the most broken cases, then its broken cases only.
-	broke := map[string]int{}
+	check := func(what string, want []string) {
+		t.Helper()
+		if got := visibleIDs(); !slices.Equal(sorted(got), want) {
+			t.Errorf("filtered by %s: %d rows, want %d", what, len(got), len(want))
+		}
+	}
+	// The workflow with the most broken cases, then its broken cases only,
+	// then the most frequent failure class alone.
+	broke, classes := map[string]int{}, map[string]int{}
 	for _, c := range rep.CaseChanges {
 		if c.Change == "broke" {
 			broke[c.Workflow]++
 		}
-	}
-	var wf string
-	for w, n := range broke {
-		if n > broke[wf] || (n == broke[wf] && w < wf) {
-			wf = w
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(slices.Concat(c.Baseline.Classes, c.Candidate.Classes)))) {
+			classes[k]++
 		}
 	}
-	var want, wantBroke []string
-	for _, c := range rep.CaseChanges {
-		if c.Workflow == wf {
-			want = append(want, c.ID)
-			if c.Change == "broke" {
-				wantBroke = append(wantBroke, c.ID)
+	top := func(m map[string]int) string {
+		var best string
+		for k, n := range m {
+			if n > m[best] || (n == m[best] && k < best) {
+				best = k
 			}
 		}
+		return best
 	}
-	choose("filter-workflow", wf)
-	if got := visibleIDs(); !slices.Equal(sorted(got), sorted(want)) {
-		t.Errorf("filtered by workflow %q: %d rows, want %d", wf, len(got), len(want))
-	}
+	wf, class := top(broke), top(classes)
+	choose("filter-workflow", shown(wf))
+	check("workflow "+wf, ids(func(c caseChange) bool { return c.Workflow == wf }))
 	choose("filter-change", "broke")
-	if got := visibleIDs(); !slices.Equal(sorted(got), sorted(wantBroke)) {
-		t.Errorf("filtered by workflow %q and broke: %d rows, want %d", wf, len(got), len(wantBroke))
-	}
-	shown := evalJS[string](tb, `document.getElementById("case-count").textContent`)
-	if want := strconv.Itoa(len(wantBroke)) + " of " + strconv.Itoa(len(all)) + " cases shown"; shown != want {
-		t.Errorf("count reads %q, want %q", shown, want)
+	wantBroke := ids(func(c caseChange) bool { return c.Workflow == wf && c.Change == "broke" })
+	check("workflow and broke", wantBroke)
+	count := evalJS[string](tb, `document.getElementById("case-count").textContent`)
+	if want := strconv.Itoa(len(wantBroke)) + " of " + strconv.Itoa(len(all)) + " cases shown"; count != want {
+		t.Errorf("count reads %q, want %q", count, want)
 	}
 	choose("filter-workflow", "all")
 	choose("filter-change", "all")
-	if got := visibleIDs(); len(got) != len(all) {
-		t.Errorf("with no filter: %d rows, want %d", len(got), len(all))
-	}
+	choose("filter-class", shown(class))
+	check("class "+class, ids(func(c caseChange) bool { return c.hasClass(class) }))
+	choose("filter-class", "all")
+	check("nothing", ids(func(caseChange) bool { return true }))
 
-	// Sort by case id with a real click, both ways.
-	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS("#case-table thead th:nth-child(1) button"))); err != nil {
-		t.Fatal(err)
+	// Sort by case id with real clicks, both ways: the order of the ids'
+	// bytes, as the JSON report holds them.
+	raw := make([]string, len(rep.CaseChanges))
+	for i, c := range rep.CaseChanges {
+		raw[i] = c.ID
 	}
-	asc := visibleIDs()
-	if !slices.Equal(asc, sorted(all)) {
-		t.Errorf("sorted by case: %.5q…, want %.5q…", asc, sorted(all))
+	slices.Sort(raw)
+	var want []string
+	for _, id := range raw {
+		want = append(want, shown(id))
 	}
-	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS("#case-table thead th:nth-child(1) button"))); err != nil {
-		t.Fatal(err)
+	click := func(col int) {
+		t.Helper()
+		if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf("#case-table thead th:nth-child(%d) button", col)))); err != nil {
+			t.Fatal(err)
+		}
 	}
+	click(1)
+	if got := visibleIDs(); !slices.Equal(got, want) {
+		t.Errorf("sorted by case: %.3q…, want %.3q…", got, want)
+	}
+	click(1)
 	desc := visibleIDs()
 	slices.Reverse(desc)
-	if !slices.Equal(desc, asc) {
+	if !slices.Equal(desc, want) {
 		t.Errorf("a second click does not reverse the order")
 	}
 	if s := evalJS[string](tb, `document.querySelector("#case-table thead th:nth-child(1)").getAttribute("aria-sort")`); s != "descending" {
 		t.Errorf("aria-sort %q after two clicks", s)
+	}
+	// By cost change: the first row holds the largest saving.
+	click(7)
+	first := evalJS[string](tb, `document.querySelector("#case-table tbody tr").cells[0].textContent`)
+	var best *caseChange
+	for i, c := range rep.CaseChanges {
+		if c.Cost != nil && (best == nil || *c.Cost < *best.Cost) {
+			best = &rep.CaseChanges[i]
+		}
+	}
+	if best != nil && first != shown(best.ID) {
+		t.Errorf("sorted by cost change, the first case is %q, want %q (%v)", first, shown(best.ID), *best.Cost)
 	}
 }
 

@@ -153,8 +153,9 @@ func TestHostileScorecardInBrowser(t *testing.T) {
 			if strings.ContainsAny(text, "\u202e\u202c") {
 				t.Error("a bidirectional control reached the page's text")
 			}
-			// The page works: the filters of the flipped cases are there
-			// when the report has them, and the checks of every page hold.
+			// The page works: the flipped cases filter and sort, and the
+			// checks of every page hold.
+			checkCaseTable(t, tb, rep)
 			checkAudit(t, tb, c.name)
 			tb.screenshot("hostile-" + strings.ReplaceAll(c.name, " ", "-"))
 			if c.file == file {
