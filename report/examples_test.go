@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -221,5 +222,37 @@ candidate support-ft-nano-v3 against baseline support-rag-v7: 600 paired cases i
 `
 	if buf.String() != want {
 		t.Errorf("quiet report:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// TestJSONFindings: the report's findings say which reason blocks.
+func TestJSONFindings(t *testing.T) {
+	t.Parallel()
+	d, _ := decideExample(t, examples[3]) // segment-regression
+	data, err := JSON(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Reasons  []string
+		Findings []struct {
+			Check, Status, Text string
+			Blocking            bool
+		}
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var blocking []string
+	for i, f := range rep.Findings {
+		if f.Text != rep.Reasons[i] {
+			t.Errorf("finding %d is not reason %d", i, i)
+		}
+		if f.Blocking {
+			blocking = append(blocking, f.Check+" "+f.Status)
+		}
+	}
+	if len(rep.Findings) != len(rep.Reasons) || len(blocking) != 1 || blocking[0] != "segment fail" {
+		t.Errorf("blocking findings %q of %d", blocking, len(rep.Findings))
 	}
 }

@@ -51,6 +51,9 @@ type JSONReport struct {
 	Verdict  string   `json:"verdict"`
 	ExitCode int      `json:"exit_code"`
 	Reasons  []string `json:"reasons"`
+	// Findings are the reasons with the check each is about, what it says
+	// for the verdict and whether it blocks the release.
+	Findings []jsonFinding `json:"findings"`
 	// FtgateVersion, PolicyFile and PolicySHA256 name what decided;
 	// PolicyFile and PolicySHA256 are null when the defaults applied.
 	FtgateVersion string         `json:"ftgate_version"`
@@ -89,6 +92,13 @@ type JSONReport struct {
 	// InputWarnings are the warnings (also in Warnings) that put the
 	// comparison itself in doubt: swapped or identical sides.
 	InputWarnings []string `json:"input_warnings"`
+}
+
+type jsonFinding struct {
+	Check    string `json:"check"`
+	Status   string `json:"status"`
+	Blocking bool   `json:"blocking"`
+	Text     string `json:"text"`
 }
 
 type jsonCases struct {
@@ -329,6 +339,10 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	if d.Provenance.PolicyFile != "" {
 		file, sum := d.Provenance.PolicyFile, d.Provenance.PolicySHA256
 		r.PolicyFile, r.PolicySHA256 = &file, &sum
+	}
+	r.Findings = make([]jsonFinding, 0, len(d.Findings))
+	for _, f := range d.Findings {
+		r.Findings = append(r.Findings, jsonFinding{f.Check, f.Status, d.Blocking(f), f.Text})
 	}
 	c := d.Cases
 	r.Cases = jsonCases{c.Paired, c.Clusters, c.BaselineOnly, c.CandidateOnly, c.MaxSamplesPerCase, c.CountedAsFailures}
