@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"reflect"
 	"regexp"
 	"slices"
@@ -21,6 +22,19 @@ import (
 // settings, and the YAML decoder's cost grows faster than linearly with
 // the number of keys.
 const MaxPolicyBytes = 1 << 20
+
+// The bounds of statistics.resamples: below the minimum the bootstrap's
+// own error is visible in the p-values; above the maximum a run at the
+// bootstrap's largest cluster count takes hours instead of minutes.
+const (
+	MinResamples = 1000
+	MaxResamples = 100_000
+)
+
+// MinPowerEffect is the smallest gain over the margin the power analysis
+// plans for (0.1 points of acceptance): the cases needed grow with the
+// inverse square of the effect, and below it no eval set is large enough.
+const MinPowerEffect = 0.001
 
 // DefaultSeed seeds the bootstrap when the policy names no seed.
 const DefaultSeed = 20261128
@@ -329,10 +343,10 @@ func ParsePolicy(name string, data []byte) (Policy, error) {
 		return p, &scorecard.InputError{File: name, Line: doc.Line, Col: doc.Column, Msg: "a policy is a YAML mapping of keys (alpha, quality, cost, ...)"}
 	}
 	lines := map[string]int{}
-	var errs scorecard.ErrorList
-	checkKeys(name, doc, reflect.TypeOf(p), "", lines, &errs)
-	if len(errs) > 0 {
-		return p, errs
+	w := &keyWalker{file: name, lines: lines, budget: maxPolicyNodes}
+	w.check(doc, reflect.TypeOf(p), "")
+	if len(w.errs) > 0 {
+		return p, w.errs
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -344,7 +358,7 @@ func ParsePolicy(name string, data []byte) (Policy, error) {
 		return p, &scorecard.InputError{File: name, Line: second.Line, Col: second.Column,
 			Msg: "a second YAML document (after ---): a policy is one document, and keys in a second one would be ignored"}
 	}
-	if err := checkPrices(name, doc, lines); err != nil {
+	if err := checkPrices(name, doc); err != nil {
 		return p, err
 	}
 	if err := p.validate(name, lines); err != nil {
@@ -353,23 +367,101 @@ func ParsePolicy(name string, data []byte) (Policy, error) {
 	return p, nil
 }
 
-// checkKeys walks a mapping node against the yaml tags of t, reporting
-// unknown and duplicate keys with a suggestion, and recording the line of
-// every known key path ("quality.min_gain").
-func checkKeys(file string, n *yaml.Node, t reflect.Type, prefix string, lines map[string]int, errs *scorecard.ErrorList) {
+// maxPolicyNodes bounds the nodes the key check visits, aliases
+// expanded: a policy is a page of settings, and a small file of nested
+// aliases could otherwise expand beyond any memory.
+const maxPolicyNodes = 100_000
+
+// A keyWalker checks a policy's YAML tree against the Policy type.
+type keyWalker struct {
+	file   string
+	lines  map[string]int // the line of every known key path ("quality.min_gain")
+	errs   scorecard.ErrorList
+	budget int
+	// exhausted is set once the budget is spent and said so.
+	exhausted bool
+}
+
+// resolve follows aliases to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// pairs returns the key and value nodes of a mapping with YAML merge keys
+// ("<<: *anchor") expanded: the mapping's own keys first, then the merged
+// ones it does not override, each merged key with merged set.
+func (w *keyWalker) pairs(n *yaml.Node) (own, merged [][2]*yaml.Node) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	have := map[string]bool{}
+	var sources []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if w.budget--; w.budget < 0 {
+			return own, merged
+		}
+		if k.Tag == "!!merge" {
+			v = resolve(v)
+			if v != nil && v.Kind == yaml.SequenceNode {
+				sources = append(sources, v.Content...)
+			} else {
+				sources = append(sources, v)
+			}
+			continue
+		}
+		have[k.Value] = true
+		own = append(own, [2]*yaml.Node{k, v})
+	}
+	for _, src := range sources {
+		o, m := w.pairs(src)
+		for _, kv := range append(o, m...) {
+			if !have[kv[0].Value] {
+				have[kv[0].Value] = true
+				merged = append(merged, kv)
+			}
+		}
+	}
+	return own, merged
+}
+
+// check walks node n against the yaml tags of t, reporting unknown and
+// duplicate keys with a suggestion, integers that are not whole numbers
+// in range, and recording the line of every known key path.
+func (w *keyWalker) check(n *yaml.Node, t reflect.Type, prefix string) {
+	if w.budget--; w.budget < 0 {
+		if !w.exhausted {
+			w.exhausted = true
+			w.errs = append(w.errs, &scorecard.InputError{File: w.file, Line: n.Line, Col: n.Column,
+				Msg: fmt.Sprintf("the policy expands to more than %d values through its aliases; a policy is a page of settings", maxPolicyNodes)})
+		}
+		return
+	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	n = resolve(n)
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		w.checkInteger(n, t, strings.TrimSuffix(prefix, "."))
+		return
 	}
 	if n.Kind != yaml.MappingNode {
 		return
 	}
+	own, merged := w.pairs(n)
 	switch t.Kind() {
 	case reflect.Map:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			path := prefix + k.Value
-			lines[path] = k.Line
-			checkKeys(file, v, t.Elem(), path+".", lines, errs)
+		for _, kv := range append(own, merged...) {
+			path := prefix + kv[0].Value
+			w.lines[path] = kv[0].Line
+			w.check(kv[1], t.Elem(), path+".")
 		}
 		return
 	case reflect.Struct:
@@ -397,11 +489,11 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, prefix string, lines m
 	collect(t)
 	sort.Strings(known)
 	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+	for i, kv := range append(own, merged...) {
+		k, v := kv[0], kv[1]
 		path := prefix + k.Value
-		if prev, dup := seen[k.Value]; dup {
-			*errs = append(*errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column,
+		if prev, dup := seen[k.Value]; dup && i < len(own) {
+			w.errs = append(w.errs, &scorecard.InputError{File: w.file, Line: k.Line, Col: k.Column,
 				Msg: fmt.Sprintf("key %q appears twice (first at line %d)", path, prev)})
 			continue
 		}
@@ -418,11 +510,37 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, prefix string, lines m
 				}
 				msg += fmt.Sprintf(" (known keys %s: %s)", where, strings.Join(known, ", "))
 			}
-			*errs = append(*errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column, Msg: msg})
+			w.errs = append(w.errs, &scorecard.InputError{File: w.file, Line: k.Line, Col: k.Column, Msg: msg})
 			continue
 		}
-		lines[path] = k.Line
-		checkKeys(file, v, ft, path+".", lines, errs)
+		if _, dup := w.lines[path]; !dup || i < len(own) {
+			w.lines[path] = k.Line
+		}
+		w.check(v, ft, path+".")
+	}
+}
+
+// checkInteger refuses, for an integer field, a scalar that is not a YAML
+// integer or does not fit: the decoder would otherwise truncate 1.5 to 1
+// and wrap 2^64 + 5 around.
+func (w *keyWalker) checkInteger(n *yaml.Node, t reflect.Type, path string) {
+	var lo, hi *big.Int
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		lo, hi = big.NewInt(math.MinInt64), big.NewInt(math.MaxInt64)
+	case reflect.Uint64:
+		lo, hi = big.NewInt(0), new(big.Int).SetUint64(math.MaxUint64)
+	default:
+		return
+	}
+	v, ok := new(big.Int).SetString(strings.ReplaceAll(n.Value, "_", ""), 0)
+	switch {
+	case (n.Tag != "!!int" && n.Tag != "!!float") || !ok: // 2^64 + 5 resolves as a float
+		w.errs = append(w.errs, &scorecard.InputError{File: w.file, Line: n.Line, Col: n.Column,
+			Msg: fmt.Sprintf("%s: must be a whole number, found %q", path, n.Value)})
+	case v.Cmp(lo) < 0 || v.Cmp(hi) > 0:
+		w.errs = append(w.errs, &scorecard.InputError{File: w.file, Line: n.Line, Col: n.Column,
+			Msg: fmt.Sprintf("%s: must be a whole number from %s to %s, found %s", path, lo, hi, n.Value)})
 	}
 }
 
@@ -508,8 +626,8 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 	oneOf("cost.method", p.Cost.Method, "auto", "bootstrap", "delta")
 	oneOf("pairing.unmatched", p.Pairing.Unmatched, "candidate-fails", "drop")
 	inRange("cost.max_ratio", p.Cost.MaxRatio, 0, math.Inf(1), true, true, "must be a positive number")
-	if p.Statistics.Resamples < 1000 || p.Statistics.Resamples > 10_000_000 {
-		bad("statistics.resamples", "must be between 1000 and 10000000, found %d", p.Statistics.Resamples)
+	if p.Statistics.Resamples < MinResamples || p.Statistics.Resamples > MaxResamples {
+		bad("statistics.resamples", "must be between %d and %d, found %d", MinResamples, MaxResamples, p.Statistics.Resamples)
 	}
 	if p.Segments.MinCases < 2 {
 		bad("segments.min_cases", "must be at least 2, found %d", p.Segments.MinCases)
@@ -524,9 +642,10 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		}
 		p.Warnings = append(p.Warnings, where+": "+path+": "+fmt.Sprintf(format, args...))
 	}
-	if e := p.Power.Effect; e != nil && !(finite(*e) && *e > p.Quality.MinGain && *e <= 1) {
+	if e := p.Power.Effect; e != nil && !(finite(*e) && *e-p.Quality.MinGain >= MinPowerEffect && *e <= 1) {
 		p.Power.Effect = nil
-		advise("power.effect", "must be above quality.min_gain (%v) and at most 1, found %v; planning for the default %.6g instead", p.Quality.MinGain, *e, p.EffectivePowerEffect())
+		advise("power.effect", "must exceed quality.min_gain (%v) by at least %v (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found %v; planning for the default %.6g instead",
+			p.Quality.MinGain, MinPowerEffect, *e, p.EffectivePowerEffect())
 	}
 	if t := p.Power.Target; !(finite(t) && t > 0.5 && t < 1) {
 		p.Power.Target = DefaultPolicy().Power.Target
@@ -645,21 +764,26 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 
 // checkPrices insists that every pricing entry names its input and output
 // prices: an entry left empty would price a model at zero and make it look
-// free.
-func checkPrices(file string, doc *yaml.Node, lines map[string]int) error {
+// free. It looks at each entry's own keys (aliases and merges followed),
+// so that a sibling named "m.input_per_mtok" does not count for "m".
+func checkPrices(file string, doc *yaml.Node) error {
 	var errs scorecard.ErrorList
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value != "pricing" {
+	w := &keyWalker{budget: maxPolicyNodes}
+	top, merged := w.pairs(doc)
+	for _, kv := range append(top, merged...) {
+		if kv[0].Value != "pricing" {
 			continue
 		}
-		table := doc.Content[i+1]
-		if table.Kind != yaml.MappingNode {
-			continue
-		}
-		for j := 0; j+1 < len(table.Content); j += 2 {
-			k, v := table.Content[j], table.Content[j+1]
+		models, mergedModels := w.pairs(kv[1])
+		for _, m := range append(models, mergedModels...) {
+			k := m[0]
+			keys := map[string]bool{}
+			own, inherited := w.pairs(m[1])
+			for _, f := range append(own, inherited...) {
+				keys[f[0].Value] = true
+			}
 			for _, need := range []string{"input_per_mtok", "output_per_mtok"} {
-				if _, ok := lines["pricing."+k.Value+"."+need]; !ok || v.Kind != yaml.MappingNode {
+				if !keys[need] {
 					errs = append(errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column,
 						Msg: fmt.Sprintf("pricing.%s has no %s; give both input_per_mtok and output_per_mtok (0 is allowed, but it must be written)", k.Value, need)})
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/golden"
+	"github.com/ftgate/ftgate/scorecard"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -79,11 +80,12 @@ func TestAdvisoryPowerSettings(t *testing.T) {
 		{"superiority default", "quality: {min_gain: 0.03}\n", 0.05, 0.9, 0.9, "", false, false},
 		{"margin near 1", "quality: {min_gain: 0.99}\n", 0.995, 0.9, 0.9, "", false, false},
 		{"effect below margin", "quality:\n  min_gain: 0.02\npower:\n  effect: 0.01\n", 0.04, 0.9, 0.9,
-			"p.yaml:4: power.effect: must be above quality.min_gain (0.02) and at most 1, found 0.01; planning for the default 0.04 instead", false, false},
-		{"effect at the margin", "quality: {min_gain: -0.05}\npower: {effect: -0.05}\n", 0, 0.9, 0.9, "power.effect: must be above quality.min_gain (-0.05)", false, false},
+			"p.yaml:4: power.effect: must exceed quality.min_gain (0.02) by at least 0.001 (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found 0.01; planning for the default 0.04 instead", false, false},
+		{"effect at the margin", "quality: {min_gain: -0.05}\npower: {effect: -0.05}\n", 0, 0.9, 0.9, "power.effect: must exceed quality.min_gain (-0.05) by at least 0.001", false, false},
+		{"effect too small to plan for", "power: {effect: 1.0e-12}\n", 0.02, 0.9, 0.9, "power.effect: must exceed quality.min_gain (0) by at least 0.001 (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found 1e-12", false, false},
 		{"effect far above a negative margin", "quality: {min_gain: -0.1}\npower: {effect: 1}\n", 1, 0.9, 0.9, "", true, false},
 		{"negative effect above the margin", "quality: {min_gain: -0.1}\npower: {effect: -0.02}\n", -0.02, 0.9, 0.9, "", true, false},
-		{"effect above 1", "power: {effect: 1.5}\n", 0.02, 0.9, 0.9, "power.effect: must be above quality.min_gain (0) and at most 1, found 1.5", false, false},
+		{"effect above 1", "power: {effect: 1.5}\n", 0.02, 0.9, 0.9, "power.effect: must exceed quality.min_gain (0) by at least 0.001 (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found 1.5", false, false},
 		{"target", "power: {target: 1.2}\n", 0.02, 0.9, 0.9, "p.yaml:1: power.target: must be between 0.5 and 1 (exclusive), found 1.2; using 0.9", false, false},
 		{"cost ratio", "cost: {max_ratio: 0.8}\npower: {cost_ratio: 0.6}\n", 0.02, 0.9, 0.6, "", false, true},
 		{"cost ratio at the limit", "cost: {max_ratio: 0.8}\npower: {cost_ratio: 0.8}\n", 0.02, 0.9, 0.72,
@@ -111,4 +113,59 @@ func TestAdvisoryPowerSettings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// YAML anchors, aliases and merge keys are ordinary YAML: a price table
+// that shares one entry between two models is valid.
+func TestParsePolicyAnchorsAndMerges(t *testing.T) {
+	t.Parallel()
+	p, err := gate.ParsePolicy("p.yaml", []byte(`pricing:
+  gpt-4.1-mini: &mini {input_per_mtok: 0.4, output_per_mtok: 1.6}
+  gpt-4.1-mini-2025-04-14: *mini
+  ft:gpt-4.1-mini:acme: {<<: *mini, output_per_mtok: 3.2}
+statistics: {seed: 18446744073709551615, resamples: 0x2710}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]scorecard.Price{
+		"gpt-4.1-mini":            {InputPerMTok: 0.4, OutputPerMTok: 1.6},
+		"gpt-4.1-mini-2025-04-14": {InputPerMTok: 0.4, OutputPerMTok: 1.6},
+		"ft:gpt-4.1-mini:acme":    {InputPerMTok: 0.4, OutputPerMTok: 3.2},
+	}
+	if diff := cmp.Diff(want, p.Pricing); diff != "" {
+		t.Errorf("pricing (-want +got):\n%s", diff)
+	}
+	if p.Statistics.Seed != 1<<64-1 || p.Statistics.Resamples != 10000 {
+		t.Errorf("statistics %+v", p.Statistics)
+	}
+}
+
+// FuzzParsePolicy: any bytes give a policy or located input errors, never
+// a panic or another kind of error.
+func FuzzParsePolicy(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "policy", "bad", "*.yaml"))
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*", "gate.yaml"))
+	for _, path := range append(files, examples...) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("pricing: {a: &p {input_per_mtok: 1, output_per_mtok: 1}, b: *p, c: {<<: *p}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := gate.ParsePolicy("p.yaml", data)
+		if err == nil {
+			return
+		}
+		if !scorecard.IsInputError(err) {
+			t.Fatalf("error %v is not an input error", err)
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !strings.HasPrefix(line, "p.yaml:") {
+				t.Fatalf("error line %q is not located", line)
+			}
+		}
+	})
 }
