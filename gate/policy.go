@@ -36,6 +36,11 @@ const (
 // inverse square of the effect, and below it no eval set is large enough.
 const MinPowerEffect = 0.001
 
+// MaxPricePerMTok bounds a price in the pricing table, in USD per million
+// tokens: far above any model's list price, it catches a misplaced
+// decimal point and keeps every priced cost a finite number.
+const MaxPricePerMTok = 1e6
+
 // DefaultSeed seeds the bootstrap when the policy names no seed.
 const DefaultSeed = 20261128
 
@@ -672,16 +677,20 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 	for _, m := range models {
 		pr := p.Pricing[m]
 		path := "pricing." + m
-		for _, f := range []struct {
+		fields := []struct {
 			key string
 			v   float64
-		}{{"input_per_mtok", pr.InputPerMTok}, {"output_per_mtok", pr.OutputPerMTok}} {
-			if !finite(f.v) || f.v < 0 {
-				bad(path, "%s must be a number ≥ 0, found %v", f.key, f.v)
-			}
+		}{{"input_per_mtok", pr.InputPerMTok}, {"output_per_mtok", pr.OutputPerMTok}}
+		if pr.CachedInputPerMTok != nil {
+			fields = append(fields, struct {
+				key string
+				v   float64
+			}{"cached_input_per_mtok", *pr.CachedInputPerMTok})
 		}
-		if pr.CachedInputPerMTok != nil && (!finite(*pr.CachedInputPerMTok) || *pr.CachedInputPerMTok < 0) {
-			bad(path, "cached_input_per_mtok must be a number ≥ 0, found %v", *pr.CachedInputPerMTok)
+		for _, f := range fields {
+			if !finite(f.v) || f.v < 0 || f.v > MaxPricePerMTok {
+				bad(path, "%s must be a number from 0 to %v (USD per million tokens), found %v", f.key, MaxPricePerMTok, f.v)
+			}
 		}
 	}
 	for _, side := range []struct {
