@@ -16,7 +16,7 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 	sb, sc := latencySamples(base, cluster), latencySamples(cand, cluster)
 	haveB, haveC := len(sb.X) > 0, len(sc.X) > 0
 	if haveB || haveC {
-		o := stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: 1 - 2*pol.Alpha, NullRatio: 1}
+		o := bootOptions(d.ctx, pol, 1-2*pol.Alpha, 1)
 		r95 := stats.BootstrapQuantiles(sb, sc, 0.95, o)
 		if haveB {
 			l.BaselineP95, l.BaselineP95Low, l.BaselineP95High = r95.B.Est, r95.B.Lo, r95.B.Hi

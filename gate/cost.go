@@ -147,9 +147,7 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: only %d clusters; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed (docs/methods.md, calibration)", dr.G, costMinClusters))
 	}
 	if c.Method == "bootstrap" {
-		br := stats.BootstrapRatio(data, stats.BootstrapOptions{
-			Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level, NullRatio: pol.Cost.MaxRatio,
-		})
+		br := stats.BootstrapRatio(data, bootOptions(d.ctx, pol, level, pol.Cost.MaxRatio))
 		// Both tests must reject: report the larger p-value.
 		c.CILow, c.CIHigh, c.PValue = br.Lo, br.Hi, math.Max(br.P, dr.P)
 		for _, w := range br.Warnings {

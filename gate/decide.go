@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -56,6 +57,21 @@ func armOf(p *scorecard.Paired, a int) arm {
 // the policy cannot be decided together (a forced method that does not fit
 // the data); such errors are the user's to fix, not a verdict.
 func Decide(in Input, pol Policy) (*Decision, error) {
+	return DecideContext(context.Background(), in, pol)
+}
+
+// DecideContext is Decide that stops when ctx is done (an interrupt): the
+// bootstraps stop drawing, and it returns ctx.Err() instead of a
+// decision. Nothing else in the decision depends on ctx.
+func DecideContext(ctx context.Context, in Input, pol Policy) (*Decision, error) {
+	d, err := decide(ctx, in, pol)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return d, err
+}
+
+func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	p := in.Paired
 	if p == nil || len(p.Cases) == 0 {
 		return nil, fmt.Errorf("no paired cases to decide on")
@@ -63,7 +79,7 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	if len(in.Baselines) == 0 || in.Candidate < 0 || in.Candidate >= len(p.Arms) {
 		return nil, fmt.Errorf("the input names no baseline or no candidate")
 	}
-	d := &Decision{Policy: pol, Provenance: in.Provenance}
+	d := &Decision{Policy: pol, Provenance: in.Provenance, ctx: ctx}
 	d.Warnings = append(d.Warnings, pol.Warnings...)
 	d.Warnings = append(d.Warnings, p.Warnings...)
 	d.Cases = CaseCounts{Paired: len(p.Cases), Clusters: len(p.Clusters), MaxSamplesPerCase: p.MaxSamples}
@@ -82,6 +98,9 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	if len(in.Baselines) > 1 {
 		var err error
 		base, err = routeBaseline(d, p, in, pol)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -96,6 +115,9 @@ func Decide(in Input, pol Policy) (*Decision, error) {
 	d.Warnings = append(d.Warnings, q.warnings...)
 
 	d.Cost = costTest(d, base, cand, cluster, pol)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	d.Segments = segmentTests(d, p, base, cand, pol)
 	d.Power = powerAnalysis(d, q, costPlanVariance(base, cand, cluster, pol), len(p.Cases), pol)
 	if pol.Statistics.Sequential {

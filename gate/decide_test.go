@@ -1,6 +1,8 @@
 package gate_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -366,5 +368,24 @@ func TestTangoFewDiscordantIsExact(t *testing.T) {
 	d = decide(t, 300, armSpec{acc: func(i int) bool { return i < 200 }, cost: dear}, armSpec{acc: func(i int) bool { return i < 211 }, cost: cheap}, pol)
 	if want := o.val(t, "tango_exact", "upper", "11:0:300:0.02"); !d.Quality.Met || math.Abs(d.Quality.PValue-want) > 1e-9 {
 		t.Errorf("eleven pairs: p %v met %v, want %v and met", d.Quality.PValue, d.Quality.Met, want)
+	}
+}
+
+// DecideContext with a done context returns its error, not a decision.
+func TestDecideContextStops(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	spec := armSpec{acc: func(i int) bool { return i%5 != 0 }, cost: constCost(0.01)}
+	p, err := scorecard.Pair([]*scorecard.Scorecard{build(t, "b.jsonl", 100, spec), build(t, "c.jsonl", 100, spec)}, scorecard.PairOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := gate.Input{Paired: p, Baselines: []int{0}, Candidate: 1}
+	if d, err := gate.DecideContext(ctx, in, gate.DefaultPolicy()); d != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("DecideContext = %v, %v; want nil, context.Canceled", d, err)
+	}
+	if d, err := gate.DecideContext(context.Background(), in, gate.DefaultPolicy()); d == nil || err != nil {
+		t.Errorf("DecideContext without a cancel = %v, %v", d, err)
 	}
 }

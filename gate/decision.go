@@ -1,5 +1,7 @@
 package gate
 
+import "context"
+
 // A Verdict is the outcome of the gate.
 type Verdict string
 
@@ -73,6 +75,9 @@ type Decision struct {
 	CaseChanges []CaseChange
 	// Provenance names the policy file and the ftgate version.
 	Provenance Provenance
+	// ctx is the context of the DecideContext call, which stops the
+	// bootstraps; nil (never cancelled) in a Decision built by hand.
+	ctx context.Context
 }
 
 // A Finding is one reason for the verdict.

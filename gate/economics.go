@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -147,7 +148,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 		vol = *ep.RequestsPerMonth
 		e.RequestsPerMonth = vol
 		e.AcceptedOutcomesPerMonth = vol * mean(base.acc)
-		e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD = perRequestSaving(p, base, cand, pol)
+		e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD = perRequestSaving(d.ctx, p, base, cand, pol)
 		u, uCons = e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD
 	}
 	e.BreakEvenMonthlyVolume = breakEvenVolume(e.OneTimeUSD, e.MonthlyUSD, h, u)
@@ -184,7 +185,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 // per-request cost ratio and κ_upper the upper end of its interval from the
 // cost test's machinery (the same paired cluster bootstrap or delta method,
 // with every case counted as one "accepted" request).
-func perRequestSaving(p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons float64) {
+func perRequestSaving(ctx context.Context, p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons float64) {
 	if !base.hasCost || !cand.hasCost {
 		return nan(), nan()
 	}
@@ -203,7 +204,7 @@ func perRequestSaving(p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons
 	if costMethod(len(p.Clusters), pol) == "delta" {
 		hi = stats.DeltaRatio(data, pol.Cost.MaxRatio, level).Hi
 	} else {
-		hi = stats.BootstrapRatio(data, stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level, NullRatio: pol.Cost.MaxRatio}).Hi
+		hi = stats.BootstrapRatio(data, bootOptions(ctx, pol, level, pol.Cost.MaxRatio)).Hi
 	}
 	return s, cb * (1 - hi)
 }
@@ -429,7 +430,7 @@ func firstLine(s string) string {
 // cost/quality plane (with several tiers routeBaseline has done so).
 func checklist(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) []ChecklistItem {
 	if len(d.Tiers) == 0 {
-		d.Tiers = singleTiers(p, base, cand, pol)
+		d.Tiers = singleTiers(d.ctx, p, base, cand, pol)
 	}
 	d.FailureClasses, d.FailureTransitions = failureTables(base, cand)
 	items := []ChecklistItem{

@@ -330,38 +330,62 @@ func (c HiddenCosts) EffectiveRetrainCost() float64 {
 // ParsePolicy decodes a YAML policy on top of DefaultPolicy. Decoding is
 // strict: an unknown key is an error naming its line and the closest known
 // key. Every value is range-checked. name is used in messages.
-func ParsePolicy(name string, data []byte) (Policy, error) {
+//
+// Each override replaces its key's value in the file, or adds it, and is
+// checked exactly as the file is; its problems are reported under its
+// Source ("--set KEY=VALUE: ...").
+func ParsePolicy(name string, data []byte, sets ...Override) (Policy, error) {
 	p := DefaultPolicy()
+	if name == "" {
+		name = "the default policy"
+	}
 	if len(data) > MaxPolicyBytes {
 		return p, &scorecard.InputError{File: name, Msg: fmt.Sprintf("the policy is %d bytes; a policy is at most %d bytes", len(data), MaxPolicyBytes)}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return p, yamlError(name, err)
-	}
-	if len(root.Content) == 0 {
-		// An empty file is the default policy.
-		return p, nil
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode {
-		return p, &scorecard.InputError{File: name, Line: doc.Line, Col: doc.Column, Msg: "a policy is a YAML mapping of keys (alpha, quality, cost, ...)"}
-	}
-	lines := map[string]int{}
-	w := &keyWalker{file: name, lines: lines, budget: maxPolicyNodes}
-	w.check(doc, reflect.TypeOf(p), "")
-	if len(w.errs) > 0 {
-		return p, w.errs
-	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil && err != io.EOF {
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
 		return p, yamlError(name, err)
 	}
 	var second yaml.Node
 	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
 		return p, &scorecard.InputError{File: name, Line: second.Line, Col: second.Column,
 			Msg: "a second YAML document (after ---): a policy is one document, and keys in a second one would be ignored"}
+	}
+	var doc *yaml.Node
+	switch {
+	case len(root.Content) > 0:
+		doc = root.Content[0]
+	case len(sets) == 0:
+		// An empty file is the default policy.
+		return p, nil
+	default:
+		doc = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	}
+	if doc.Kind != yaml.MappingNode {
+		return p, &scorecard.InputError{File: name, Line: doc.Line, Col: doc.Column, Msg: "a policy is a YAML mapping of keys (alpha, quality, cost, ...)"}
+	}
+	if err := applySets(doc, sets); err != nil {
+		return p, err
+	}
+	p, err := decodePolicy(name, doc)
+	for i, w := range p.Warnings {
+		p.Warnings[i] = relocateWarning(w, name, sets)
+	}
+	return p, relocate(err, sets)
+}
+
+// decodePolicy checks and decodes a policy's mapping node.
+func decodePolicy(name string, doc *yaml.Node) (Policy, error) {
+	p := DefaultPolicy()
+	lines := map[string]int{}
+	w := &keyWalker{file: name, lines: lines, budget: maxPolicyNodes}
+	w.check(doc, reflect.TypeOf(p), "")
+	if len(w.errs) > 0 {
+		return p, w.errs
+	}
+	if err := doc.Decode(&p); err != nil {
+		return p, yamlError(name, err)
 	}
 	if err := checkPrices(name, doc); err != nil {
 		return p, err

@@ -169,3 +169,49 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 	})
 }
+
+// Overrides replace or add any key, through the paths a policy has:
+// model names with dots, nested blocks, an aliased entry (copied, so the
+// anchor's other users keep their value), and an empty value as unset.
+func TestParsePolicyOverrides(t *testing.T) {
+	t.Parallel()
+	file := []byte(`pricing:
+  gpt-4.1: &p {input_per_mtok: 2, output_per_mtok: 8}
+  gpt-4.1-mini: *p
+latency: {max_p95_ms: 2500}
+`)
+	var sets []gate.Override
+	for _, kv := range []string{"pricing.gpt-4.1-mini.output_per_mtok=1.6", "pricing.o3.mini={input_per_mtok: 1, output_per_mtok: 4}",
+		"quality.min_gain=-0.01", "latency.max_p95_ms=", "economics.costs.training_run=250"} {
+		o, err := gate.ParseOverride(kv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, o)
+	}
+	p, err := gate.ParsePolicy("gate.yaml", file, sets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]scorecard.Price{
+		"gpt-4.1":      {InputPerMTok: 2, OutputPerMTok: 8},
+		"gpt-4.1-mini": {InputPerMTok: 2, OutputPerMTok: 1.6},
+		"o3.mini":      {InputPerMTok: 1, OutputPerMTok: 4},
+	}
+	if diff := cmp.Diff(want, p.Pricing); diff != "" {
+		t.Errorf("pricing (-want +got):\n%s", diff)
+	}
+	if p.Quality.MinGain != -0.01 || p.Latency.MaxP95Ms != nil || p.Economics.Costs.TrainingRun != 250 {
+		t.Errorf("min_gain %v, max_p95_ms %v, training_run %v", p.Quality.MinGain, p.Latency.MaxP95Ms, p.Economics.Costs.TrainingRun)
+	}
+	// A problem of the file stays the file's; one of an override is the
+	// override's, by its source.
+	_, err = gate.ParsePolicy("gate.yaml", []byte("alpha: 0.7\n"), gate.Override{Key: "segments.min_cases", Value: "1", Source: "--set segments.min_cases=1"})
+	wantErr := "gate.yaml:1: alpha: must be at least 1e-10 and below 0.5, found 0.7\n--set segments.min_cases=1: segments.min_cases: must be at least 2, found 1"
+	if err == nil || err.Error() != wantErr {
+		t.Errorf("error %v\nwant %s", err, wantErr)
+	}
+	if _, err := gate.ParseOverride("alpha"); err == nil || err.Error() != "--set alpha: give KEY=VALUE, such as quality.min_gain=0.02" {
+		t.Errorf("ParseOverride(alpha) = %v", err)
+	}
+}

@@ -121,6 +121,11 @@ func wholeCases(need float64, n int) (float64, int) {
 	if math.IsInf(need, 0) || math.IsNaN(need) {
 		return need, 0
 	}
+	if need > maxPlannedCases {
+		// No eval set is that large: a plan for an effect too small to
+		// plan for, stated as no number of cases rather than overflowed.
+		return math.Inf(1), 0
+	}
 	need = math.Ceil(need)
 	return need, max(0, int(need)-n)
 }
@@ -271,6 +276,43 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		plan.MDE = m + stats.ClusterMDE(plan.Sigma2, plan.DEff, n, pol.Alpha, pol.Power.Target)
 	}
 	plan.CasesNeeded, plan.MoreCasesNeeded = wholeCases(plan.CasesNeeded, n)
+	return plan, nil
+}
+
+// maxPlannedCases bounds the case counts a plan states as numbers.
+const maxPlannedCases = 1e12
+
+// PlanPowerFromRate plans the quality test before any scorecard exists,
+// from an assumed baseline acceptance rate: independent cases (one sample
+// each, no clusters) tested by McNemar (Tango with a margin), and a
+// candidate whose true difference is power.effect, with failures
+// independent of the baseline's (the discordant share ψ of
+// PlanPowerFromBaseline). No cases are at hand, so there is no detectable
+// effect now and no cost plan.
+func PlanPowerFromRate(rate float64, pol Policy) (*PowerPlan, error) {
+	if math.IsNaN(rate) || rate < 0 || rate > 1 {
+		return nil, fmt.Errorf("the baseline rate %v is not a share between 0 and 1", rate)
+	}
+	effect, m := pol.EffectivePowerEffect(), pol.Quality.MinGain
+	pB, pC := rate, rate+effect
+	psi := pB*(1-pC) + pC*(1-pB)
+	plan := &PowerPlan{Method: "mcnemar-exact", Margin: m, Baseline: pB, Psi: psi, Assumed: true, DEff: 1}
+	if m != 0 {
+		plan.Method = "tango"
+	}
+	plan.Warnings = append(plan.Warnings, pol.Warnings...)
+	plan.Power = Power{Effect: effect, Target: pol.Power.Target, CasesNeeded: math.Inf(1), MDE: math.NaN()}
+	switch {
+	case pC > 1 || pC < 0:
+		plan.Warnings = append(plan.Warnings, fmt.Sprintf("the baseline accepts %.1f%% of cases, so a true difference of %.1f points is impossible", 100*pB, 100*effect))
+	case effect <= m:
+		plan.Warnings = append(plan.Warnings, "power.effect is not above quality.min_gain")
+	default:
+		if psi < math.Abs(m) {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("the assumed share of discordant cases (%.1f%%) is below the size of the margin, so the plan assumes %.1f%% and is optimistic", 100*psi, 100*math.Abs(m)))
+		}
+		plan.CasesNeeded, plan.MoreCasesNeeded = wholeCases(stats.ConnorNMargin(psi, effect, m, pol.Alpha, pol.Power.Target), 0)
+	}
 	return plan, nil
 }
 

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"math"
 
 	"github.com/ftgate/ftgate/scorecard"
@@ -30,7 +31,7 @@ const RoutedName = "routed baseline"
 // arm: the paired cluster bootstrap (BCa) or delta method of the ratio
 // with a constant reference arm (cost 1 and one accepted outcome per case),
 // whose ratio is exactly Σc/Σa of the arm.
-func placeTier(name, role string, a arm, p *scorecard.Paired, cluster []int, pol Policy) Tier {
+func placeTier(ctx context.Context, name, role string, a arm, p *scorecard.Paired, cluster []int, pol Policy) Tier {
 	level := 1 - 2*pol.Alpha
 	t := Tier{Name: name, Role: role, Quality: mean(a.acc)}
 	if p.Single() && !p.Clustered() {
@@ -67,7 +68,7 @@ func placeTier(name, role string, a arm, p *scorecard.Paired, cluster []int, pol
 		r := stats.DeltaRatio(data, 1, level)
 		t.CPALow, t.CPAHigh = r.Lo, r.Hi
 	} else {
-		r := stats.BootstrapRatio(data, stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level, NullRatio: 1})
+		r := stats.BootstrapRatio(data, bootOptions(ctx, pol, level, 1))
 		t.CPALow, t.CPAHigh = r.Lo, r.Hi
 	}
 	return t
@@ -138,12 +139,19 @@ func tierNames(p *scorecard.Paired, idx []int) []string {
 
 // singleTiers places the baseline and the candidate when there is one
 // baseline tier, so that the chart and the tiers table exist on every run.
-func singleTiers(p *scorecard.Paired, base, cand arm, pol Policy) []Tier {
+func singleTiers(ctx context.Context, p *scorecard.Paired, base, cand arm, pol Policy) []Tier {
 	cluster := p.ClusterIndex()
 	ts := []Tier{
-		placeTier(base.name, RoleBaseline, base, p, cluster, pol),
-		placeTier(cand.name, RoleCandidate, cand, p, cluster, pol),
+		placeTier(ctx, base.name, RoleBaseline, base, p, cluster, pol),
+		placeTier(ctx, cand.name, RoleCandidate, cand, p, cluster, pol),
 	}
 	markFrontier(ts)
 	return ts
+}
+
+// bootOptions are the bootstrap's options under pol: its resamples and
+// seed, the interval level and the null ratio, and the context that stops
+// the draws (nil: never).
+func bootOptions(ctx context.Context, pol Policy, level, null float64) stats.BootstrapOptions {
+	return stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level, NullRatio: null, Context: ctx}
 }

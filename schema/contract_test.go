@@ -55,7 +55,10 @@ func TestShippedPoliciesValidate(t *testing.T) {
 // that only ftgate's reader checks.
 func TestBadPoliciesAgree(t *testing.T) {
 	acrossKeys := map[string]bool{"mix-sum": true, "volume-both": true, "mcnemar-margin": true, "two-documents": true,
-		"duplicate-key": true, "malformed": true, "effect-below-margin": true, "effect-too-far": true, "nan-latency": true}
+		"duplicate-key": true, "malformed": true, "effect-below-margin": true, "effect-too-far": true, "nan-latency": true,
+		// A JSON Schema sees numbers as floats: 2^64 + 5 and 2^64 − 1
+		// are the same one.
+		"seed-too-large": true}
 	files, _ := filepath.Glob(filepath.Join("..", "gate", "testdata", "policy", "bad", "*.yaml"))
 	if len(files) < 20 {
 		t.Fatalf("found %d bad policies", len(files))

@@ -196,7 +196,7 @@ func BootstrapQuantiles(b, c Samples, prob float64, o BootstrapOptions) Quantile
 	}
 	B := o.Resamples
 	qb, qc := make([]float64, B), make([]float64, B)
-	forBlocks(B, o.Seed, func(src *randSource, lo, hi int) {
+	forBlocksUntil(o.done(), B, o.Seed, func(src *randSource, lo, hi int) {
 		w := make([]int32, G)
 		g := uint64(G)
 		for k := lo; k < hi; k++ {

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -252,6 +253,17 @@ type BootstrapOptions struct {
 	Level float64
 	// NullRatio is r in H0 ρ >= r (0: 1). Used by BootstrapRatio only.
 	NullRatio float64
+	// Context, when not nil, stops the draws once it is done: the result
+	// is then meaningless, and the caller checks Context.Err().
+	Context context.Context
+}
+
+// done is the channel that stops the draws (nil: never).
+func (o BootstrapOptions) done() <-chan struct{} {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Done()
 }
 
 // Defaults of BootstrapOptions (methods.md §3, policy statistics.*).
@@ -365,7 +377,7 @@ func BootstrapRatio(d RatioData, o BootstrapOptions) BootstrapResult {
 		return r
 	}
 
-	bt := bootRatio(per, tot, o.Resamples, o.Seed)
+	bt := bootRatioUntil(o.done(), per, tot, o.Resamples, o.Seed)
 	r.Z0, r.Accel = bt.z0, bt.accel
 	if !bt.jackFinite {
 		r.Warnings = append(r.Warnings, ErrDegenerateJackknife)
@@ -389,10 +401,15 @@ type ratioBoot struct {
 // bootRatio draws B bootstrap replicates of θ from per-cluster sums (G >= 2)
 // and computes the BCa constants.
 func bootRatio(per []ratioSums, tot ratioSums, B int, seed uint64) ratioBoot {
+	return bootRatioUntil(nil, per, tot, B, seed)
+}
+
+// bootRatioUntil is bootRatio that stops drawing once done is closed.
+func bootRatioUntil(done <-chan struct{}, per []ratioSums, tot ratioSums, B int, seed uint64) ratioBoot {
 	G := len(per)
 	bt := ratioBoot{theta: make([]float64, B), thetaHat: logRatio(tot), jackFinite: true}
 	theta := bt.theta
-	forBlocks(B, seed, func(src *randSource, lo, hi int) {
+	forBlocksUntil(done, B, seed, func(src *randSource, lo, hi int) {
 		g := uint64(G)
 		// counts[h] is how often cluster h is drawn; the draw's totals are
 		// then summed in cluster order, as θ̂'s are (weightedSums), so

@@ -53,6 +53,12 @@ func intN(src *randSource, n uint64) int {
 // once per block with the draw range [lo, hi) and must write only to
 // per-draw slots of that range.
 func forBlocks(B int, seed uint64, fn func(src *randSource, lo, hi int)) {
+	forBlocksUntil(nil, B, seed, fn)
+}
+
+// forBlocksUntil is forBlocks that starts no block once done is closed,
+// leaving the remaining draws unset (the caller then discards them).
+func forBlocksUntil(done <-chan struct{}, B int, seed uint64, fn func(src *randSource, lo, hi int)) {
 	nb := (B + blockSize - 1) / blockSize
 	workers := min(runtime.GOMAXPROCS(0), nb)
 	var next atomic.Int64
@@ -72,6 +78,11 @@ func forBlocks(B int, seed uint64, fn func(src *randSource, lo, hi int)) {
 				}
 			}()
 			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
 				b := int(next.Add(1) - 1)
 				if b >= nb {
 					return

@@ -87,6 +87,9 @@ type runResult struct {
 // environment, and returns what it did.
 func runAction(t *testing.T, with map[string]string, extraEnv map[string]string) runResult {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the Action simulations build and run the program")
+	}
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash is not installed")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -20,6 +21,8 @@ type casesOptions struct {
 	workflow string
 	class    string
 	csv      bool
+	// color: standard output shows colour.
+	color bool
 }
 
 // filterCases keeps the case changes that pass every filter of o.
@@ -45,8 +48,8 @@ func filterCases(cs []gate.CaseChange, o casesOptions) []gate.CaseChange {
 // case has is an error with a suggestion, not an empty list.
 func listCases(o casesOptions, env Env) error {
 	env.defaults()
-	l := &loader{env: env}
-	data := l.read(o.report)
+	l := &loader{ctx: context.Background(), env: env}
+	data := l.read(o.report, scorecard.MaxInputBytes, "report")
 	if err := l.errs.Err(); err != nil {
 		return err
 	}
@@ -61,7 +64,7 @@ func listCases(o casesOptions, env Env) error {
 	if o.csv {
 		return report.CaseCSV(env.Stdout, keep)
 	}
-	return report.CaseTable(env.Stdout, keep, report.TextOptions{Color: env.color})
+	return report.CaseTable(env.Stdout, keep, report.TextOptions{Color: o.color})
 }
 
 // checkFilter refuses a --workflow or --class that no changed case has.

@@ -1,17 +1,24 @@
 // Package cli is the ftgate command line: it parses arguments, reads the
 // files, asks the gate for a decision and writes the reports. It is a
 // function of its arguments and environment, so tests drive it directly.
+//
+// The commands are built on github.com/spf13/cobra, one file per command
+// (compare.go, validate.go, power.go, init.go, version.go); root.go
+// assembles them. Every command returns an error or, for compare, the
+// verdict's exit code, and Run alone turns them into the process's exit
+// code.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/visible"
@@ -19,31 +26,33 @@ import (
 	_ "github.com/ftgate/ftgate/scorecard/formats" // every reader, in detection order
 )
 
-// Env is what a command may touch of the world outside its arguments.
+// ExitInterrupted is the exit code of a run stopped by an interrupt
+// (Ctrl-C, SIGTERM): 128 + SIGINT, as shells report it.
+const ExitInterrupted = 130
+
+// exitCodes is the help's summary of the exit codes.
+const exitCodes = "Exit codes: 0 pass, 1 the gate did not pass, 2 bad input or usage, 3 internal error, 130 interrupted.\n"
+
+// Env is what a command may touch of the world outside its arguments
+// and the files they name.
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
-	// ReadFile and WriteFile default to the os functions.
-	ReadFile  func(string) ([]byte, error)
-	WriteFile func(string, []byte) error
-	// color is set by Run: standard output is a terminal that may show
-	// colour, so the terminal report marks results with SGR colours.
-	color bool
 }
 
 func (e *Env) defaults() {
 	if e.Getenv == nil {
 		e.Getenv = func(string) string { return "" }
 	}
-	if e.ReadFile == nil {
-		e.ReadFile = os.ReadFile
-	}
-	if e.WriteFile == nil {
-		e.WriteFile = func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
-	}
 	if e.Stdin == nil {
 		e.Stdin = strings.NewReader("")
+	}
+	if e.Stdout == nil {
+		e.Stdout = io.Discard
+	}
+	if e.Stderr == nil {
+		e.Stderr = io.Discard
 	}
 }
 
@@ -60,43 +69,49 @@ type internalError struct{ err error }
 func (e *internalError) Error() string { return "ftgate: internal error: " + e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
 
-const usage = `ftgate: a release gate for fine-tuned models
+// errInterrupted reports a run stopped by its context.
+var errInterrupted = errors.New("interrupted")
 
-Usage:
-  ftgate compare --baseline FILE [--baseline FILE ...] --candidate FILE [--policy gate.yaml] [flags]
-  ftgate validate [--policy gate.yaml] [--format NAME] FILE...
-  ftgate power --baseline FILE [--candidate FILE] [--policy gate.yaml]
-  ftgate init [--out gate.yaml]
-  ftgate merge --into EVIDENCE.jsonl [--renumber] RUN...
-  ftgate version
-
-Run 'ftgate COMMAND -h' for a command's flags.
-Exit codes: 0 pass, 1 gate did not pass, 2 bad input or usage, 3 internal error.
-`
+// An app is one run of the command line: what the commands share.
+type app struct {
+	ctx context.Context
+	env Env
+	// stdout and stderr are the guards around env's streams; commands
+	// write to env.Stdout and env.Stderr, which are these.
+	stdout, stderr *visible.Writer
+	// code is the exit code of a decision (compare); 0 otherwise.
+	code int
+	// color and colorStderr: standard output (standard error) is a
+	// terminal that may show colour, so the terminal report written there
+	// marks results with SGR colours.
+	color, colorStderr bool
+}
 
 // Run runs ftgate with args (without the program name) and returns the
 // process exit code. It never calls os.Exit and recovers from panics,
-// which it reports as internal errors (exit 3).
+// which it reports as internal errors (exit 3). When ctx is cancelled (an
+// interrupt) the run stops, writes no report and exits 130.
 //
 // Everything it prints passes through a visible.Writer on each stream,
 // so no input can make a line of its output act as a workflow command or
 // a terminal escape sequence; the GitHub Actions layer writes its
-// annotations through the standard-output guard's Command method.
+// annotations through a guard's Command method.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	env.defaults()
-	env.color = colour(env, env.Stdout)
-	stdout := visible.NewWriter(env.Stdout, visible.Options{SGR: env.color})
-	stderr := visible.NewWriter(env.Stderr, visible.Options{SGR: colour(env, env.Stderr)})
-	env.Stdout, env.Stderr = stdout, stderr
+	a := &app{ctx: ctx, color: colour(env, env.Stdout), colorStderr: colour(env, env.Stderr)}
+	a.stdout = visible.NewWriter(env.Stdout, visible.Options{SGR: a.color})
+	a.stderr = visible.NewWriter(env.Stderr, visible.Options{SGR: a.colorStderr})
+	env.Stdout, env.Stderr = a.stdout, a.stderr
+	a.env = env
 	defer func() {
 		// Deferred first, so it runs last: after a panic's message.
-		if err := stdout.Flush(); err != nil {
-			fmt.Fprintf(stderr, "ftgate: writing standard output: %v\n", err)
+		if err := a.stdout.Flush(); err != nil {
+			fmt.Fprintf(a.stderr, "ftgate: writing standard output: %v\n", err)
 			if code == 0 {
 				code = gate.ExitBadInput
 			}
 		}
-		stderr.Flush()
+		a.stderr.Flush()
 	}()
 	defer func() {
 		if r := recover(); r != nil {
@@ -104,47 +119,46 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 			code = gate.ExitInternal
 		}
 	}()
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
-		return gate.ExitBadInput
+	root := newRoot(a)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	return a.exit(cmd, err)
+}
+
+// A commandError is an error returned by one of ftgate's commands, as
+// opposed to one cobra found in the arguments.
+type commandError struct{ err error }
+
+func (e *commandError) Error() string { return e.err.Error() }
+func (e *commandError) Unwrap() error { return e.err }
+
+// exit decides the exit code of a run from the error of cmd (the command
+// that ran) and prints the error. It is the only place that does.
+func (a *app) exit(cmd *cobra.Command, err error) int {
+	w := a.env.Stderr
+	switch {
+	case err == nil:
+		return a.code
+	case errors.Is(err, errInterrupted) || (a.ctx.Err() != nil && errors.Is(err, a.ctx.Err())):
+		fmt.Fprintln(w, "ftgate: interrupted; no report written")
+		return ExitInterrupted
 	}
-	var err error
-	code = 0
-	switch args[0] {
-	case "compare":
-		code, err = runCompare(ctx, args[1:], env)
-	case "validate":
-		err = runValidate(args[1:], env)
-	case "power":
-		err = runPower(args[1:], env)
-	case "init":
-		err = runInit(args[1:], env)
-	case "merge":
-		err = runMerge(args[1:], env)
-	case "version", "--version", "-version":
-		fmt.Fprintf(env.Stdout, "ftgate %s\n", version())
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(env.Stdout, usage)
-	default:
-		msg := fmt.Sprintf("ftgate: unknown command %q", args[0])
-		if s := scorecard.Suggest(args[0], []string{"compare", "validate", "power", "init", "merge", "version"}); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
+	var ce *commandError
+	if !errors.As(err, &ce) {
+		// cobra's own: a missing required flag, an unexpected argument.
+		name := "ftgate"
+		if cmd != nil && cmd.HasParent() {
+			name += " " + cmd.Name()
 		}
-		fmt.Fprintf(env.Stderr, "%s\n\n%s", msg, usage)
+		fmt.Fprintf(w, "ftgate: %v (see '%s --help')\n", err, name)
 		return gate.ExitBadInput
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+	printError(w, ce.err)
+	var ie *internalError
+	if errors.As(err, &ie) {
+		return gate.ExitInternal
 	}
-	if err != nil {
-		printError(env.Stderr, err)
-		var ie *internalError
-		if errors.As(err, &ie) {
-			return gate.ExitInternal
-		}
-		return gate.ExitBadInput
-	}
-	return code
+	return gate.ExitBadInput
 }
 
 // printError writes every problem of err on its own line.
@@ -174,74 +188,4 @@ func colour(env Env, w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// singleString is a string flag that may be given once: a second value
-// would otherwise silently replace the first.
-type singleString struct {
-	value string
-	set   bool
-}
-
-func (s *singleString) String() string { return s.value }
-func (s *singleString) Set(v string) error {
-	if s.set {
-		return fmt.Errorf("given twice (%q and %q); it takes one value", s.value, v)
-	}
-	s.value, s.set = v, true
-	return nil
-}
-
-// stringFlag defines a flag that may be given once.
-func stringFlag(fs *flagSet, name, usage string) *singleString {
-	s := &singleString{}
-	fs.Var(s, name, usage)
-	return s
-}
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
-// A flagSet is a flag.FlagSet that reports errors instead of printing
-// them, and prints its help to standard output on -h.
-type flagSet struct {
-	*flag.FlagSet
-	help func()
-}
-
-func newFlagSet(name string, env Env, synopsis string) *flagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	help := func() {
-		fmt.Fprintf(env.Stdout, "Usage: %s\n\nFlags:\n", synopsis)
-		fs.SetOutput(env.Stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return &flagSet{fs, help}
-}
-
-// parseFlags parses args and refuses stray positional arguments unless
-// positional is true.
-func parseFlags(fs *flagSet, args []string, positional bool) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.help()
-			return err
-		}
-		return usagef("%s: %v (see 'ftgate %s -h')", fs.Name(), err, fs.Name())
-	}
-	for _, a := range fs.Args() {
-		if positional && len(a) > 1 && a[0] == '-' {
-			return usagef("%s: flag %q after the file names; put flags first (ftgate %s [flags] FILE...)", fs.Name(), a, fs.Name())
-		}
-	}
-	if !positional && fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q (every input is given with a flag, such as --baseline FILE)", fs.Name(), fs.Arg(0))
-	}
-	return nil
 }

@@ -151,9 +151,10 @@ func TestUsage(t *testing.T) {
 	}{
 		{"no args", nil, 2, "Usage:"},
 		{"unknown command", []string{"compair"}, 2, `unknown command "compair"; did you mean "compare"?`},
-		{"no candidate", []string{"compare", "--baseline", "x"}, 2, "compare needs --candidate FILE"},
-		{"no baseline", []string{"compare", "--candidate", "x"}, 2, "compare needs at least one --baseline FILE"},
-		{"unknown flag", []string{"compare", "--baseline", "x", "--candidat", "y"}, 2, "flag provided but not defined: -candidat"},
+		{"no candidate", []string{"compare", "--baseline", "x"}, 2, `required flag(s) "candidate" not set (see 'ftgate compare --help')`},
+		{"no baseline", []string{"compare", "--candidate", "x"}, 2, `required flag(s) "baseline" not set`},
+		{"unknown flag", []string{"compare", "--baseline", "x", "--candidat", "y"}, 2, "ftgate: unknown flag --candidat; did you mean --candidate? (see 'ftgate compare --help')"},
+		{"unknown flag of validate", []string{"validate", "--polcy", "x"}, 2, "unknown flag --polcy; did you mean --policy?"},
 		{"stray argument", []string{"compare", "x"}, 2, `unexpected argument "x"`},
 		{"missing file", []string{"compare", "--baseline", "nope.jsonl", "--candidate", "nope2.jsonl"}, 2, "nope.jsonl: cannot read: no such file or directory"},
 		{"bad format", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--format", "promptfu"}, 2, `unknown format "promptfu"`},
@@ -308,13 +309,16 @@ func TestCompareRefusesAmbiguousArguments(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"candidate twice", []string{"compare", "--baseline", b, "--candidate", b, "--candidate", c}, `-candidate: given twice`},
-		{"json to stdout", []string{"compare", "--baseline", b, "--candidate", c, "--json", "-"}, "--json -: reports are written to files"},
+		{"candidate twice", []string{"compare", "--baseline", b, "--candidate", b, "--candidate", c}, `"--candidate" flag: given twice`},
+		{"format twice", []string{"compare", "--baseline", b, "--candidate", c, "--format", "native", "--format", "csv"}, `"--format" flag: given twice ("native" and "csv")`},
+		{"lenient twice", []string{"validate", "--lenient", "--lenient=false", b}, `"--lenient" flag: given twice`},
+		{"markdown to stdout", []string{"compare", "--baseline", b, "--candidate", c, "--markdown", "-"}, "--markdown -: only the JSON report can go to standard output"},
 		{"json over an input", []string{"compare", "--baseline", b, "--candidate", c, "--json", c}, "would overwrite the --candidate input"},
-		{"two reports one file", []string{"compare", "--baseline", b, "--candidate", c, "--json", "x.out", "--junit", "x.out"}, "--json and --junit name the same file"},
+		{"two reports one file", []string{"compare", "--baseline", b, "--candidate", c, "--json", "x.out", "--junit", "x.out"}, "--json x.out and --junit x.out are the same file"},
 		{"empty baseline name", []string{"compare", "--baseline", "", "--candidate", c}, "--baseline was given an empty file name"},
 		{"infinite threshold", []string{"compare", "--baseline", b, "--candidate", c, "--accept-threshold", "Inf"}, "is not a finite number"},
-		{"flag after files", []string{"validate", b, "--policy", "x.yaml"}, `flag "--policy" after the file names`},
+		{"power without inputs", []string{"power"}, `at least one of the flags in the group [baseline baseline-rate] is required`},
+		{"power with both", []string{"power", "--baseline", b, "--baseline-rate", "0.8"}, `none of the others can be`},
 	} {
 		code, stdout, stderr := run(t, "", tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.stderr) || strings.Contains(stdout, "verdict") {

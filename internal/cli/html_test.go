@@ -29,7 +29,7 @@ func TestCompareWritesHTML(t *testing.T) {
 		want string
 	}{
 		{[]string{"--html", filepath.Join(dir, "no", "such", "dir", "r.html")}, "--html"},
-		{[]string{"--html", page, "--json", page}, "--json and --html name the same file"},
+		{[]string{"--html", page, "--json", page}, "and --html " + page + " are the same file"},
 		{[]string{"--html", "-"}, "--html -"},
 	} {
 		if code, _, stderr := compareEnv(t, "pass", nil, c.args...); code != 2 || !strings.Contains(stderr, c.want) {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
@@ -165,30 +167,52 @@ func yamlKey(s string) string {
 	return s
 }
 
-func runInit(args []string, env Env) error {
+func newInit(a *app) *cobra.Command {
 	var out string
-	var force bool
-	flags := newFlagSet("init", env, "ftgate init [--out gate.yaml] [--force]\n\nWrites a commented starter policy (to standard output without --out)")
-	flags.StringVar(&out, "out", "", "write the policy to this file instead of standard output")
-	flags.BoolVar(&force, "force", false, "overwrite an existing --out file")
-	if err := parseFlags(flags, args, false); err != nil {
-		return err
+	var force optBool
+	cmd := &cobra.Command{
+		Use:     "init [--out gate.yaml] [--force]",
+		Short:   "Write a commented starter policy",
+		GroupID: groupIDSetup,
+		Long: `Init writes a commented starter policy, to standard output without --out: it decides on quality
+and cost only, every other block commented out with its meaning.`,
+		Example: `  ftgate init --out gate.yaml
+  ftgate init | less`,
+		Args: noArgs,
+		RunE: a.run(func(cmd *cobra.Command, _ []string) error { return a.init(out, force.value) }),
 	}
+	o := in(cmd, groupOutput)
+	o.StringVar(&out, "out", "write the policy to `FILE` instead of standard output")
+	o.BoolVar(&force, "force", "overwrite an existing --out file")
+	return cmd
+}
+
+func (a *app) init(out string, force bool) error {
 	policy := StarterPolicy()
 	if out == "" || out == "-" {
-		_, err := env.Stdout.Write(policy)
+		_, err := a.env.Stdout.Write(policy)
 		return err
 	}
 	if !force {
-		if _, err := os.Stat(out); err == nil {
+		if _, err := os.Lstat(out); err == nil {
 			return usagef("%s already exists; use --force to overwrite it", out)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s: %w", out, unwrapPath(err))
 		}
 	}
-	if err := env.WriteFile(out, policy); err != nil {
+	target, err := resolveOutput(out)
+	if err != nil {
+		return fmt.Errorf("%s: %w", out, err)
+	}
+	tmp, err := writeTemp(target, policy)
+	if err == nil {
+		if err = os.Rename(tmp, target); err != nil {
+			os.Remove(tmp)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", out, unwrapPath(err))
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s; check it with 'ftgate validate %s'\n", out, out)
+	fmt.Fprintf(a.env.Stderr, "wrote %s; check it with 'ftgate validate %s'\n", out, out)
 	return nil
 }

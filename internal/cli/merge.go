@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ftgate/ftgate/scorecard"
 )
 
@@ -21,17 +23,6 @@ import (
 // named by a label on every one of its samples, and a re-run of the same
 // cases adds samples to them. It refuses a second copy of a sample or of
 // a run, and replaces the evidence file atomically.
-
-const mergeSynopsis = `ftgate merge --into EVIDENCE.jsonl [--renumber] [--batch LABEL] [flags] RUN...
-
-Appends each RUN's samples to EVIDENCE.jsonl (created when missing) as one
-batch of evidence, and rewrites it atomically. A RUN is any scorecard ftgate
-reads; EVIDENCE is native JSONL with a batch label on every sample. A run is
-refused when a sample with the same case id and sample number is already
-there (--renumber numbers a re-run's samples after the case's last one), or
-when the run is already there: the same batch label (the run's run.id), or
-the same samples as a batch already merged. --batch names the run's batch
-(a CI run number, say) when its scorecard has no run.id of its own.`
 
 // mergeOptions are the choices of one merge.
 type mergeOptions struct {
@@ -49,47 +40,69 @@ type mergedBatch struct {
 	NewCases      int
 }
 
-func runMerge(args []string, env Env) error {
+func newMerge(a *app) *cobra.Command {
+	var into, batch string
+	var renumber optBool
 	var rf readFlags
-	flags := newFlagSet("merge", env, mergeSynopsis)
-	into := stringFlag(flags, "into", "the evidence file to append to (native JSONL; created when missing)")
-	renumber := flags.Bool("renumber", false, "number a re-run's samples after each case's last sample, instead of refusing repeated sample numbers")
-	batch := stringFlag(flags, "batch", "the batch label of the run's samples (one RUN; default: its run.id, else a digest of the file)")
-	rf.register(flags)
-	if err := parseFlags(flags, args, true); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:     "merge --into EVIDENCE.jsonl [--renumber] [--batch LABEL] [flags] RUN...",
+		Short:   "Pool eval runs into one evidence file (sequential mode)",
+		GroupID: groupIDSetup,
+		Long: `Merge appends each RUN's samples to EVIDENCE.jsonl (created when missing) as one batch of
+evidence, and rewrites it atomically. A RUN is any scorecard ftgate reads; EVIDENCE is native JSONL
+with a batch label on every sample. A run is refused when a sample with the same case id and sample
+number is already there (--renumber numbers a re-run's samples after the case's last one), or when
+the run is already there: the same batch label (the run's run.id), or the same samples as a batch
+already merged. --batch names the run's batch (a CI run number, say) when its scorecard has no
+run.id of its own.`,
+		Example: `  ftgate merge --into evidence/candidate.jsonl runs/candidate-41.jsonl
+  ftgate merge --into evidence/candidate.jsonl --batch "$GITHUB_RUN_ID" --renumber results.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("merge needs at least one RUN scorecard")
+			}
+			return nil
+		},
+		RunE: a.run(func(cmd *cobra.Command, runs []string) error {
+			return a.merge(into, runs, &rf, mergeOptions{Renumber: renumber.value, Batch: batch})
+		}),
 	}
-	runs := flags.Args()
+	o := in(cmd, groupInputs)
+	o.StringVar(&into, "into", "the evidence `FILE` to append to (native JSONL; created when missing)")
+	o.StringVar(&batch, "batch", "the batch `LABEL` of the run's samples (one RUN; default: its run.id, else a digest of the file)")
+	o.BoolVar(&renumber, "renumber", "number a re-run's samples after each case's last sample, instead of refusing repeated sample numbers")
+	required(cmd, "into")
+	rf.register(cmd)
+	return cmd
+}
+
+func (a *app) merge(into string, runs []string, rf *readFlags, mo mergeOptions) error {
+	env := a.env
 	switch {
-	case into.value == "":
-		return usagef("merge needs --into EVIDENCE.jsonl")
-	case len(runs) == 0:
-		return usagef("merge needs at least one RUN scorecard")
-	case into.value == "-":
+	case into == "-":
 		return usagef("merge --into needs a file: it is rewritten in place")
-	}
-	if batch.value != "" && len(runs) > 1 {
+	case mo.Batch != "" && len(runs) > 1:
 		return usagef("merge --batch labels one run; give one RUN")
 	}
 	for _, r := range runs {
-		if sameFile(r, into.value) {
+		if sameFile(r, into) {
 			return usagef("merge: %s is both the evidence file and a run", r)
 		}
 	}
-	l := &loader{env: env}
+	l := newLoader(a)
 	opts, err := rf.options(l.pol, "")
 	if err != nil {
 		return err
 	}
 	var evidence *scorecard.Scorecard
-	if _, err := os.Stat(into.value); err == nil {
+	if _, err := os.Stat(into); err == nil {
 		l.opts = scorecard.ReadOptions{Format: "native"}
-		evidence = l.scorecard(into.value)
+		evidence = l.scorecard(into)
 		if evidence == nil {
 			return l.errs.Err()
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", into.value, unwrapPath(err))
+		return fmt.Errorf("%s: %w", into, unwrapPath(err))
 	}
 	l.opts = opts
 	var scs []*scorecard.Scorecard
@@ -101,12 +114,15 @@ func runMerge(args []string, env Env) error {
 	if err := l.errs.Err(); err != nil {
 		return err
 	}
-	merged, added, err := mergeScorecards(into.value, evidence, scs, mergeOptions{Renumber: *renumber, Batch: batch.value})
+	merged, added, err := mergeScorecards(into, evidence, scs, mo)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(into.value, encodeNativeJSONL(merged)); err != nil {
-		return fmt.Errorf("%s: %w", into.value, err)
+	if err := a.ctx.Err(); err != nil {
+		return errInterrupted
+	}
+	if err := writeAtomic(into, encodeNativeJSONL(merged)); err != nil {
+		return fmt.Errorf("%s: %w", into, err)
 	}
 	batches, cases := map[string]bool{}, map[string]bool{}
 	for _, s := range merged.Samples {
@@ -115,7 +131,7 @@ func runMerge(args []string, env Env) error {
 	for _, b := range added {
 		fmt.Fprintf(env.Stdout, "%s: %d samples merged as batch %q (%d new cases)\n", b.Source, b.Samples, b.Label, b.NewCases)
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d batches, %d samples, %d cases\n", into.value, len(batches), len(merged.Samples), len(cases))
+	fmt.Fprintf(env.Stdout, "%s: %d batches, %d samples, %d cases\n", into, len(batches), len(merged.Samples), len(cases))
 	return nil
 }
 
@@ -359,36 +375,19 @@ func encodeNativeJSONL(sc *scorecard.Scorecard) []byte {
 }
 
 // writeAtomic replaces name with data: it writes a temporary file in the
-// same directory, syncs it and renames it over name, so that a reader
-// sees the old file or the new one, never a part.
-func writeAtomic(name string, data []byte) (err error) {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// same directory and renames it over name, so that a reader sees the old
+// file or the new one, never a part.
+func writeAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return unwrapPath(err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*.tmp")
+	tmp, err := writeTemp(name, data)
 	if err != nil {
 		return unwrapPath(err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return unwrapPath(err)
 	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if st, serr := os.Stat(name); serr == nil {
-		os.Chmod(f.Name(), st.Mode().Perm())
-	} else {
-		os.Chmod(f.Name(), 0o644)
-	}
-	return os.Rename(f.Name(), name)
+	return nil
 }

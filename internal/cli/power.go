@@ -3,35 +3,74 @@ package cli
 import (
 	"fmt"
 	"math"
+	"strconv"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
 )
 
-func runPower(args []string, env Env) error {
-	var baseline, candidate, policy string
+func newPower(a *app) *cobra.Command {
+	var baseline, candidate, effect, rate string
+	var policy policyFlags
 	var rf readFlags
-	fs := newFlagSet("power", env, "ftgate power --baseline FILE [--candidate FILE] [--policy gate.yaml]\n\n"+
-		"How many paired cases the quality test needs for the policy's effect (power.effect) at its power\n"+
-		"(power.target). With only a baseline, the candidate is assumed to gain exactly the effect with\n"+
-		"failures independent of the baseline's; with a candidate, the observed discordance is used.")
-	baselineFlag := stringFlag(fs, "baseline", "baseline scorecard")
-	candidateFlag := stringFlag(fs, "candidate", "candidate scorecard (optional)")
-	policyFlag := stringFlag(fs, "policy", "policy file (YAML)")
-	rf.register(fs)
-	rf.registerSides(fs)
-	if err := parseFlags(fs, args, false); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:     "power [--baseline FILE [--candidate FILE] | --baseline-rate RATE] [flags]",
+		Short:   "How many paired cases the quality test needs",
+		GroupID: groupIDGate,
+		Long: `Power says how many paired cases the quality test needs to detect the policy's effect
+(power.effect, or --effect) with its power (power.target). With only a baseline scorecard, the
+candidate is assumed to gain exactly the effect with failures independent of the baseline's; with a
+candidate, the observed discordance is used. Before any scorecard exists, --baseline-rate plans from
+an assumed acceptance rate (independent cases).`,
+		Example: `  ftgate power --baseline-rate 0.8 --effect 0.03
+  ftgate power --baseline base.jsonl --policy gate.yaml
+  ftgate power --baseline base.jsonl --candidate tuned.jsonl --effect 0.02`,
+		Args: noArgs,
+		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
+			return a.power(baseline, candidate, effect, rate, &policy, &rf)
+		}),
 	}
-	baseline, candidate, policy = baselineFlag.value, candidateFlag.value, policyFlag.value
-	if baseline == "" {
-		return usagef("power needs --baseline FILE")
+	i := in(cmd, groupInputs)
+	i.StringVar(&baseline, "baseline", "baseline scorecard `FILE`")
+	i.StringVar(&candidate, "candidate", "candidate scorecard `FILE` (optional: the observed discordance instead of an assumed one)")
+	p := in(cmd, groupPlan)
+	p.StringVar(&effect, "effect", "the quality gain to detect, as a share (0.03 is 3 points): overrides power.effect")
+	p.StringVar(&rate, "baseline-rate", "plan without a scorecard: the baseline's assumed acceptance `RATE` (0.8 is 80%)")
+	cmd.MarkFlagsMutuallyExclusive("baseline", "baseline-rate")
+	cmd.MarkFlagsOneRequired("baseline", "baseline-rate")
+	policy.register(cmd)
+	rf.register(cmd)
+	rf.registerSides(cmd)
+	return cmd
+}
+
+func (a *app) power(baseline, candidate, effect, rate string, policy *policyFlags, rf *readFlags) error {
+	if candidate != "" && baseline == "" {
+		return usagef("power: --candidate needs --baseline")
 	}
-	l := &loader{env: env}
-	pol := loadPolicy(env, policy, l)
+	l := newLoader(a)
+	var extra []gate.Override
+	if effect != "" {
+		extra = append(extra, gate.Override{Key: "power.effect", Value: effect, Source: "--effect " + effect})
+	}
+	pol := policy.load(l, extra...)
 	if err := l.errs.Err(); err != nil {
 		return err
+	}
+	if rate != "" {
+		r, err := strconv.ParseFloat(rate, 64)
+		if err != nil || math.IsNaN(r) || r < 0 || r > 1 {
+			return usagef("--baseline-rate %q is not a share between 0 and 1 (0.8 is 80%%)", rate)
+		}
+		plan, err := gate.PlanPowerFromRate(r, pol)
+		if err != nil {
+			return err
+		}
+		printPlan(a.env, plan, pol)
+		return nil
 	}
 	baseOpts, err := rf.options(pol, "baseline")
 	if err != nil {
@@ -41,7 +80,7 @@ func runPower(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	l.opts, l.pol = baseOpts, pol
+	l.opts = baseOpts
 	b := l.scorecard(baseline)
 	var c *scorecard.Scorecard
 	if candidate != "" {
@@ -65,7 +104,7 @@ func runPower(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	printPlan(env, plan, pol)
+	printPlan(a.env, plan, pol)
 	return nil
 }
 
@@ -73,7 +112,11 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	w := env.Stdout
 	fmt.Fprintf(w, "power of the quality test (%s, one-sided α = %s, target power %s)\n", p.Method, numfmt.Num(pol.Alpha), numfmt.Pct(p.Target))
 	fmt.Fprintf(w, "  effect to detect:  %s over the margin %s\n", numfmt.Points(p.Effect), numfmt.Points(p.Margin))
-	fmt.Fprintf(w, "  baseline accepts:  %s of %d cases\n", numfmt.Pct(p.Baseline), p.Cases)
+	if p.Cases > 0 {
+		fmt.Fprintf(w, "  baseline accepts:  %s of %d cases\n", numfmt.Pct(p.Baseline), p.Cases)
+	} else {
+		fmt.Fprintf(w, "  baseline accepts:  %s (assumed)\n", numfmt.Pct(p.Baseline))
+	}
 	switch p.Method {
 	case "cluster-t":
 		fmt.Fprintf(w, "  variance per case: %s, design effect %s\n", numfmt.Num(p.Sigma2), numfmt.Num(p.DEff))
@@ -83,9 +126,12 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	if p.Assumed {
 		fmt.Fprintf(w, "  (assumed: the candidate gains exactly the effect, with failures independent of the baseline's;\n   run with --candidate once it exists for the observed discordance)\n")
 	}
-	if math.IsInf(p.CasesNeeded, 0) || math.IsNaN(p.CasesNeeded) {
+	switch {
+	case math.IsInf(p.CasesNeeded, 0) || math.IsNaN(p.CasesNeeded):
 		fmt.Fprintf(w, "  cases needed:      no number of cases is enough\n")
-	} else {
+	case p.Cases == 0:
+		fmt.Fprintf(w, "  cases needed:      %d\n", int(math.Ceil(p.CasesNeeded)))
+	default:
 		fmt.Fprintf(w, "  cases needed:      %d", int(math.Ceil(p.CasesNeeded)))
 		if p.MoreCasesNeeded > 0 {
 			fmt.Fprintf(w, " (%d more than the %d at hand)", p.MoreCasesNeeded, p.Cases)
@@ -94,7 +140,9 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "  detectable now:    a gain of %s with %d cases\n", numfmt.Points(p.MDE), p.Cases)
+	if p.Cases > 0 {
+		fmt.Fprintf(w, "  detectable now:    a gain of %s with %d cases\n", numfmt.Points(p.MDE), p.Cases)
+	}
 	if p.CostCasesNeeded > 0 {
 		fmt.Fprintf(w, "power of the cost test (delta method, true cost ratio %s against the limit %s)\n", numfmt.Ratio(p.CostRatio), numfmt.Ratio(pol.Cost.MaxRatio))
 		fmt.Fprintf(w, "  variance per case: %s (log cost ratio, with the design effect)\n", numfmt.Num(p.CostVariance))

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ftgate/ftgate/report"
 	"github.com/ftgate/ftgate/scorecard"
@@ -15,34 +18,50 @@ func isPolicyFile(name string) bool {
 	return ext == ".yaml" || ext == ".yml"
 }
 
-func runValidate(args []string, env Env) error {
-	var policy string
+func newValidate(a *app) *cobra.Command {
+	var policy policyFlags
 	var rf readFlags
-	fs := newFlagSet("validate", env, "ftgate validate [--policy gate.yaml] [--format NAME] FILE...\n\nChecks scorecards and policies (.yaml/.yml) and says what it understood; exit 2 with every problem listed")
-	policyFlag := stringFlag(fs, "policy", "policy whose price table prices the scorecards")
-	rf.register(fs)
-	if err := parseFlags(fs, args, true); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:     "validate [--policy gate.yaml] [flags] FILE...",
+		Short:   "Check scorecards and policies and say what was understood",
+		GroupID: groupIDSetup,
+		Long: `Validate reads scorecards and policies (files ending in .yaml or .yml) and says what it understood
+of each: format, system, cases, fields. Every problem is listed, each as FILE:LINE: message, with exit
+code 2. With --policy, the scorecards' token usage is priced by its pricing table.`,
+		Example: `  ftgate validate gate.yaml
+  ftgate validate --policy gate.yaml base.jsonl tuned.jsonl
+  ftgate validate --format csv --id-column case results.csv`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && policy.file == "" && len(policy.sets) == 0 {
+				return errors.New("validate needs at least one FILE")
+			}
+			return nil
+		},
+		RunE: a.run(func(cmd *cobra.Command, files []string) error { return a.validate(&policy, &rf, files) }),
 	}
-	policy = policyFlag.value
-	files := fs.Args()
-	if len(files) == 0 && policy == "" {
-		return usagef("validate needs at least one FILE")
-	}
-	l := &loader{env: env, schemaCheck: true}
-	pol := loadPolicy(env, policy, l)
-	if policy != "" && len(l.errs) == 0 {
-		fmt.Fprintf(env.Stdout, "%s: policy ok\n", policy)
+	policy.register(cmd)
+	rf.register(cmd)
+	return cmd
+}
+
+func (a *app) validate(policy *policyFlags, rf *readFlags, files []string) error {
+	env := a.env
+	l := newLoader(a)
+	l.schemaCheck = true
+	pol := policy.load(l)
+	if (policy.file != "" || len(policy.sets) > 0) && len(l.errs) == 0 {
+		fmt.Fprintf(env.Stdout, "%s: policy ok\n", firstNonEmpty(policy.file, "the default policy with --set"))
 	}
 	opts, err := rf.options(pol, "")
 	if err != nil {
 		return err
 	}
-	l.opts, l.pol = opts, pol
+	l.opts = opts
 	for _, f := range files {
 		if isPolicyFile(f) && opts.Format == "auto" {
 			before := len(l.errs)
-			loadPolicy(env, f, l)
+			l.policy(f, nil)
+			l.pol = pol
 			if len(l.errs) == before {
 				fmt.Fprintf(env.Stdout, "%s: policy ok\n", f)
 			}

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/actions"
+	"github.com/ftgate/ftgate/internal/visible"
 	"github.com/ftgate/ftgate/report"
 )
 
@@ -27,12 +27,20 @@ func applyFailOn(env Env, d *gate.Decision) {
 // publishActions writes, when running inside GitHub Actions, the step
 // outputs, the job summary, the annotations and the optional pull-request
 // comment. Its errors are warnings: they never change the verdict.
-func publishActions(ctx context.Context, env Env, d *gate.Decision, names report.Names, f compareFlags) error {
+//
+// The annotations go through commands, the guard of the stream that does
+// not carry the JSON report. The step output "report" is the JSON
+// report's path, empty when it went to standard output.
+func publishActions(a *app, commands *visible.Writer, d *gate.Decision, names report.Names, jsonPath string) error {
+	env := a.env
 	if !actions.InActions(env.Getenv) {
 		return nil
 	}
-	p := actions.New(actions.Options{Getenv: env.Getenv, Stdout: env.Stdout, Stderr: env.Stderr, ReadFile: env.ReadFile})
-	if err := p.Publish(ctx, actions.Result{Decision: d, Names: names, JSONPath: f.json}); err != nil {
+	if jsonPath == "-" {
+		jsonPath = ""
+	}
+	p := actions.New(actions.Options{Getenv: env.Getenv, Stdout: commands, Stderr: env.Stderr})
+	if err := p.Publish(a.ctx, actions.Result{Decision: d, Names: names, JSONPath: jsonPath}); err != nil {
 		return joinWarnings([]error{err})
 	}
 	return nil

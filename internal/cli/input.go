@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+
+	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/scorecard"
+)
+
+// maxTotalCostUSD bounds the costs of one scorecard: a case or a total
+// beyond it is a unit mistake, and it keeps every sum the statistics form
+// (a bootstrap draw counts a cluster many times) a finite number.
+const maxTotalCostUSD = 1e15
+
+// loader reads files for one command, collecting every problem.
+type loader struct {
+	ctx  context.Context
+	env  Env
+	opts scorecard.ReadOptions
+	pol  gate.Policy
+	errs scorecard.ErrorList
+	// stdinUsed guards against reading standard input twice.
+	stdinUsed bool
+	// announce says on standard error which format was detected.
+	announce bool
+	// policySHA256 is the hex SHA-256 of the policy file read last.
+	policySHA256 string
+	// schemaCheck also checks every policy file against its JSON Schema.
+	schemaCheck bool
+}
+
+func newLoader(a *app) *loader { return &loader{ctx: a.ctx, env: a.env, pol: gate.DefaultPolicy()} }
+
+func (l *loader) fail(err error) { l.errs = append(l.errs, err) }
+
+// read returns the contents of name ("-" for standard input), refusing
+// more than limit bytes without reading past them; nil after recording
+// the problem. what names the input in messages ("scorecard", "policy").
+func (l *loader) read(name string, limit int64, what string) []byte {
+	if name == "-" {
+		if l.stdinUsed {
+			l.fail(usagef("standard input (-) can be read only once"))
+			return nil
+		}
+		l.stdinUsed = true
+		return l.stream("-", l.env.Stdin, limit, what, -1)
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		l.fail(fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+		return nil
+	}
+	switch {
+	case st.IsDir():
+		l.fail(fmt.Errorf("%s: cannot read: is a directory", name))
+		return nil
+	case st.Mode().IsRegular() && st.Size() > limit:
+		l.fail(fmt.Errorf("%s: %d bytes, larger than %s, the most ftgate reads for a %s: not read", name, st.Size(), byteSize(limit), what))
+		return nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		l.fail(fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+		return nil
+	}
+	defer f.Close()
+	size := int64(-1) // a pipe or a device: no size to trust
+	if st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return l.stream(name, f, limit, what, size)
+}
+
+// streamChunk is the size of each read: the context and the size limit
+// are checked between two.
+const streamChunk = 1 << 20
+
+// stream reads r to its end, in chunks, stopping as soon as it has more
+// than limit bytes or when the run is interrupted. size is the size of a
+// regular file (read in one buffer), or -1 for a pipe or a device, which
+// is refused at its first NUL byte unless it is a zip archive: binary
+// data such as /dev/zero, which no text format allows, is not read to
+// the limit.
+func (l *loader) stream(name string, r io.Reader, limit int64, what string, size int64) []byte {
+	var buf []byte
+	if size >= 0 {
+		buf = make([]byte, 0, min(size, limit)+1)
+	}
+	for {
+		if err := l.ctx.Err(); err != nil {
+			l.fail(errInterrupted)
+			return nil
+		}
+		if len(buf) == cap(buf) {
+			next := min(max(2*cap(buf), streamChunk), int(min(limit+1, math.MaxInt)))
+			if next <= cap(buf) {
+				l.fail(fmt.Errorf("%s: larger than %s, the most ftgate reads for a %s: not read", name, byteSize(limit), what))
+				return nil
+			}
+			buf = append(make([]byte, 0, next), buf...)
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+streamChunk)])
+		if i := bytes.IndexByte(buf[len(buf):len(buf)+n], 0); size < 0 && i >= 0 && !bytes.HasPrefix(buf[:min(len(buf)+n, 4)], []byte("PK\x03\x04")) {
+			l.fail(fmt.Errorf("%s: binary data (a NUL byte at offset %d): not a %s", name, len(buf)+i, what))
+			return nil
+		}
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			l.fail(fmt.Errorf("%s: larger than %s, the most ftgate reads for a %s: not read", name, byteSize(limit), what))
+			return nil
+		}
+		if errors.Is(err, io.EOF) {
+			return buf
+		}
+		if err != nil {
+			l.fail(fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
+			return nil
+		}
+	}
+}
+
+// byteSize writes a size limit in the largest binary unit that divides it.
+func byteSize(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// scorecard reads, validates and prices one scorecard; nil on error.
+func (l *loader) scorecard(name string) *scorecard.Scorecard {
+	data := l.read(name, scorecard.MaxInputBytes, "scorecard")
+	if data == nil {
+		return nil
+	}
+	sc, err := scorecard.Read(name, data, l.opts)
+	if err != nil {
+		l.fail(err)
+		return nil
+	}
+	if l.announce && (l.opts.Format == "" || l.opts.Format == "auto") && sc.Format != "native" {
+		fmt.Fprintf(l.env.Stderr, "ftgate: %s: read as %s (detected from its content; --format forces one)\n", name, sc.Format)
+	}
+	if err := scorecard.ApplyPricing(sc, l.pol.Pricing); err != nil {
+		l.fail(err)
+		return nil
+	}
+	if err := checkCosts(sc); err != nil {
+		l.fail(err)
+		return nil
+	}
+	return sc
+}
+
+// checkCosts refuses a case whose cost, or a scorecard whose total cost,
+// is beyond maxTotalCostUSD.
+func checkCosts(sc *scorecard.Scorecard) error {
+	total := 0.0
+	for _, s := range sc.Samples {
+		if s.CostUSD == nil {
+			continue
+		}
+		c := *s.CostUSD
+		if math.IsNaN(c) || c > maxTotalCostUSD {
+			return scorecard.Errorf(sc.Source, s.Line, "case %q costs %g USD (its cost_usd, or its usage at the policy's prices): more than 10^15 USD, which is no cost; check the unit", s.ID, c)
+		}
+		total += c
+	}
+	if total > maxTotalCostUSD {
+		return scorecard.Errorf(sc.Source, 0, "the costs add up to %g USD, more than 10^15 USD, which is no cost; check the unit", total)
+	}
+	return nil
+}
+
+// policy reads the policy file (the defaults when path is empty) with the
+// overrides applied; the defaults after recording a problem.
+func (l *loader) policy(path string, sets []gate.Override) gate.Policy {
+	var data []byte
+	if path != "" {
+		if data = l.read(path, gate.MaxPolicyBytes, "policy"); data == nil {
+			return gate.DefaultPolicy()
+		}
+	} else if len(sets) == 0 {
+		return gate.DefaultPolicy()
+	}
+	if path != "" {
+		sum := sha256.Sum256(data)
+		l.policySHA256 = hex.EncodeToString(sum[:])
+	}
+	pol, err := gate.ParsePolicy(path, data, sets...)
+	if err == nil && l.schemaCheck && path != "" {
+		err = checkPolicySchema(path, data)
+	}
+	if err != nil {
+		l.fail(err)
+		return gate.DefaultPolicy()
+	}
+	if path != "" && len(bytes.TrimSpace(data)) == 0 {
+		fmt.Fprintf(l.env.Stderr, "ftgate: warning: %s is empty: the default policy applies\n", path)
+	}
+	l.pol = pol
+	return pol
+}
+
+// unwrapPath drops the operation from an *fs.PathError, whose path the
+// caller already prints.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
