@@ -125,6 +125,10 @@ type htmlPage struct {
 	Metrics     []htmlRow
 	MetricsHead []string
 	Constraints []htmlConstraint
+	// Sequential is the sequential-mode line, with the evidence by look.
+	Sequential  string
+	SeqChart    *chart
+	SeqLooks    []htmlSeqLook
 	Quality     chart
 	QualityNote string
 	Cost        *chart
@@ -180,6 +184,10 @@ type htmlRow struct {
 	Cells  []string
 	Status string
 	Result string
+}
+
+type htmlSeqLook struct {
+	Look, Cases, Quality, Cost string
 }
 
 type htmlConstraint struct {
@@ -290,6 +298,7 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 		p.Warnings = append(p.Warnings, clean(w))
 	}
 	htmlMetrics(p, d)
+	htmlSequential(p, d)
 	p.Quality, p.QualityNote = qualityChart(d)
 	p.Cost, p.CostNote = costChart(d)
 	htmlSegments(p, d)
@@ -386,6 +395,77 @@ func htmlMetrics(p *htmlPage, d *gate.Decision) {
 	}
 }
 
+// intervalName names the interval of quality and cost: a two-sided
+// interval, or in sequential mode the bounds of the confidence sequences.
+func intervalName(d *gate.Decision, level float64) string {
+	if d.Sequential != nil {
+		return numfmt.Pct(level) + " confidence sequence"
+	}
+	return numfmt.Pct(level) + " interval"
+}
+
+// htmlSequential states sequential mode and draws the quality bounds look
+// by look: the running intersection of the confidence sequences after
+// each batch of evidence.
+func htmlSequential(p *htmlPage, d *gate.Decision) {
+	sq := d.Sequential
+	if sq == nil {
+		return
+	}
+	p.Sequential = capitalize(sequentialLine(sq)) + "."
+	for _, h := range sq.History {
+		p.SeqLooks = append(p.SeqLooks, htmlSeqLook{Look: strconv.Itoa(h.Look), Cases: numfmt.Int(h.Cases),
+			Quality: numfmt.PointsInterval(h.QualityLo, h.QualityHi), Cost: numfmt.RatioInterval(h.CostLo, h.CostHi)})
+	}
+	if len(sq.History) == 0 {
+		return
+	}
+	const w, h, left, right, top, bottom = 960.0, 260.0, 72.0, 940.0, 24.0, 210.0
+	m := d.Quality.Margin
+	vals := []float64{0, m}
+	last := 0
+	for _, l := range sq.History {
+		vals = append(vals, l.QualityLo, l.QualityHi)
+		last = max(last, l.Cases)
+	}
+	y0, y1 := span(0.1, 0.01, vals...)
+	x := scale{0, float64(last) * 1.08, left, right}
+	y := scale{y0, y1, bottom, top}
+	c := &chart{ID: "looks", Width: w, Height: h, Title: "Quality bounds after each look",
+		Desc: fmt.Sprintf("The confidence sequence's bounds on the change in acceptance after each of %d looks; the gain is established once the lower bound is above the margin %s.",
+			len(sq.History), numfmt.Points(m))}
+	for _, t := range y.ticks(5) {
+		c.Grid = append(c.Grid, chartLine{left, y.at(t), right, y.at(t), "grid"})
+		c.Texts = append(c.Texts, chartText{left - 8, y.at(t) + 4, "end", "tick", signedPts(t, 0.01)})
+	}
+	c.Grid = append(c.Grid, chartLine{left, top, left, bottom, "axis"})
+	c.bottomAxis(x, bottom, 6, func(v, _ float64) string { return numfmt.Count(v) })
+	c.Texts = append(c.Texts, chartText{(left + right) / 2, h - 8, "middle", "axis-label", "paired cases at the look"})
+	c.Vertical = append(c.Vertical, chartText{16, (top + bottom) / 2, "middle", "axis-label", "change, pts"})
+	c.Lines = append(c.Lines, chartLine{left, y.at(0), right, y.at(0), "ref"})
+	if m != 0 {
+		c.Lines = append(c.Lines, chartLine{left, y.at(m), right, y.at(m), "limit"})
+		c.Texts = append(c.Texts, chartText{left + 6, y.at(m) - 6, "start", "ref-label", "margin " + numfmt.Points(m)})
+	} else {
+		c.Texts = append(c.Texts, chartText{left + 6, y.at(0) - 6, "start", "ref-label", "no change = margin"})
+	}
+	for _, l := range sq.History {
+		if !finite(l.QualityLo) || !finite(l.QualityHi) {
+			continue
+		}
+		cls := "open"
+		switch {
+		case l.QualityLo > m:
+			cls = "good"
+		case l.QualityHi < m:
+			cls = "bad"
+		}
+		c.Lines = append(c.Lines, whiskerLines(y.at(l.QualityHi), y.at(l.QualityLo), x.at(float64(l.Cases)), 8, true, "iv "+cls)...)
+		c.Texts = append(c.Texts, chartText{x.at(float64(l.Cases)) + 12, y.at(l.QualityLo) + 4, "start", "value " + cls, "look " + strconv.Itoa(l.Look)})
+	}
+	p.SeqChart = c
+}
+
 // signedPts formats a tick of an axis in percentage points, with as many
 // decimals as the step between ticks needs.
 func signedPts(v, step float64) string {
@@ -461,13 +541,13 @@ func anchorFor(x, left, right float64) string {
 func qualityChart(d *gate.Decision) (chart, string) {
 	q := d.Quality
 	cls, word := status(q.Met, q.Missed)
-	level := numfmt.Pct(q.CILevel)
+	level := intervalName(d, q.CILevel)
 	est := numfmt.Points(q.Delta) + " " + numfmt.PointsInterval(q.CILow, q.CIHigh)
-	desc := fmt.Sprintf("The candidate's acceptance minus the baseline's is %s with the %s interval %s; the margin is %s, so the gain over it is %s.",
+	desc := fmt.Sprintf("The candidate's acceptance minus the baseline's is %s with the %s %s; the margin is %s, so the gain over it is %s.",
 		numfmt.Points(q.Delta), level, numfmt.PointsInterval(q.CILow, q.CIHigh), numfmt.Points(q.Margin), word)
 	c := intervalChart("quality", "Change in acceptance against the margin", desc, q.Delta, q.CILow, q.CIHigh, 0, q.Margin, +1,
-		"above the margin", "no change", "margin "+numfmt.Points(q.Margin), est, cls, signedPts, "change in acceptance, percentage points ("+level+" interval)", 0.15, 0.01)
-	note := fmt.Sprintf("Gain over the margin: %s (%s, %s).", word, q.Method, numfmt.PEquals(q.PValue))
+		"above the margin", "no change", "margin "+numfmt.Points(q.Margin), est, cls, signedPts, "change in acceptance, percentage points", 0.15, 0.01)
+	note := fmt.Sprintf("Gain over the margin: %s (%s, %s); the whiskers are the %s.", word, q.Method, numfmt.PEquals(q.PValue), level)
 	if math.IsNaN(q.CILow) {
 		note += " Every cluster shows the same difference, so there is no interval; the exact sign test over clusters decides."
 	}
@@ -483,8 +563,8 @@ func costChart(d *gate.Decision) (*chart, string) {
 		return nil, "Cost per accepted outcome: the ratio is undefined (" + clean(k.Undefined) + ")."
 	}
 	cls, word := status(k.Met, k.Missed)
-	level := numfmt.Pct(k.CILevel)
-	desc := fmt.Sprintf("The candidate's cost per accepted outcome is %s of the baseline's (%s against %s) with the %s interval %s; the limit is %s, so being below it is %s.",
+	level := intervalName(d, k.CILevel)
+	desc := fmt.Sprintf("The candidate's cost per accepted outcome is %s of the baseline's (%s against %s) with the %s %s; the limit is %s, so being below it is %s.",
 		numfmt.Ratio(k.Ratio), numfmt.USD(k.CandidateCPA), numfmt.USD(k.BaselineCPA), level, numfmt.RatioInterval(k.CILow, k.CIHigh), numfmt.Ratio(k.MaxRatio), word)
 	ratioTick := func(v, step float64) string {
 		dec := 1
@@ -495,8 +575,8 @@ func costChart(d *gate.Decision) (*chart, string) {
 	}
 	c := intervalChart("cost", "Cost per accepted outcome, candidate over baseline, against the limit", desc, k.Ratio, k.CILow, k.CIHigh, 1, k.MaxRatio, -1,
 		"below the limit", "same cost", "limit "+numfmt.Ratio(k.MaxRatio), numfmt.Ratio(k.Ratio)+" "+numfmt.RatioInterval(k.CILow, k.CIHigh), cls, ratioTick,
-		"candidate's cost per accepted outcome over the baseline's ("+level+" interval)", 0.15, 0.05)
-	return &c, fmt.Sprintf("Below the limit: %s (%s, %s).", word, k.Method, numfmt.PEquals(k.PValue))
+		"cost per accepted outcome, candidate ÷ baseline", 0.15, 0.05)
+	return &c, fmt.Sprintf("Below the limit: %s (%s, %s); the whiskers are the %s.", word, k.Method, numfmt.PEquals(k.PValue), level)
 }
 
 func htmlSegments(p *htmlPage, d *gate.Decision) {
@@ -896,8 +976,7 @@ func breakEvenChart(e *gate.Economics) (*chart, []htmlMonth) {
 func htmlPower(p *htmlPage, d *gate.Decision) {
 	pw := d.Power
 	n := d.Cases.Paired
-	p.PowerLine = fmt.Sprintf("Detecting a quality gain of %s with %s power takes %s paired cases (%d now); with %d cases the smallest detectable gain is %s.",
-		numfmt.Points(pw.Effect), numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded), n, n, numfmt.Points(pw.MDE))
+	p.PowerLine = powerSentence(d)
 	if len(pw.Curve) == 0 {
 		return
 	}
@@ -909,15 +988,29 @@ func htmlPower(p *htmlPage, d *gate.Decision) {
 		}
 		return math.NaN()
 	}
+	need, label := curveNeeded(d)
 	p.PowerRows = append(p.PowerRows, htmlPowerRow{"now", numfmt.Int(n), numfmt.Pct(at(n))})
-	if finite(pw.CasesNeeded) {
-		need := int(math.Ceil(pw.CasesNeeded))
-		p.PowerRows = append(p.PowerRows, htmlPowerRow{"needed", numfmt.Int(need), numfmt.Pct(at(need))})
+	if finite(need) {
+		p.PowerRows = append(p.PowerRows, htmlPowerRow{label, numfmt.Int(int(need)), numfmt.Pct(at(int(need)))})
+	}
+	if sq := d.Sequential; sq != nil && finite(sq.CasesForPower) {
+		p.PowerRows = append(p.PowerRows, htmlPowerRow{"needed, sequential test", numfmt.Int(int(math.Ceil(sq.CasesForPower))), numfmt.Pct(pw.Target)})
 	}
 	for _, q := range pw.Curve {
 		p.PowerCurve = append(p.PowerCurve, htmlPowerRow{"", numfmt.Int(q.Cases), numfmt.Pct(q.Power)})
 	}
 	p.Power = powerChart(d, at)
+}
+
+// curveNeeded returns the cases the power curve reaches the target at,
+// rounded up, and what to call them. The curve is the fixed-sample test's;
+// in sequential mode the power block's cases needed are the sequential
+// test's, so the curve is marked at the fixed-sample plan instead.
+func curveNeeded(d *gate.Decision) (float64, string) {
+	if sq := d.Sequential; sq != nil {
+		return math.Ceil(sq.FixedCases), "needed, fixed-sample test"
+	}
+	return math.Ceil(d.Power.CasesNeeded), "needed"
 }
 
 // powerChart draws the quality test's power against the number of paired
@@ -929,9 +1022,12 @@ func powerChart(d *gate.Decision, at func(int) float64) *chart {
 	last := pw.Curve[len(pw.Curve)-1].Cases
 	x := scale{0, float64(last), left, right}
 	y := scale{0, 1, bottom, top}
-	need := math.Ceil(pw.CasesNeeded)
+	need, needLabel := curveNeeded(d)
 	desc := fmt.Sprintf("Power of the quality test against a gain of %s, from 0 to %d paired cases: %s now with %d cases; the target %s is reached at %s cases.",
-		numfmt.Points(pw.Effect), last, numfmt.Pct(at(n)), n, numfmt.Pct(pw.Target), numfmt.Cases(pw.CasesNeeded))
+		numfmt.Points(pw.Effect), last, numfmt.Pct(at(n)), n, numfmt.Pct(pw.Target), numfmt.Count(need))
+	if d.Sequential != nil {
+		desc += " The curve is the fixed-sample test's; the sequential test's number is in the table."
+	}
 	c := &chart{ID: "power", Width: w, Height: h, Title: "Power against the number of paired cases", Desc: desc}
 	for _, t := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		c.Grid = append(c.Grid, chartLine{left, y.at(t), right, y.at(t), "grid"})
@@ -958,10 +1054,11 @@ func powerChart(d *gate.Decision, at func(int) float64) *chart {
 	c.Lines = append(c.Lines, chartLine{x.at(float64(n)), top - 20, x.at(float64(n)), bottom, "now-line"})
 	c.Marks = append(c.Marks, mark("circle", x.at(float64(n)), y.at(at(n)), 5, "pt now", fmt.Sprintf("now: %d cases, power %s", n, numfmt.Pct(at(n)))))
 	c.Texts = append(c.Texts, chartText{x.at(float64(n)), top - 26, anchorFor(x.at(float64(n)), left, right), "value now", fmt.Sprintf("now: %d cases, power %s", n, numfmt.Pct(at(n)))})
-	if finite(need) {
+	if finite(need) && finite(at(int(need))) {
+		text := needLabel + ": " + numfmt.Int(int(need)) + " cases"
 		c.Lines = append(c.Lines, chartLine{x.at(need), top - 4, x.at(need), bottom, "needed-line"})
-		c.Marks = append(c.Marks, mark("circle", x.at(need), y.at(at(int(need))), 5, "pt needed", "needed: "+numfmt.Cases(pw.CasesNeeded)+" cases"))
-		c.Texts = append(c.Texts, chartText{x.at(need), top - 8, anchorFor(x.at(need), left, right), "value needed", "needed: " + numfmt.Cases(pw.CasesNeeded) + " cases"})
+		c.Marks = append(c.Marks, mark("circle", x.at(need), y.at(at(int(need))), 5, "pt needed", text))
+		c.Texts = append(c.Texts, chartText{x.at(need), top - 8, anchorFor(x.at(need), left, right), "value needed", text})
 	}
 	return c
 }

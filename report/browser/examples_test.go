@@ -1,6 +1,8 @@
 package browser_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,13 +12,31 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ftgate/ftgate/internal/cli"
 	"github.com/ftgate/ftgate/internal/examplegen"
 	"github.com/ftgate/ftgate/internal/visible"
 )
 
-// exampleArgs is the compare command line of an example folder.
-func exampleArgs(sc examplegen.Scenario) []string {
+// exampleArgs is the compare command line of an example folder. A batched
+// example's runs are first pooled, batch by batch, with ftgate merge into
+// tmp, as its README does.
+func exampleArgs(t *testing.T, sc examplegen.Scenario, tmp string) []string {
+	t.Helper()
 	dir := filepath.Join("..", "..", "examples", sc.Name)
+	policy := filepath.Join(dir, "gate.yaml")
+	if sc.Batches > 1 {
+		for _, y := range sc.Systems {
+			stem := strings.TrimSuffix(y.File, ".jsonl")
+			for k := 1; k <= sc.Batches; k++ {
+				var out, errs bytes.Buffer
+				args := []string{"merge", "--into", filepath.Join(tmp, y.File), filepath.Join(dir, fmt.Sprintf("%s-%d.jsonl", stem, k))}
+				if code := cli.Run(context.Background(), args, cli.Env{Stdout: &out, Stderr: &errs}); code != 0 {
+					t.Fatalf("ftgate %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errs.String())
+				}
+			}
+		}
+		dir = tmp
+	}
 	var args []string
 	for _, y := range sc.Systems {
 		if y.Role == "baseline" && !y.History {
@@ -33,7 +53,7 @@ func exampleArgs(sc examplegen.Scenario) []string {
 			args = append(args, "--candidate", filepath.Join(dir, y.File))
 		}
 	}
-	return append(args, "--policy", filepath.Join(dir, "gate.yaml"))
+	return append(args, "--policy", policy)
 }
 
 // TestExamplesInBrowser renders every example's HTML report, opens it in
@@ -41,9 +61,10 @@ func exampleArgs(sc examplegen.Scenario) []string {
 // reviewer would use it; it saves a screenshot of each.
 func TestExamplesInBrowser(t *testing.T) {
 	browser := startBrowser(t)
-	for _, sc := range examplegen.All() {
+	for _, sc := range examplegen.Every() {
 		t.Run(sc.Name, func(t *testing.T) {
-			file, rep := compare(t, t.TempDir(), exampleArgs(sc), sc.Expect.ExitCode)
+			tmp := t.TempDir()
+			file, rep := compare(t, tmp, exampleArgs(t, sc, tmp), sc.Expect.ExitCode)
 			tb := open(t, browser, file, false)
 
 			// The verdict and every reason, visible at the top.
