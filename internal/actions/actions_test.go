@@ -51,7 +51,7 @@ func fakeEnv(t *testing.T, extra map[string]string) (func(string) string, string
 }
 
 // parseOutputFile reads a GITHUB_OUTPUT file (name<<DELIMITER lines).
-func parseOutputFile(t *testing.T, path string) map[string]string {
+func parseOutputFile(t testing.TB, path string) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

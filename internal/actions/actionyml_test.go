@@ -12,16 +12,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
 
 // These tests run the composite action of action.yml the way the runner
-// does, minus the setup-go step (Go is already here): each run: step in
-// bash with the step's env: block (inputs substituted into the env values
-// only), GITHUB_ACTION_PATH at the repository root and the runner's files
-// in a temporary folder. They prove that the metadata and the program
-// agree.
+// does: each run: step in bash with the step's env: block (inputs and step
+// outputs substituted into the env values only), GITHUB_ACTION_PATH at the
+// repository root and the runner's files and tool cache in a temporary
+// folder. By default the action is used at a release tag and installs
+// ftgate from a fake release served on the loopback interface
+// (install_test.go), so they prove that the metadata, the installer and
+// the program agree.
 
 type actionMeta struct {
 	Inputs map[string]struct {
@@ -47,7 +50,7 @@ type actionStep struct {
 	Run   string            `yaml:"run"`
 }
 
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -59,7 +62,7 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-func loadAction(t *testing.T) actionMeta {
+func loadAction(t testing.TB) actionMeta {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(repoRoot(t), "action.yml"))
 	if err != nil {
@@ -81,14 +84,49 @@ type runResult struct {
 	outputs         map[string]string // the action's outputs, mapped from the step's
 	summary         string
 	temp, workspace string
+	// steps are the outputs of each step with an id; durations and cpu
+	// the wall time and the CPU time (user and system, children included)
+	// of each step that ran, by id (or name).
+	steps          map[string]map[string]string
+	durations, cpu map[string]time.Duration
+	// githubPath and githubEnv are what the steps wrote to GITHUB_PATH and
+	// GITHUB_ENV: what would reach the caller's later steps.
+	githubPath, githubEnv string
 }
 
-// runAction runs action.yml with the given inputs (with:) and extra runner
-// environment, and returns what it did.
+// An actionRun describes one simulated run of the action.
+type actionRun struct {
+	with map[string]string // the inputs
+	env  map[string]string // the job's environment, over the runner's
+	// ref is github.action_ref: the ref the action is used at. Empty plays
+	// a local action (uses: ./).
+	ref string
+	// release serves the releases and tags; nil starts one with the
+	// current code released as testReleaseTag.
+	release *fakeRelease
+	// toolCache is RUNNER_TOOL_CACHE; empty is a new folder.
+	toolCache string
+	// stopAfter ends the run after the step with this id.
+	stopAfter string
+}
+
+// runAction runs action.yml at the release tag testReleaseTag, with the
+// given inputs (with:) and extra runner environment, and returns what it
+// did.
 func runAction(t *testing.T, with map[string]string, extraEnv map[string]string) runResult {
+	t.Helper()
+	return runActionWith(t, actionRun{with: with, env: extraEnv, ref: testReleaseTag})
+}
+
+// runActionWith runs action.yml as run describes.
+func runActionWith(t testing.TB, run actionRun) runResult {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: the Action simulations build and run the program")
+	}
+	with, extraEnv := run.with, run.env
+	if run.release == nil {
+		run.release = newFakeRelease(t, testRelease(t))
 	}
 	bash, err := exec.LookPath("bash")
 	if err != nil {
@@ -97,6 +135,11 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go is not on PATH")
+	}
+	for _, tool := range []string{"curl", "git", "tar"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH; the action's installer needs it", tool)
+		}
 	}
 	root := repoRoot(t)
 	meta := loadAction(t)
@@ -125,6 +168,9 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 	dir := t.TempDir()
 	temp := filepath.Join(dir, "runner temp")
 	os.MkdirAll(temp, 0o755)
+	if run.toolCache == "" {
+		run.toolCache = filepath.Join(dir, "tool cache")
+	}
 	files := map[string]string{
 		"GITHUB_OUTPUT":       filepath.Join(dir, "output"),
 		"GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary"),
@@ -135,10 +181,14 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 		os.WriteFile(f, nil, 0o644)
 	}
 	ctx := map[string]string{
-		"github.action_path": root,
-		"github.action_ref":  "",
-		"github.token":       "fake-token-from-the-runner",
-		"runner.temp":        temp,
+		"github.action_path":       root,
+		"github.action_ref":        run.ref,
+		"github.action_repository": "ftgate/ftgate",
+		"github.token":             "fake-token-from-the-runner",
+		"runner.temp":              temp,
+	}
+	if run.ref == "" {
+		ctx["github.action_repository"] = ""
 	}
 	// An input's default may itself be an expression (github.token).
 	for name, v := range inputs {
@@ -158,6 +208,10 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 	base = append(base, "PATH="+filepath.Dir(goBin)+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GITHUB_ACTIONS=true", "CI=true", "GITHUB_ACTION_PATH="+root, "GITHUB_WORKSPACE="+root, "RUNNER_TEMP="+temp,
 		"RUNNER_OS="+map[string]string{"linux": "Linux", "darwin": "macOS", "windows": "Windows"}[runtime.GOOS],
+		"RUNNER_ARCH="+map[string]string{"amd64": "X64", "arm64": "ARM64", "386": "X86", "arm": "ARM"}[runtime.GOARCH],
+		"RUNNER_TOOL_CACHE="+run.toolCache,
+		// Nothing may reach out: the releases come from the fake server.
+		"GITHUB_SERVER_URL=https://github.invalid", "FTGATE_TEST_RELEASE_SERVER="+run.release.url,
 		"GITHUB_EVENT_NAME=push", "GITHUB_REPOSITORY=ftgate/ftgate")
 	for k, v := range files {
 		base = append(base, k+"="+v)
@@ -168,7 +222,9 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 
 	var res runResult
 	res.temp, res.workspace = temp, root
+	res.durations, res.cpu = map[string]time.Duration{}, map[string]time.Duration{}
 	stepOutputs := map[string]map[string]string{}
+	res.steps = stepOutputs
 	var stdout, stderr bytes.Buffer
 	for i, st := range meta.Runs.Steps {
 		if st.Uses != "" {
@@ -193,9 +249,21 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 		cmd := exec.Command(bash, "--noprofile", "--norc", "-eo", "pipefail", script)
 		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = root, env, &stdout, &stderr
 		os.Truncate(files["GITHUB_OUTPUT"], 0)
+		start := time.Now()
 		err := cmd.Run()
+		key := st.ID
+		if key == "" {
+			key = st.Name
+		}
+		res.durations[key] = time.Since(start)
+		if ps := cmd.ProcessState; ps != nil {
+			res.cpu[key] = ps.UserTime() + ps.SystemTime()
+		}
 		if st.ID != "" {
 			stepOutputs[st.ID] = parseOutputFile(t, files["GITHUB_OUTPUT"])
+			for k, v := range stepOutputs[st.ID] {
+				ctx["steps."+st.ID+".outputs."+k] = v
+			}
 		}
 		if err != nil {
 			ee, ok := err.(*exec.ExitError)
@@ -205,8 +273,14 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 			res.exit = ee.ExitCode()
 			break
 		}
+		if run.stopAfter != "" && st.ID == run.stopAfter {
+			break
+		}
 	}
 	res.stdout, res.stderr = stdout.String(), stderr.String()
+	ghPath, _ := os.ReadFile(files["GITHUB_PATH"])
+	ghEnv, _ := os.ReadFile(files["GITHUB_ENV"])
+	res.githubPath, res.githubEnv = string(ghPath), string(ghEnv)
 	sum, _ := os.ReadFile(files["GITHUB_STEP_SUMMARY"])
 	res.summary = string(sum)
 	res.outputs = map[string]string{}
@@ -225,8 +299,9 @@ func runAction(t *testing.T, with map[string]string, extraEnv map[string]string)
 }
 
 // substitute replaces the ${{ }} expressions the action uses in its env:
-// values; any other expression fails the test.
-func substitute(t *testing.T, s string, ctx, inputs map[string]string) string {
+// values; any other expression fails the test. The output of a step that
+// did not set it is empty, as on the runner.
+func substitute(t testing.TB, s string, ctx, inputs map[string]string) string {
 	t.Helper()
 	return expr.ReplaceAllStringFunc(s, func(m string) string {
 		key := expr.FindStringSubmatch(m)[1]
@@ -238,14 +313,14 @@ func substitute(t *testing.T, s string, ctx, inputs map[string]string) string {
 			return v
 		}
 		v, ok := ctx[key]
-		if !ok {
+		if !ok && !strings.HasPrefix(key, "steps.") {
 			t.Fatalf("expression %s is not simulated", m)
 		}
 		return v
 	})
 }
 
-func example(t *testing.T, parts ...string) string {
+func example(t testing.TB, parts ...string) string {
 	return filepath.Join(append([]string{repoRoot(t), "examples"}, parts...)...)
 }
 
@@ -281,21 +356,21 @@ func TestActionMetadata(t *testing.T) {
 	if d := m.Inputs["fail-on"].Default; d == nil || *d != FailOnFailOrInconclusive {
 		t.Errorf("fail-on must default to %s", FailOnFailOrInconclusive)
 	}
-	// setup-go is pinned to a commit and leaves the caller's cache alone.
-	setupGo := 0
-	for _, st := range m.Runs.Steps {
-		if strings.HasPrefix(st.Uses, "actions/setup-go@") {
-			setupGo++
-			if !regexp.MustCompile(`@[0-9a-f]{40}$`).MatchString(st.Uses) {
-				t.Errorf("setup-go %q is not pinned to a full commit SHA", st.Uses)
-			}
-			if st.With["cache"] != "false" {
-				t.Errorf("setup-go: cache = %q, want false", st.With["cache"])
-			}
-		}
+	if d := m.Inputs["install"].Default; d == nil || *d != "auto" {
+		t.Errorf("install must default to auto")
 	}
-	if setupGo != 1 {
-		t.Errorf("%d setup-go steps, want 1", setupGo)
+	if d := m.Inputs["version"].Default; d == nil || *d != "" {
+		t.Errorf("version must default to empty (the action's own release)")
+	}
+	// No step may change the caller's later steps: a setup-* action would
+	// put its tool first on their PATH.
+	for _, st := range m.Runs.Steps {
+		if st.Uses != "" {
+			t.Errorf("step %q uses %q; the action installs ftgate without other actions", st.Name, st.Uses)
+		}
+		if strings.Contains(st.Run, "GITHUB_PATH") || strings.Contains(st.Run, "GITHUB_ENV") {
+			t.Errorf("step %q writes GITHUB_PATH or GITHUB_ENV", st.Name)
+		}
 	}
 	// Every input reaches the program (through some step's env:).
 	used := map[string]bool{}
