@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"math"
 	"regexp"
@@ -316,5 +317,22 @@ func TestHTMLCases(t *testing.T) {
 	}
 	if htmlCasesOf(nil) != nil {
 		t.Error("a table for no cases")
+	}
+}
+
+// TestHTMLCasesCap: a long drill-down is cut to maxHTMLCases rows, and the
+// page says so.
+func TestHTMLCasesCap(t *testing.T) {
+	rows := make([]htmlCaseRow, maxHTMLCases+2)
+	for i := range rows {
+		rows[i] = htmlCaseRow{ID: fmt.Sprintf("c-%05d", i), Workflow: "w", Change: gate.ChangeBroke, Baseline: "accepted", Candidate: "tone", Classes: []string{"tone"}}
+	}
+	tb := htmlCasesOf(rows)
+	if tb.Total != maxHTMLCases+2 || tb.Shown != maxHTMLCases || len(tb.Rows) != maxHTMLCases {
+		t.Errorf("total %d, shown %d, rows %d", tb.Total, tb.Shown, len(tb.Rows))
+	}
+	want := "5002 cases changed outcome; the first 5000 are listed here (broken cases first), all of them are in the JSON report"
+	if tb.Summary != want {
+		t.Errorf("summary %q, want %q", tb.Summary, want)
 	}
 }
