@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/spf13/cobra"
+
 	"context"
 	"fmt"
 	"io"
@@ -102,3 +104,43 @@ func checkFilter(o casesOptions, cs []gate.CaseChange) error {
 // listCasesTo writes case changes as CSV (for tests of the CSV writer
 // through the command's own path).
 func listCasesTo(w io.Writer, cs []gate.CaseChange) error { return report.CaseCSV(w, cs) }
+
+// newCases is 'ftgate cases': the drill-down behind a JSON report.
+func newCases(a *app) *cobra.Command {
+	var o casesOptions
+	var broke, fixed, changed, csvOut optBool
+	cmd := &cobra.Command{
+		Use:     "cases REPORT.json [--broke] [--fixed] [--changed-class] [--workflow W] [--class C] [--csv]",
+		Short:   "List the cases behind a report: what the candidate broke, fixed or failed differently",
+		GroupID: groupIDGate,
+		Long: `Cases reads a JSON report (compare --json) and lists the cases whose outcome changed between the
+baseline and the candidate: broken first, then fixed, then those that failed with another class, with
+their workflow, each side's outcome, the failure classes and the change in cost per sample. The
+filters combine: every one given must hold. --csv writes CSV for a spreadsheet or a script.`,
+		Example: `  ftgate cases report.json --broke --workflow policy-qa
+  ftgate cases report.json --class wrong-policy --csv > cases.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: a.run(func(cmd *cobra.Command, args []string) error {
+			o.report = args[0]
+			for _, k := range []struct {
+				on   optBool
+				kind string
+			}{{broke, gate.ChangeBroke}, {fixed, gate.ChangeFixed}, {changed, gate.ChangeClass}} {
+				if k.on.value {
+					o.changes = append(o.changes, k.kind)
+				}
+			}
+			o.csv = csvOut.value
+			o.color = a.color
+			return listCases(o, a.env)
+		}),
+	}
+	f := in(cmd, groupOutput)
+	f.BoolVar(&broke, "broke", "only the cases the candidate broke (accepted by the baseline, not by the candidate)")
+	f.BoolVar(&fixed, "fixed", "only the cases the candidate fixed")
+	f.BoolVar(&changed, "changed-class", "only the cases that failed on both sides with other failure classes")
+	f.StringVar(&o.workflow, "workflow", "only the cases of workflow `W`")
+	f.StringVar(&o.class, "class", "only the cases with failure class `C` on either side")
+	f.BoolVar(&csvOut, "csv", "write CSV instead of a table")
+	return cmd
+}

@@ -20,6 +20,7 @@ type compareFlags struct {
 	html                        string
 	baselineName, candidateName string
 	quiet                       optBool
+	details                     optBool
 	read                        readFlags
 }
 
@@ -88,7 +89,9 @@ files are model tiers, gated as the routed baseline.`,
 	r.StringVar(&f.junit, "junit", "write JUnit XML (one test case per check) to `FILE`")
 	r.StringVar(&f.plot, "plot", "write an SVG chart of cost per accepted outcome against quality to `FILE`")
 	r.StringVar(&f.html, "html", "write the HTML report (one self-contained page: charts, flipped cases) to `FILE`")
-	in(cmd, groupOutput).BoolVar(&f.quiet, "quiet", "print only the verdict line and the reasons for it")
+	o := in(cmd, groupOutput)
+	o.BoolVar(&f.quiet, "quiet", "print only the verdict line and the reasons for it")
+	o.BoolVar(&f.details, "details", "print every table: the tests behind each number, spend, latency, tiers, economics, the checklist, failure classes and transitions")
 	f.read.register(cmd)
 	f.read.registerSides(cmd)
 	return cmd
@@ -181,7 +184,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		terminal, commands, color = a.env.Stderr, a.stderr, a.colorStderr
 	}
 	var text bytes.Buffer
-	if err := report.TextWith(&text, dec, names, report.TextOptions{Color: color, Quiet: f.quiet.value}); err != nil {
+	if err := report.TextWith(&text, dec, names, report.TextOptions{Color: color, Quiet: f.quiet.value, Details: f.details.value}); err != nil {
 		return 0, &internalError{err}
 	}
 	if err := a.ctx.Err(); err != nil {

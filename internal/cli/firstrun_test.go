@@ -167,3 +167,66 @@ func TestSameProviderBothSides(t *testing.T) {
 		t.Errorf("two providers of one file: exit 2: %s", stderr)
 	}
 }
+
+// ftgate init --from fills the starter from the two logs; the policy it
+// writes validates and still decides on quality and cost alone.
+func TestInitFromFirstRun(t *testing.T) {
+	t.Parallel()
+	_, base, cand := firstRun(t)
+	policy := filepath.Join(t.TempDir(), "gate.yaml")
+	code, _, stderr := run(t, "", "init", "--from", base, "--from", cand, "--out", policy)
+	if code != 0 {
+		t.Fatalf("init --from: exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(policy)
+	for _, want := range []string{"# Filled in from testdata/firstrun/baseline.json and testdata/firstrun/candidate.json.",
+		"# Observed: the baseline accepts 70.0% and the candidate 85.0% of 200 paired cases."} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("init --from lacks %q:\n%s", want, data)
+		}
+	}
+	if code, stdout, stderr := run(t, "", "validate", policy); code != 0 {
+		t.Errorf("validate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "r.json")
+	if code, stdout, stderr := run(t, "", "compare", "--baseline", base, "--candidate", cand, "--policy", policy, "--json", out); code != 0 {
+		t.Fatalf("compare: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if rs := reasons(t, out); len(rs) != 2 {
+		t.Errorf("reasons %q, want quality and cost alone", rs)
+	}
+	if code, _, stderr := run(t, "", "init", "--from", base, "--from", cand, "--from", base); code != 2 || !strings.Contains(stderr, "at most twice") {
+		t.Errorf("three --from: exit %d: %s", code, stderr)
+	}
+}
+
+// 'ftgate cases' lists the cases behind a report from the command line,
+// and compare --details prints every table within 100 columns.
+func TestCasesAndDetailsCommands(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "examples", "segment-regression")
+	rep := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(dir, "baseline.jsonl"), "--candidate", filepath.Join(dir, "candidate.jsonl"),
+		"--policy", filepath.Join(dir, "gate.yaml"), "--json", rep, "--details")
+	if code != 1 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"\ndecision checklist\n", "\neconomics\n", "\ntransitions (rows: baseline outcome"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--details lacks %q", want)
+		}
+	}
+	for i, line := range strings.Split(stdout, "\n") {
+		if n := len([]rune(line)); n > 100 {
+			t.Errorf("--details line %d is %d columns", i+1, n)
+		}
+	}
+	code, stdout, stderr = run(t, "", "cases", rep, "--broke", "--workflow", "policy-qa", "--csv")
+	if code != 0 {
+		t.Fatalf("cases: exit %d: %s", code, stderr)
+	}
+	golden.Check(t, filepath.Join("testdata", "golden", "cases-broke-policy-qa.csv"), stdout)
+	if code, _, stderr := run(t, "", "cases", rep, "--class", "tonne"); code != 2 || !strings.Contains(stderr, `did you mean "tone"?`) {
+		t.Errorf("cases --class tonne: exit %d: %s", code, stderr)
+	}
+}

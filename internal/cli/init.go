@@ -169,26 +169,38 @@ func yamlKey(s string) string {
 
 func newInit(a *app) *cobra.Command {
 	var out string
+	var from []string
 	var force optBool
 	cmd := &cobra.Command{
-		Use:     "init [--out gate.yaml] [--force]",
+		Use:     "init [--from BASELINE [--from CANDIDATE]] [--out gate.yaml] [--force]",
 		Short:   "Write a commented starter policy",
 		GroupID: groupIDSetup,
 		Long: `Init writes a commented starter policy, to standard output without --out: it decides on quality
-and cost only, every other block commented out with its meaning.`,
+and cost only, every other block commented out with its meaning. With --from it is filled in from
+real scorecards (the baseline, then optionally the candidate): the workflows seen, a commented
+price table for the models seen when the scorecards carry no cost, the eval set's workflow mix as a
+starting production mix, and the observed acceptance rates behind the power block.`,
 		Example: `  ftgate init --out gate.yaml
+  ftgate init --from baseline.jsonl --from candidate.jsonl --out gate.yaml
   ftgate init | less`,
 		Args: noArgs,
-		RunE: a.run(func(cmd *cobra.Command, _ []string) error { return a.init(out, force.value) }),
+		RunE: a.run(func(cmd *cobra.Command, _ []string) error { return a.init(out, force.value, from) }),
 	}
+	in(cmd, groupInputs).ListVar(&from, "from", "fill the policy in from scorecard `FILE`: the baseline, then (again) the candidate")
 	o := in(cmd, groupOutput)
 	o.StringVar(&out, "out", "write the policy to `FILE` instead of standard output")
 	o.BoolVar(&force, "force", "overwrite an existing --out file")
 	return cmd
 }
 
-func (a *app) init(out string, force bool) error {
+func (a *app) init(out string, force bool, from []string) error {
 	policy := StarterPolicy()
+	if len(from) > 0 {
+		var err error
+		if policy, err = a.fromScorecards(from); err != nil {
+			return err
+		}
+	}
 	if out == "" || out == "-" {
 		_, err := a.env.Stdout.Write(policy)
 		return err
@@ -215,4 +227,26 @@ func (a *app) init(out string, force bool) error {
 	}
 	fmt.Fprintf(a.env.Stderr, "wrote %s; check it with 'ftgate validate %s'\n", out, out)
 	return nil
+}
+
+// fromScorecards fills the starter policy from one or two scorecards
+// (the baseline, then the candidate), read as compare reads them.
+func (a *app) fromScorecards(from []string) ([]byte, error) {
+	if len(from) > 2 {
+		return nil, usagef("init takes --from at most twice (the baseline, then the candidate), got %d", len(from))
+	}
+	l := newLoader(a)
+	l.opts = scorecard.ReadOptions{Format: "auto"}
+	var cards []*scorecard.Scorecard
+	for _, f := range from {
+		cards = append(cards, l.scorecard(f))
+	}
+	if err := l.errs.Err(); err != nil {
+		return nil, err
+	}
+	var cand *scorecard.Scorecard
+	if len(cards) == 2 {
+		cand = cards[1]
+	}
+	return starterFrom(cards[0], cand)
 }

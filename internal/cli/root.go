@@ -59,7 +59,7 @@ accepted outcome, with paired, cluster-aware significance tests.`,
 	root.SetUsageFunc(usage)
 	root.SetVersionTemplate("ftgate {{.Version}}\n")
 	root.AddGroup(&cobra.Group{ID: groupIDGate, Title: "Gating:"}, &cobra.Group{ID: groupIDSetup, Title: "Policies and scorecards:"})
-	root.AddCommand(newCompare(a), newPower(a), newValidate(a), newInit(a), newMerge(a), newVersion(a))
+	root.AddCommand(newCompare(a), newCases(a), newPower(a), newValidate(a), newInit(a), newMerge(a), newVersion(a))
 	return root
 }
 
