@@ -79,7 +79,7 @@ func TestCommands(t *testing.T) {
 		names = append(names, c.Name())
 	}
 	// cobra adds completion and help when it runs.
-	if got, want := strings.Join(names, " "), "compare init merge power validate version"; got != want {
+	if got, want := strings.Join(names, " "), "cases compare init merge power validate version"; got != want {
 		t.Errorf("commands %q, want %q", got, want)
 	}
 }
