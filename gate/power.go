@@ -166,6 +166,8 @@ type PowerPlan struct {
 	// was derived from the baseline alone.
 	Assumed  bool
 	Warnings []string
+	// Sequential is the sequential test's plan (statistics.sequential).
+	Sequential *SeqPowerPlan
 }
 
 // PlanPower computes the power advice from paired baseline and candidate
@@ -183,8 +185,10 @@ func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
 	d := &Decision{}
 	pw := powerAnalysis(d, q, costPlanVariance(base, cand, p.ClusterIndex(), pol), len(p.Cases), pol)
 	warnings := append(append(append([]string{}, pol.Warnings...), q.warnings...), d.Warnings...)
-	return &PowerPlan{Power: pw, Method: q.Method, Margin: pol.Quality.MinGain, Cases: len(p.Cases), Baseline: q.Baseline,
-		Psi: q.psi, Sigma2: q.sigma2, DEff: q.deff, Warnings: warnings}, nil
+	plan := &PowerPlan{Power: pw, Method: q.Method, Margin: pol.Quality.MinGain, Cases: len(p.Cases), Baseline: q.Baseline,
+		Psi: q.psi, Sigma2: q.sigma2, DEff: q.deff, Warnings: warnings}
+	seqPowerPlan(plan, float64(len(p.Cases))/float64(max(1, len(p.Clusters))), pol)
+	return plan, nil
 }
 
 // PlanPowerFromBaseline sizes an eval before the candidate exists
@@ -276,6 +280,7 @@ func PlanPowerFromBaseline(sc *scorecard.Scorecard, pol Policy) (*PowerPlan, err
 		plan.MDE = m + stats.ClusterMDE(plan.Sigma2, plan.DEff, n, pol.Alpha, pol.Power.Target)
 	}
 	plan.CasesNeeded, plan.MoreCasesNeeded = wholeCases(plan.CasesNeeded, n)
+	seqPowerPlan(plan, float64(n)/float64(max(1, len(p.Clusters))), pol)
 	return plan, nil
 }
 

@@ -376,7 +376,7 @@ func sequentialBounds(d *Decision, ev seqEvidence, base, cand arm, cluster []int
 // expected number of cases to a decision and the number that gives the
 // target power, looking at the pace the evidence has arrived.
 func sequentialPlan(d *Decision, sq *Sequential, q qualityResult, n int, pol Policy) {
-	qb, alpha, m := sq.Quality, pol.Alpha, pol.Quality.MinGain
+	qb, alpha := sq.Quality, pol.Alpha
 	simple := qb.Method == SeqBetting
 	// Futility: the gain the eval was planned to detect is ruled out.
 	effect := pol.EffectivePowerEffect()
@@ -390,23 +390,10 @@ func sequentialPlan(d *Decision, sq *Sequential, q qualityResult, n int, pol Pol
 	sq.FixedCases = d.Power.CasesNeeded
 	sq.LookEvery = max(1, int(math.Round(float64(n)/float64(sq.Looks))))
 	sq.ExpectedCases, sq.CasesForPower = math.Inf(1), math.Inf(1)
-	if effect > m {
-		opt := stats.SeqPlanOptions{Alpha: alpha, Target: pol.Power.Target, Paths: seqPlanPaths, Seed: pol.Statistics.Seed}
-		maxCases := int(math.Min(200_000, math.Max(20*sq.PlannedCases, 10*float64(sq.LookEvery))))
-		if simple {
-			psi := math.Max(q.psi, math.Max(math.Abs(effect), math.Abs(m)))
-			opt.NPlan, opt.Batch = sq.PlannedCases, sq.LookEvery
-			opt.Max = maxCases / opt.Batch * opt.Batch
-			pl := stats.SeqPlanBet((psi+effect)/2, (psi-effect)/2, m, opt)
-			sq.ExpectedCases, sq.CasesForPower = pl.ExpectedUnits, pl.UnitsForPower
-		} else if sd := math.Sqrt(q.sigma2 * q.deff / sq.nbar); sd > 0 && !math.IsInf(sd, 0) {
-			opt.NPlan = math.Max(1, sq.PlannedCases/sq.nbar)
-			opt.Batch = max(1, int(math.Round(float64(sq.LookEvery)/sq.nbar)))
-			opt.Max = max(opt.Batch, int(float64(maxCases)/sq.nbar)/opt.Batch*opt.Batch)
-			pl := stats.SeqPlanNormal(effect, sd, m, opt)
-			sq.ExpectedCases, sq.CasesForPower = pl.ExpectedUnits*sq.nbar, pl.UnitsForPower*sq.nbar
-		}
+	if simple {
+		q.Method = "mcnemar-exact"
 	}
+	sq.ExpectedCases, sq.CasesForPower = seqQualityPlan(q, sq.nbar, sq.PlannedCases, sq.LookEvery, pol)
 	// The cost test's plan: the delta-method sequence on the log ratio, at
 	// the policy's assumed ratio (on the negated scale, where the
 	// sequence's lower bound must clear −log max_ratio).
@@ -455,6 +442,63 @@ func firstPlan(method string, accB, accC, costB, costC []float64, cluster []int,
 		n = c
 	}
 	return n
+}
+
+// seqQualityPlan simulates the sequential quality test at the policy's
+// effect (methods.md §12.5): the betting sequence on single-sample pairs
+// with the discordant share q.psi (raised to the effect and the margin),
+// or the asymptotic sequence on clusters of nbar cases with the per-case
+// variance q.sigma2 and design effect q.deff, tuned to planned cases and
+// looking every lookEvery cases. It returns the expected paired cases at
+// a decision and the cases by which it passes with the target power
+// (+Inf when not computable or not reached).
+func seqQualityPlan(q qualityResult, nbar, planned float64, lookEvery int, pol Policy) (expected, forPower float64) {
+	effect, m, alpha := pol.EffectivePowerEffect(), pol.Quality.MinGain, pol.Alpha
+	expected, forPower = math.Inf(1), math.Inf(1)
+	if !(effect > m) || !(planned >= 1) || math.IsInf(planned, 0) || lookEvery < 1 || !(nbar >= 1) {
+		return expected, forPower
+	}
+	opt := stats.SeqPlanOptions{Alpha: alpha, Target: pol.Power.Target, Paths: seqPlanPaths, Seed: pol.Statistics.Seed}
+	maxCases := int(math.Min(200_000, math.Max(20*planned, 10*float64(lookEvery))))
+	switch q.Method {
+	case "mcnemar-exact", "tango", "tango-exact":
+		psi := math.Max(q.psi, math.Max(math.Abs(effect), math.Abs(m)))
+		opt.NPlan, opt.Batch = planned, lookEvery
+		opt.Max = max(opt.Batch, maxCases/opt.Batch*opt.Batch)
+		pl := stats.SeqPlanBet((psi+effect)/2, (psi-effect)/2, m, opt)
+		return pl.ExpectedUnits, pl.UnitsForPower
+	}
+	sd := math.Sqrt(q.sigma2 * q.deff / nbar)
+	if !(sd > 0) || math.IsInf(sd, 0) {
+		return expected, forPower
+	}
+	opt.NPlan = math.Max(1, planned/nbar)
+	opt.Batch = max(1, int(math.Round(float64(lookEvery)/nbar)))
+	opt.Max = max(opt.Batch, int(float64(maxCases)/nbar)/opt.Batch*opt.Batch)
+	pl := stats.SeqPlanNormal(effect, sd, m, opt)
+	return pl.ExpectedUnits * nbar, pl.UnitsForPower * nbar
+}
+
+// A SeqPowerPlan is the sequential test's plan in 'ftgate power' when the
+// policy sets statistics.sequential: at the policy's effect, looking every
+// LookEvery cases (an eval run the size of the one at hand), the expected
+// paired cases at a decision and the cases by which it passes with the
+// target power.
+type SeqPowerPlan struct {
+	LookEvery                    int
+	ExpectedCases, CasesForPower float64
+}
+
+// seqPowerPlan fills plan.Sequential in sequential mode; nbar is the mean
+// number of cases per cluster.
+func seqPowerPlan(plan *PowerPlan, nbar float64, pol Policy) {
+	if !pol.Statistics.Sequential || plan.Cases < 1 {
+		return
+	}
+	q := qualityResult{Quality: Quality{Method: plan.Method}, psi: plan.Psi, sigma2: plan.Sigma2, deff: plan.DEff}
+	sp := &SeqPowerPlan{LookEvery: plan.Cases}
+	sp.ExpectedCases, sp.CasesForPower = seqQualityPlan(q, nbar, plan.CasesNeeded, plan.Cases, pol)
+	plan.Sequential = sp
 }
 
 // pos maps a 1-based position with 0 for none to an int that sorts none last.

@@ -291,3 +291,32 @@ func TestSequentialDeterministic(t *testing.T) {
 		t.Errorf("two runs differ")
 	}
 }
+
+// 'ftgate power' in sequential mode adds the sequential test's plan,
+// looking after batches the size of the eval at hand.
+func TestPlanPowerSequential(t *testing.T) {
+	rows := singleRows(rand.New(rand.NewPCG(13, 14)), 1, 300, 0.12, 0.06)
+	in := seqInput(t, rows)
+	pol := seqTestPolicy()
+	e := 0.06
+	pol.Power.Effect = &e
+	plan, err := PlanPower(in, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := plan.Sequential
+	if s == nil || s.LookEvery != 300 {
+		t.Fatalf("sequential plan %+v", s)
+	}
+	q := qualityResult{Quality: Quality{Method: plan.Method}, psi: plan.Psi}
+	if exp, pw := seqQualityPlan(q, 1, plan.CasesNeeded, 300, pol); exp != s.ExpectedCases || pw != s.CasesForPower {
+		t.Errorf("plan %v/%v, want %v/%v", s.ExpectedCases, s.CasesForPower, exp, pw)
+	}
+	if !(s.CasesForPower >= plan.CasesNeeded) || math.Mod(s.CasesForPower, 300) != 0 {
+		t.Errorf("cases for power %v: want a whole number of 300-case looks, at least the fixed-sample %v", s.CasesForPower, plan.CasesNeeded)
+	}
+	pol.Statistics.Sequential = false
+	if plan, _ := PlanPower(in, pol); plan.Sequential != nil {
+		t.Error("a fixed-sample policy got a sequential plan")
+	}
+}

@@ -154,6 +154,11 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 		}
 		fmt.Fprintln(w)
 	}
+	if s := p.Sequential; s != nil {
+		fmt.Fprintf(w, "sequential test (statistics.sequential), looking after every %d cases\n", s.LookEvery)
+		fmt.Fprintf(w, "  expected cases:    about %s paired cases to a decision at the effect\n", numfmt.Cases(s.ExpectedCases))
+		fmt.Fprintf(w, "  cases for power:   %s (the fixed-sample test, looked at once: %s)\n", numfmt.Cases(s.CasesForPower), numfmt.Cases(p.CasesNeeded))
+	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", warn)
 	}
