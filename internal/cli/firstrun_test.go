@@ -166,6 +166,15 @@ func TestSameProviderBothSides(t *testing.T) {
 	if code == 2 {
 		t.Errorf("two providers of one file: exit 2: %s", stderr)
 	}
+	// One provider, two prompts: two systems; the same prompt twice: one.
+	prompts := filepath.Join("testdata", "sides", "two_prompts.promptfoo.json")
+	if code, _, stderr := run(t, "", "compare", "--baseline", prompts, "--candidate", prompts, "--baseline-prompt", "brief", "--candidate-prompt", "policy"); code == 2 {
+		t.Errorf("two prompts of one provider: exit 2: %s", stderr)
+	}
+	code, stdout, stderr = run(t, "", "compare", "--baseline", prompts, "--candidate", prompts, "--prompt", "brief")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, `both sides would be the system "openai:chat:gpt-4.1-mini [brief]"`) {
+		t.Errorf("the same prompt on both sides: exit %d\n%s", code, stderr)
+	}
 }
 
 // ftgate init --from fills the starter from the two logs; the policy it

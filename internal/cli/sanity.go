@@ -35,7 +35,7 @@ func checkSides(arms []*scorecard.Scorecard) (warnings []string, err error) {
 			}
 			if multiSystemFormats[a.Format] && a.Format == b.Format {
 				return nil, usagef("%s (%s) and %s (%s) are the same %s file read with the same selection, so both sides would be the system %q: "+
-					"pick each side's provider with --baseline-provider and --candidate-provider", a.Source, sideOf(i, n), b.Source, sideOf(j, n), a.Format, a.System.Name)
+					"pick each side's provider or prompt (--baseline-provider and --candidate-provider, --baseline-prompt and --candidate-prompt)", a.Source, sideOf(i, n), b.Source, sideOf(j, n), a.Format, a.System.Name)
 			}
 			warnings = append(warnings, fmt.Sprintf("the %s %s and the %s %s have the same content: the comparison is of a system with itself",
 				sideOf(i, n), a.Source, sideOf(j, n), b.Source))
