@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/internal/examplegen"
-	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -221,7 +220,7 @@ func TestFastPathTaken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &nativeReader{file: p, data: data, idx: readkit.NewLineIndex(data), sc: &Scorecard{}}
+		r := &nativeReader{file: p, data: data, sc: &Scorecard{}}
 		for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
 			if i > 0 && !r.fastCase(0, line) {
 				t.Fatalf("%s:%d: the fast path gave up on %s", p, i+1, line)

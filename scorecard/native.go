@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
@@ -53,18 +54,31 @@ func sniffNative(data []byte) bool {
 type nativeReader struct {
 	file    string
 	data    []byte
-	idx     *readkit.LineIndex
+	idx     *readkit.LineIndex // built on first use: lines()
 	lenient bool
 	fast    bool // try fastCase before the slow path (see fastcase.go)
 	sc      *Scorecard
 	errs    ErrorList
+	// slab and interned back the fast path's values (fastcase.go).
+	slab     slab
+	interned map[string]string
+}
+
+// lines returns the index of line starts, built the first time a
+// position is needed: a file whose every case takes the fast path needs
+// none.
+func (r *nativeReader) lines() *readkit.LineIndex {
+	if r.idx == nil {
+		r.idx = readkit.NewLineIndex(r.data)
+	}
+	return r.idx
 }
 
 func (r *nativeReader) errorAt(off int, format string, args ...any) {
 	if len(r.errs) >= maxErrors {
 		return
 	}
-	line, col := r.idx.Pos(off)
+	line, col := r.lines().Pos(off)
 	r.errs = append(r.errs, &InputError{File: r.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -74,7 +88,7 @@ func (r *nativeReader) unknownField(off int, where, key string, known []string) 
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	if r.lenient {
-		line, col := r.idx.Pos(off)
+		line, col := r.lines().Pos(off)
 		r.sc.Warnings = append(r.sc.Warnings, fmt.Sprintf("%s:%d:%d: %s (ignored: --lenient)", r.file, line, col, msg))
 		return
 	}
@@ -88,7 +102,9 @@ func readNative(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 
 // readNativePath is readNative with the fast path for cases on or off.
 func readNativePath(name string, data []byte, o ReadOptions, fast bool) (*Scorecard, error) {
-	r := &nativeReader{file: name, data: data, idx: readkit.NewLineIndex(data), lenient: o.Lenient, fast: fast, sc: &Scorecard{}}
+	r := &nativeReader{file: name, data: data, lenient: o.Lenient, fast: fast, sc: &Scorecard{}}
+	// One sample per line in the usual JSONL scorecard: no regrowing.
+	r.sc.Samples = make([]Sample, 0, bytes.Count(data, []byte{'\n'})+1)
 	if isJSONL(data) {
 		r.readJSONL()
 	} else {
@@ -116,7 +132,7 @@ func (r *nativeReader) readDocument() {
 	start := len(r.data) - len(bytes.TrimPrefix(r.data, []byte("\xef\xbb\xbf")))
 	fields, err := readkit.ObjectFields(r.data[start:])
 	if err != nil {
-		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, start, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), start, err))
 		return
 	}
 	sawVersion, sawCases := false, false
@@ -142,7 +158,7 @@ func (r *nativeReader) readDocument() {
 			sawCases = true
 			elems, err := readkit.ArrayElements(f.Value)
 			if err != nil {
-				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, base, err))
+				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), base, err))
 				continue
 			}
 			for _, e := range elems {
@@ -185,14 +201,14 @@ func (r *nativeReader) readJSONL() {
 		if len(trim) == 0 {
 			continue
 		}
-		lead := lineStart + bytes.Index(line, trim)
-		if r.fast && r.fastCase(lead, trim) {
+		lead := lineStart + len(line) - len(bytes.TrimLeftFunc(line, unicode.IsSpace))
+		if r.fast && r.fastCase(lineNo, trim) {
 			continue
 		}
 		fields, err := readkit.ObjectFields(trim)
 		if err != nil {
 			if len(r.errs) < maxErrors {
-				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, lead, err))
+				r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), lead, err))
 			}
 			continue
 		}
@@ -222,7 +238,7 @@ func (r *nativeReader) header(base int, fields []readkit.Field) {
 	for _, f := range fields {
 		off := base + f.Off
 		if prev, dup := seen[f.Key]; dup {
-			line, _ := r.idx.Pos(prev)
+			line, _ := r.lines().Pos(prev)
 			r.errorAt(off, "duplicate field %q in the header (first at line %d)", f.Key, line)
 			continue
 		}
@@ -259,7 +275,7 @@ func (r *nativeReader) version(off int, v json.RawMessage) {
 func (r *nativeReader) system(off int, v json.RawMessage) {
 	fields, err := readkit.ObjectFields(v)
 	if err != nil {
-		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))
 		return
 	}
 	for _, f := range fields {
@@ -277,7 +293,7 @@ func (r *nativeReader) system(off int, v json.RawMessage) {
 func (r *nativeReader) run(off int, v json.RawMessage) {
 	fields, err := readkit.ObjectFields(v)
 	if err != nil {
-		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))
 		return
 	}
 	for _, f := range fields {
@@ -300,13 +316,15 @@ func (r *nativeReader) stringInto(off int, where string, f readkit.Field, known 
 }
 
 func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
-	if r.fast && r.fastCase(off, raw) {
-		return
+	if r.fast {
+		if line, _ := r.lines().Pos(off); r.fastCase(line, raw) {
+			return
+		}
 	}
 	fields, err := readkit.ObjectFields(raw)
 	if err != nil {
 		if len(r.errs) < maxErrors {
-			r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, off, err))
+			r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))
 		}
 		return
 	}
@@ -315,7 +333,7 @@ func (r *nativeReader) caseAt(off int, raw json.RawMessage) {
 
 // caseFieldsAt decodes one case whose object text starts at offset base.
 func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
-	line, _ := r.idx.Pos(base)
+	line, _ := r.lines().Pos(base)
 	s := Sample{Line: line}
 	ok := true
 	var sawID, sawAccepted bool
@@ -428,7 +446,7 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
 	fields, err := readkit.ObjectFields(raw)
 	if err != nil {
-		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.idx, base, err))
+		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), base, err))
 		return nil, false
 	}
 	u := &Usage{}

@@ -1,10 +1,12 @@
 package scorecard
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // PairOptions control pairing.
@@ -86,165 +88,252 @@ func (p *Paired) ClusterIndex() []int {
 	return idx
 }
 
-type caseInfo struct {
-	workflow, cluster string
-	line              int
-	samples           []*Sample
+// armCases is one arm's samples grouped by case id: order holds the
+// sample indexes sorted by (id, sample number), stably, and case k's
+// samples are order[starts[k]:starts[k+1]], the cases in ascending id
+// order. first[k] is the case's first sample in input order, whose
+// workflow, cluster and line stand for the case.
+type armCases struct {
+	sc     *Scorecard
+	order  []int32
+	starts []int32
+	first  []int32
+}
+
+func (c *armCases) len() int { return len(c.starts) - 1 }
+
+func (c *armCases) id(k int) string { return c.sc.Samples[c.order[c.starts[k]]].ID }
+
+func (c *armCases) ref(k int) *Sample { return &c.sc.Samples[c.first[k]] }
+
+// groupCases groups an arm's samples by case id. A scorecard written in id
+// order (the usual case) is not sorted again. Samples of one case whose
+// workflow or cluster differ from its first sample's are errors, in input
+// order.
+func groupCases(sc *Scorecard) (armCases, ErrorList) {
+	n := len(sc.Samples)
+	c := armCases{sc: sc, order: make([]int32, n)}
+	for i := range c.order {
+		c.order[i] = int32(i)
+	}
+	key := func(a, b int32) int {
+		x, y := &sc.Samples[a], &sc.Samples[b]
+		if k := strings.Compare(x.ID, y.ID); k != 0 {
+			return k
+		}
+		return cmp.Compare(x.Sample, y.Sample)
+	}
+	if !slices.IsSortedFunc(c.order, key) {
+		slices.SortStableFunc(c.order, key)
+	}
+	c.starts = make([]int32, 0, n+1)
+	c.first = make([]int32, 0, n)
+	type located struct {
+		at  int32
+		err *InputError
+	}
+	var bad []located
+	for i := 0; i < n; {
+		j := i + 1
+		id := sc.Samples[c.order[i]].ID
+		for j < n && sc.Samples[c.order[j]].ID == id {
+			j++
+		}
+		first := slices.Min(c.order[i:j])
+		c.starts = append(c.starts, int32(i))
+		c.first = append(c.first, first)
+		f := &sc.Samples[first]
+		for _, k := range c.order[i:j] {
+			if s := &sc.Samples[k]; k != first && (s.Workflow != f.Workflow || s.Cluster != f.Cluster) {
+				bad = append(bad, located{k, Errorf(sc.Source, s.Line, "case %q sample %d has workflow %q and cluster %q, but its sample at line %d has %q and %q; every sample of a case belongs to the same workflow and cluster",
+					s.ID, s.Sample, s.Workflow, s.Cluster, f.Line, f.Workflow, f.Cluster)})
+			}
+		}
+		i = j
+	}
+	c.starts = append(c.starts, int32(n))
+	slices.SortFunc(bad, func(a, b located) int { return cmp.Compare(a.at, b.at) })
+	var errs ErrorList
+	for _, b := range bad {
+		errs = append(errs, b.err)
+	}
+	return c, errs
 }
 
 // Pair matches the cases of the given scorecards by id. A case's workflow
 // and cluster must agree across its samples and across scorecards. Cases
 // missing from some scorecard are an error unless o.AllowUnmatched.
+//
+// Each arm's samples are grouped by id in sorted order (no sorting when
+// the file is in id order) and the arms are merged like sorted lists, so
+// pairing costs no hashing per case.
 func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	if len(arms) < 2 {
 		return nil, fmt.Errorf("pairing needs at least two scorecards, got %d", len(arms))
 	}
-	var errs ErrorList
-	byArm := make([]map[string]*caseInfo, len(arms))
+	A := len(arms)
+	groups := make([]armCases, A)
+	groupErrs := make([]ErrorList, A)
+	var wg sync.WaitGroup
 	for a, sc := range arms {
-		m := make(map[string]*caseInfo, len(sc.Samples))
-		for i := range sc.Samples {
-			s := &sc.Samples[i]
-			ci, ok := m[s.ID]
-			if !ok {
-				m[s.ID] = &caseInfo{workflow: s.Workflow, cluster: s.Cluster, line: s.Line, samples: []*Sample{s}}
-				continue
-			}
-			if s.Workflow != ci.workflow || s.Cluster != ci.cluster {
-				errs = append(errs, Errorf(sc.Source, s.Line, "case %q sample %d has workflow %q and cluster %q, but its sample at line %d has %q and %q; every sample of a case belongs to the same workflow and cluster",
-					s.ID, s.Sample, s.Workflow, s.Cluster, ci.line, ci.workflow, ci.cluster))
-			}
-			ci.samples = append(ci.samples, s)
-		}
-		byArm[a] = m
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			groups[a], groupErrs[a] = groupCases(sc)
+		}()
+	}
+	wg.Wait()
+	var errs ErrorList
+	for _, e := range groupErrs {
+		errs = append(errs, e...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 
-	count := o.AllowUnmatched && o.CountMissing && o.Candidate >= 0 && o.Candidate < len(arms)
-	// missingOnly reports whether id is in every arm but the candidate's
-	// and missing from it: such a case is kept as a candidate failure.
-	missingOnly := func(id string) bool {
-		if !count {
-			return false
-		}
-		if _, ok := byArm[o.Candidate][id]; ok {
-			return false
-		}
-		for a := range arms {
-			if _, ok := byArm[a][id]; !ok && a != o.Candidate {
-				return false
-			}
-		}
-		return true
-	}
-	// The ids present in every arm, and those kept as candidate failures.
-	var common, missing []string
+	count := o.AllowUnmatched && o.CountMissing && o.Candidate >= 0 && o.Candidate < A
 	refArm := 0 // an arm that has every kept case
 	if count && o.Candidate == 0 {
 		refArm = 1
 	}
-	for id := range byArm[refArm] {
-		switch {
-		case inAllArms(byArm, id):
-			common = append(common, id)
-		case missingOnly(id):
-			common = append(common, id)
-			missing = append(missing, id)
-		}
-	}
-	sort.Strings(common)
-	sort.Strings(missing)
-
-	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms)), MissingCost: math.NaN()}
-	var unmatched []string
-	for a := range arms {
-		var only []string
-		for id := range byArm[a] {
-			if !inAllArms(byArm, id) && !missingOnly(id) {
-				only = append(only, id)
+	// Merge the arms' sorted ids. at[a] is arm a's case index of the id
+	// being looked at (-1 when the arm lacks it); kept lists them for the
+	// cases kept, one row of A per case.
+	var kept []int32
+	var missing []string
+	only := make([][]string, A)
+	pos := make([]int, A)
+	at := make([]int32, A)
+	for {
+		var id string
+		found := false
+		for a := range groups {
+			if pos[a] < groups[a].len() {
+				if x := groups[a].id(pos[a]); !found || x < id {
+					id, found = x, true
+				}
 			}
 		}
-		sort.Strings(only)
-		p.Unmatched[a] = len(only)
-		if len(only) > 0 {
-			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
-				len(only), len(byArm[a]), arms[a].Source, firstFew(only, 3)))
+		if !found {
+			break
+		}
+		in := 0
+		for a := range groups {
+			at[a] = -1
+			if pos[a] < groups[a].len() && groups[a].id(pos[a]) == id {
+				at[a] = int32(pos[a])
+				pos[a]++
+				in++
+			}
+		}
+		switch {
+		case in == A:
+			kept = append(kept, at...)
+		case count && in == A-1 && at[o.Candidate] < 0:
+			kept = append(kept, at...)
+			missing = append(missing, id)
+		default:
+			for a := range groups {
+				if at[a] >= 0 {
+					only[a] = append(only[a], id)
+				}
+			}
 		}
 	}
-	if len(unmatched) > 0 || len(missing) > 0 {
-		if !o.AllowUnmatched {
-			sc := arms[0]
-			return nil, Errorf(sc.Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)",
-				strings.Join(unmatched, "; "))
+
+	p := &Paired{Arms: arms, Unmatched: make([]int, A), MissingCost: math.NaN()}
+	var unmatched []string
+	for a := range arms {
+		p.Unmatched[a] = len(only[a])
+		if len(only[a]) > 0 {
+			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
+				len(only[a]), groups[a].len(), arms[a].Source, firstFew(only[a], 3)))
 		}
+	}
+	if len(unmatched) > 0 && !o.AllowUnmatched {
+		return nil, Errorf(arms[0].Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)",
+			strings.Join(unmatched, "; "))
 	}
 	if len(missing) > 0 {
-		cand := arms[o.Candidate]
 		p.CountedMissing = len(missing)
-		p.MissingCost = highestCaseCost(byArm[o.Candidate])
+		p.MissingCost = highestCaseCost(&groups[o.Candidate])
 		cost := "no cost (the candidate's cost is not measured)"
 		if !math.IsNaN(p.MissingCost) {
 			cost = fmt.Sprintf("the candidate's highest cost per case, %v USD", p.MissingCost)
 		}
 		p.Warnings = append(p.Warnings, fmt.Sprintf("%d cases missing from %s count as candidate failures (%s), each with %s",
-			len(missing), cand.Source, firstFew(missing, 3), cost))
-		for _, id := range missing {
-			info := byArm[refArm][id]
-			s := &Sample{ID: id, Workflow: info.workflow, Cluster: info.cluster, FailureClass: MissingClass,
-				Error: "missing from the candidate's scorecard"}
-			if !math.IsNaN(p.MissingCost) {
-				c := p.MissingCost
-				s.CostUSD = &c
-			}
-			byArm[o.Candidate][id] = &caseInfo{workflow: info.workflow, cluster: info.cluster, line: info.line, samples: []*Sample{s}}
-		}
+			len(missing), arms[o.Candidate].Source, firstFew(missing, 3), cost))
 	}
 	if len(unmatched) > 0 {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
 	}
-	if len(common) == 0 {
+	if len(kept) == 0 {
 		return nil, Errorf(arms[0].Source, 0, "the scorecards have no case id in common")
 	}
 
+	n := len(kept) / A
+	p.Cases = make([]Case, 0, n)
+	armSlab := make([]ArmCase, n*A)
+	ptrs := make([][]*Sample, A)
+	for a := range arms {
+		ptrs[a] = make([]*Sample, 0, len(arms[a].Samples)+len(missing))
+	}
 	clusterIdx := map[string]int{}
-	for _, id := range common {
-		ref := byArm[refArm][id]
+	for i := 0; i < n; i++ {
+		row := kept[i*A : (i+1)*A]
+		g := &groups[refArm]
+		ref := g.ref(int(row[refArm]))
+		id := ref.ID
+		refSource := arms[refArm].Source
 		for a := range arms {
-			ci := byArm[a][id]
-			if a == refArm {
+			if a == refArm || row[a] < 0 {
 				continue
 			}
-			if ci.workflow != ref.workflow {
-				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has workflow %q here but %q in %s:%d; a case must have the same workflow in every scorecard",
-					id, ci.workflow, ref.workflow, arms[refArm].Source, ref.line))
+			ci := groups[a].ref(int(row[a]))
+			if ci.Workflow != ref.Workflow {
+				errs = append(errs, Errorf(arms[a].Source, ci.Line, "case %q has workflow %q here but %q in %s:%d; a case must have the same workflow in every scorecard",
+					id, ci.Workflow, ref.Workflow, refSource, ref.Line))
 			}
-			if ci.cluster != ref.cluster {
-				errs = append(errs, Errorf(arms[a].Source, ci.line, "case %q has cluster %q here but %q in %s:%d; a case must have the same cluster in every scorecard",
-					id, ci.cluster, ref.cluster, arms[refArm].Source, ref.line))
+			if ci.Cluster != ref.Cluster {
+				errs = append(errs, Errorf(arms[a].Source, ci.Line, "case %q has cluster %q here but %q in %s:%d; a case must have the same cluster in every scorecard",
+					id, ci.Cluster, ref.Cluster, refSource, ref.Line))
 			}
 		}
 		if len(errs) >= maxErrors {
 			break
 		}
-		key := "case\x00" + id
-		name := id
-		if ref.cluster != "" {
-			key, name = "cluster\x00"+ref.cluster, ref.cluster
+		// A case without a cluster is a cluster of its own.
+		ci := len(p.Clusters)
+		if ref.Cluster == "" {
+			p.Clusters = append(p.Clusters, id)
+		} else if k, ok := clusterIdx[ref.Cluster]; ok {
+			ci = k
+		} else {
+			clusterIdx[ref.Cluster] = ci
+			p.Clusters = append(p.Clusters, ref.Cluster)
 		}
-		ci, ok := clusterIdx[key]
-		if !ok {
-			ci = len(p.Clusters)
-			clusterIdx[key] = ci
-			p.Clusters = append(p.Clusters, name)
-		}
-		c := Case{ID: id, Workflow: ref.workflow, Cluster: ci, Arms: make([]ArmCase, len(arms))}
+		c := Case{ID: id, Workflow: ref.Workflow, Cluster: ci, Arms: armSlab[i*A : (i+1)*A : (i+1)*A]}
 		for a := range arms {
-			info := byArm[a][id]
-			sort.Slice(info.samples, func(i, j int) bool { return info.samples[i].Sample < info.samples[j].Sample })
-			c.Arms[a] = summarise(info.samples)
-			p.MaxSamples = max(p.MaxSamples, len(info.samples))
+			start := len(ptrs[a])
+			if row[a] < 0 {
+				// Missing from the candidate: one failed sample.
+				s := &Sample{ID: id, Workflow: ref.Workflow, Cluster: ref.Cluster, FailureClass: MissingClass,
+					Error: "missing from the candidate's scorecard"}
+				if !math.IsNaN(p.MissingCost) {
+					cost := p.MissingCost
+					s.CostUSD = &cost
+				}
+				ptrs[a] = append(ptrs[a], s)
+			} else {
+				g := &groups[a]
+				k := int(row[a])
+				for _, j := range g.order[g.starts[k]:g.starts[k+1]] {
+					ptrs[a] = append(ptrs[a], &arms[a].Samples[j])
+				}
+			}
+			samples := ptrs[a][start:len(ptrs[a]):len(ptrs[a])]
+			c.Arms[a] = summarise(samples)
+			p.MaxSamples = max(p.MaxSamples, len(samples))
 		}
 		p.Cases = append(p.Cases, c)
 	}
@@ -254,12 +343,20 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	return p, nil
 }
 
-// highestCaseCost returns the largest per-case mean cost of an arm, or NaN
-// when some sample has no cost.
-func highestCaseCost(cases map[string]*caseInfo) float64 {
+// highestCaseCost returns the largest per-case mean cost of an arm (each
+// summed in input order), or NaN when some sample has no cost.
+func highestCaseCost(g *armCases) float64 {
 	top := math.NaN()
-	for _, ci := range cases {
-		c := summarise(ci.samples).Cost
+	ptrs := make([]*Sample, 0, 8)
+	idx := make([]int32, 0, 8)
+	for k := 0; k < g.len(); k++ {
+		idx = append(idx[:0], g.order[g.starts[k]:g.starts[k+1]]...)
+		slices.Sort(idx)
+		ptrs = ptrs[:0]
+		for _, j := range idx {
+			ptrs = append(ptrs, &g.sc.Samples[j])
+		}
+		c := summarise(ptrs).Cost
 		if math.IsNaN(c) {
 			return math.NaN()
 		}
@@ -268,15 +365,6 @@ func highestCaseCost(cases map[string]*caseInfo) float64 {
 		}
 	}
 	return top
-}
-
-func inAllArms(byArm []map[string]*caseInfo, id string) bool {
-	for _, m := range byArm {
-		if _, ok := m[id]; !ok {
-			return false
-		}
-	}
-	return true
 }
 
 func summarise(samples []*Sample) ArmCase {

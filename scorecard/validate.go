@@ -21,22 +21,34 @@ func validate(sc *Scorecard) error {
 		id     string
 		sample int
 	}
-	first := make(map[key]int, len(sc.Samples))
+	// Samples in ascending (id, sample) order, as most tools write them,
+	// cannot repeat one: only other orders need the map.
+	ordered := true
+	for i := 1; i < len(sc.Samples) && ordered; i++ {
+		a, b := &sc.Samples[i-1], &sc.Samples[i]
+		ordered = a.ID < b.ID || (a.ID == b.ID && a.Sample < b.Sample)
+	}
+	var first map[key]int
+	if !ordered {
+		first = make(map[key]int, len(sc.Samples))
+	}
 	for i := range sc.Samples {
 		s := &sc.Samples[i]
 		if !utf8.ValidString(s.ID) {
 			errs = append(errs, Errorf(sc.Source, s.Line, "case id %q is not valid UTF-8, so it cannot be told apart from other ids once written out; write the file as UTF-8", s.ID))
 			continue
 		}
-		k := key{s.ID, s.Sample}
-		if prev, dup := first[k]; dup {
-			where := ""
-			if prev > 0 {
-				where = fmt.Sprintf(" (first at line %d)", prev)
+		if !ordered {
+			k := key{s.ID, s.Sample}
+			if prev, dup := first[k]; dup {
+				where := ""
+				if prev > 0 {
+					where = fmt.Sprintf(" (first at line %d)", prev)
+				}
+				errs = append(errs, Errorf(sc.Source, s.Line, "duplicate case id %q sample %d%s; give repeated samples distinct \"sample\" numbers", s.ID, s.Sample, where))
+			} else {
+				first[k] = s.Line
 			}
-			errs = append(errs, Errorf(sc.Source, s.Line, "duplicate case id %q sample %d%s; give repeated samples distinct \"sample\" numbers", s.ID, s.Sample, where))
-		} else {
-			first[k] = s.Line
 		}
 		for _, f := range []struct {
 			name string
