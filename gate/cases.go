@@ -80,12 +80,14 @@ type Provenance struct {
 // outcomeOfCase summarises one arm's samples of one case.
 func outcomeOfCase(samples []*scorecard.Sample, cost float64) CaseOutcome {
 	o := CaseOutcome{Samples: len(samples), CostUSD: cost}
+	seen := map[string]bool{}
 	for _, s := range samples {
 		if s.Accepted {
 			o.Accepted++
 			continue
 		}
-		if c := outcomeOf(s); !slices.Contains(o.Classes, c) {
+		if c := outcomeOf(s); !seen[c] {
+			seen[c] = true
 			o.Classes = append(o.Classes, c)
 		}
 	}

@@ -625,30 +625,36 @@ func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
 		}
 		return r
 	}
+	// A case with samples bs and cs adds 1/(|bs||cs|) for every pair of
+	// a baseline and a candidate sample, so outcome from → to gets
+	// n_B(from)·n_C(to)/(|bs||cs|): counted per outcome, in time linear in
+	// the samples (the pairs themselves are quadratic).
 	trans := map[[2]string]float64{}
+	count := func(samples []*scorecard.Sample, side func(*FailureClassCount)) map[string]int {
+		n := map[string]int{}
+		for _, s := range samples {
+			o := outcomeOf(s)
+			n[o]++
+			if o != Accepted {
+				side(row(o))
+			}
+		}
+		return n
+	}
 	for i := range base.samples {
 		bs, cs := base.samples[i], cand.samples[i]
-		for _, s := range bs {
-			if o := outcomeOf(s); o != Accepted {
-				row(o).Baseline++
-			}
-		}
-		for _, s := range cs {
-			if o := outcomeOf(s); o != Accepted {
-				row(o).Candidate++
-			}
-		}
+		nb := count(bs, func(r *FailureClassCount) { r.Baseline++ })
+		nc := count(cs, func(r *FailureClassCount) { r.Candidate++ })
 		if len(bs) == 0 || len(cs) == 0 {
 			continue
 		}
-		w := 1 / float64(len(bs)*len(cs))
-		for _, sb := range bs {
-			for _, sc := range cs {
-				from, to := outcomeOf(sb), outcomeOf(sc)
+		pairs := float64(len(bs)) * float64(len(cs))
+		for from, kb := range nb {
+			for to, kc := range nc {
 				if from == Accepted && to == Accepted {
 					continue
 				}
-				trans[[2]string{from, to}] += w
+				trans[[2]string{from, to}] += float64(kb) * float64(kc) / pairs
 			}
 		}
 	}
