@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ftgate/ftgate/stats"
 )
@@ -15,7 +17,20 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 		BaselineP95Low: nan, BaselineP95High: nan, CandidateP95Low: nan, CandidateP95High: nan}
 	sb, sc := latencySamples(base, cluster), latencySamples(cand, cluster)
 	haveB, haveC := len(sb.X) > 0, len(sc.X) > 0
-	if haveB || haveC {
+	switch G := slices.Max(append([]int{-1}, cluster...)) + 1; {
+	case !haveB && !haveC:
+	case G > bootstrapMaxClusters:
+		// As for the cost test, the bootstrap stops at
+		// bootstrapMaxClusters: the p95 values are exact, their intervals
+		// are not drawn (they inform, the limits decide on the values).
+		d.Warnings = append(d.Warnings, fmt.Sprintf("latency: %d clusters, more than the %d the bootstrap resamples; the p95 intervals are not computed", G, bootstrapMaxClusters))
+		if haveB {
+			l.BaselineP95, l.BaselineP50 = quantileOf(sb.X, 0.95), quantileOf(sb.X, 0.5)
+		}
+		if haveC {
+			l.CandidateP95, l.CandidateP50 = quantileOf(sc.X, 0.95), quantileOf(sc.X, 0.5)
+		}
+	default:
 		o := bootOptions(d.ctx, pol, 1-2*pol.Alpha, 1)
 		r95 := stats.BootstrapQuantiles(sb, sc, 0.95, o)
 		if haveB {

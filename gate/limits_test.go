@@ -76,3 +76,38 @@ func BenchmarkTransitionsOneCase(b *testing.B) {
 		})
 	}
 }
+
+// Above bootstrapMaxClusters the latency p95 is computed exactly, without
+// its bootstrap intervals, and a warning says so; below, the bootstrap's
+// point estimate is the same type-7 quantile.
+func TestLatencyBootstrapClusterCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: 200 001 cases")
+	}
+	t.Parallel()
+	small := func(n int) (arm, []int) {
+		a := arm{samples: make([][]*scorecard.Sample, n)}
+		cluster := make([]int, n)
+		for i := range n {
+			ms := float64(100 + (i*7919)%1000)
+			a.samples[i] = []*scorecard.Sample{{LatencyMS: &ms}}
+			cluster[i] = i
+		}
+		return a, cluster
+	}
+	pol := DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	a, cluster := small(500)
+	d := &Decision{}
+	l := latencySummary(d, a, a, cluster, pol)
+	if want := quantileOf(latencySamples(a, cluster).X, 0.95); l.CandidateP95 != want || math.IsNaN(l.CandidateP95Low) || len(d.Warnings) != 0 {
+		t.Errorf("500 clusters: p95 %v (want %v), interval [%v, %v], warnings %q", l.CandidateP95, want, l.CandidateP95Low, l.CandidateP95High, d.Warnings)
+	}
+	a, cluster = small(bootstrapMaxClusters + 1)
+	d = &Decision{}
+	l = latencySummary(d, a, a, cluster, pol)
+	if want := quantileOf(latencySamples(a, cluster).X, 0.95); l.CandidateP95 != want || l.BaselineP95 != want || !math.IsNaN(l.CandidateP95Low) ||
+		len(d.Warnings) != 1 || d.Warnings[0] != "latency: 200001 clusters, more than the 200000 the bootstrap resamples; the p95 intervals are not computed" {
+		t.Errorf("above the cap: p95 %v (want %v), interval [%v, %v], warnings %q", l.CandidateP95, want, l.CandidateP95Low, l.CandidateP95High, d.Warnings)
+	}
+}
