@@ -23,8 +23,13 @@ const Marker = "<!-- ftgate-report -->"
 // characters with room for the truncation note.
 const maxCommentBytes = 60000
 
-// maxPages bounds the pagination through a pull request's comments.
-const maxPages = 100
+// CommentDeadline bounds the whole comment step (finding ftgate's earlier
+// comment through every page, then posting or updating it); each request
+// also has its own timeout. Past it the comment fails with a warning.
+const CommentDeadline = 2 * time.Minute
+
+// requestTimeout bounds one request of a client ftgate makes itself.
+const requestTimeout = 30 * time.Second
 
 var repoPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
@@ -36,7 +41,14 @@ type Commenter struct {
 	Repo   string // GITHUB_REPOSITORY, owner/name
 	Number int    // the pull request's number
 	Token  string // never printed
+	// Client sends the requests (nil: a client with a 30-second timeout
+	// per request). Whatever it is, a redirect to another origin (scheme,
+	// host or port) is refused, so the token goes nowhere else.
 	Client *http.Client
+	// Deadline bounds the whole Upsert (0: CommentDeadline).
+	Deadline time.Duration
+
+	client *http.Client // Client, following same-origin redirects only
 }
 
 // An APIError is an unsuccessful response of the GitHub API. It never
@@ -81,6 +93,13 @@ func (c *Commenter) Upsert(ctx context.Context, body string) (created bool, err 
 	if err != nil {
 		return false, err
 	}
+	deadline := c.Deadline
+	if deadline <= 0 {
+		deadline = CommentDeadline
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, deadline, fmt.Errorf("the comment step took longer than %v", deadline))
+	defer cancel()
+	c.client = sameOriginClient(c.Client)
 	body = Marker + "\n" + truncateMarkdown(body, maxCommentBytes-len(Marker)-1)
 	id, err := c.find(ctx, base, c.identity(ctx, base))
 	if err != nil {
@@ -148,7 +167,11 @@ func (c *Commenter) identity(ctx context.Context, base *url.URL) string {
 func (c *Commenter) find(ctx context.Context, base *url.URL, login string) (int64, error) {
 	next := base.JoinPath("repos", c.Repo, "issues", strconv.Itoa(c.Number), "comments")
 	next.RawQuery = "per_page=100"
-	for page := 0; next != nil && page < maxPages; page++ {
+	// Every page is read, however many (the deadline bounds the step);
+	// a page seen before ends the walk instead of looping.
+	seen := map[string]bool{}
+	for next != nil && !seen[next.String()] {
+		seen[next.String()] = true
 		var batch []ghComment
 		link, err := c.get(ctx, next.String(), &batch)
 		if err != nil {
@@ -228,12 +251,15 @@ func (c *Commenter) do(ctx context.Context, method, u string, payload any, read 
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	client := c.Client
+	client := c.client
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = sameOriginClient(c.Client)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			err = cause
+		}
 		// *url.Error holds the URL, never the headers.
 		return fmt.Errorf("GitHub API %s %s: %w", method, req.URL.Path, unwrapURLError(err))
 	}
@@ -253,6 +279,31 @@ func (c *Commenter) do(ctx context.Context, method, u string, payload any, read 
 	}
 	io.Copy(io.Discard, limited)
 	return nil
+}
+
+// sameOriginClient returns a copy of client (nil: a new one with a
+// per-request timeout) that follows a redirect only to the origin of the
+// request (same scheme, host and port): the Authorization header would
+// otherwise go along to wherever the API, or someone in between, points.
+func sameOriginClient(client *http.Client) *http.Client {
+	var c http.Client
+	if client != nil {
+		c = *client
+	} else {
+		c.Timeout = requestTimeout
+	}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+			return fmt.Errorf("redirected to %s://%s, another origin than %s://%s; not followed, so the token is not sent there",
+				req.URL.Scheme, req.URL.Host, first.Scheme, first.Host)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }
 
 func unwrapURLError(err error) error {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ftgate/ftgate/gate"
 )
@@ -479,4 +480,81 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// A redirect to another origin is refused: the token never reaches it,
+// whatever the API (or someone in between) answers. A same-origin
+// redirect (GitHub's for a renamed repository) is followed.
+func TestCommentTokenNeverLeavesTheOrigin(t *testing.T) {
+	t.Parallel()
+	var leaked sync.Map
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			leaked.Store(r.URL.Path, a)
+		}
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer other.Close()
+	f, api := newFakeGitHub(t)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/repos/o/r/issues/7/comments", "/user":
+			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+		default:
+			f.ServeHTTP(w, r)
+		}
+	}))
+	defer redirector.Close()
+	c := &Commenter{APIURL: redirector.URL, Repo: "o/r", Number: 7, Token: testToken, Client: redirector.Client()}
+	_, err := c.Upsert(context.Background(), "report")
+	if err == nil || !strings.Contains(err.Error(), "another origin") || strings.Contains(err.Error(), testToken) {
+		t.Errorf("Upsert through a cross-origin redirect: %v", err)
+	}
+	leaked.Range(func(k, v any) bool {
+		t.Errorf("the token reached another origin at %v", k)
+		return true
+	})
+	// The same server on another port is another origin too.
+	u := mustURL(t, api.URL)
+	if got := sameOriginClient(nil).CheckRedirect(&http.Request{URL: mustURL(t, "http://"+u.Hostname()+":1"+"/x")}, []*http.Request{{URL: u}}); got == nil {
+		t.Error("a redirect to another port was allowed")
+	}
+	if got := sameOriginClient(nil).CheckRedirect(&http.Request{URL: mustURL(t, api.URL+"/y")}, []*http.Request{{URL: u}}); got != nil {
+		t.Errorf("a same-origin redirect was refused: %v", got)
+	}
+}
+
+// ftgate's own comment is found however many pages come before it: no
+// second comment after page 100.
+func TestCommentFoundPastPage100(t *testing.T) {
+	t.Parallel()
+	f, srv := newFakeGitHub(t)
+	f.pageSize = 1
+	for i := range 130 {
+		f.add(fmt.Sprintf("comment %d", i), "someone", "User")
+	}
+	own := f.add(Marker+"\nold report", ActionsBot, "Bot")
+	created, err := commenter(srv).Upsert(context.Background(), "new report")
+	if err != nil || created {
+		t.Fatalf("created %v, err %v", created, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.comments) != 131 || f.comments[130].ID != own || !strings.Contains(f.comments[130].Body, "new report") {
+		t.Errorf("%d comments; ours: %q", len(f.comments), f.comments[len(f.comments)-1].Body)
+	}
+}
+
+// One deadline bounds the whole comment step, however slow each answer.
+func TestCommentDeadline(t *testing.T) {
+	t.Parallel()
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers
+	}))
+	defer slow.Close()
+	c := &Commenter{APIURL: slow.URL, Repo: "o/r", Number: 7, Token: testToken, Client: slow.Client(), Deadline: 200 * time.Millisecond}
+	_, err := c.Upsert(context.Background(), "report")
+	if err == nil || !strings.Contains(err.Error(), "the comment step took longer than 200ms") {
+		t.Errorf("Upsert against a server that never answers: %v", err)
+	}
 }
