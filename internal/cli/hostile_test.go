@@ -301,6 +301,8 @@ func TestHostileTextNeverForgesCommands(t *testing.T) {
 		{"missing file", nil, []string{"validate", filepath.Join(dir, hostile)}, false},
 		{"missing file in compare", nil, compare(filepath.Join(dir, hostile), cand), false},
 		{"init into a missing folder", nil, []string{"init", "--out", filepath.Join(dir, hostile, "gate.yaml")}, false},
+		{"merge a bad run", nil, []string{"merge", "--into", filepath.Join(dir, "out-evidence.jsonl"), field}, false},
+		{"merge runs of two systems", nil, []string{"merge", "--into", filepath.Join(dir, "out-evidence.jsonl"), base, cand}, false},
 	} {
 		r := runGuarded(t, dir, tc.env, tc.args...)
 		checkInert(t, r)
