@@ -27,6 +27,7 @@ type Input struct {
 	idx  *LineIndex
 }
 
+// NewInput returns the Input for data, read from file.
 func NewInput(file string, data []byte) *Input {
 	return &Input{File: file, Data: data, idx: NewLineIndex(data)}
 }
@@ -56,6 +57,7 @@ func (in *Input) place(ie *InputError) *InputError {
 	return &InputError{File: in.File, Msg: loc + ": " + ie.Msg}
 }
 
+// Add records a problem, up to MaxErrors of them.
 func (in *Input) Add(err error) {
 	if len(in.Errs) < MaxErrors {
 		in.Errs = append(in.Errs, err)

@@ -15,6 +15,7 @@ type LineIndex struct {
 	starts []int // offset of the first byte of each line
 }
 
+// NewLineIndex indexes the lines of data.
 func NewLineIndex(data []byte) *LineIndex {
 	starts := []int{0}
 	for i, c := range data {
