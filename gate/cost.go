@@ -14,12 +14,15 @@ import (
 // cost test from the bootstrap to the delta method (methods.md §3).
 const bootstrapMaxClusters = 200_000
 
-// costMinClusters is the cluster count below which the gate warns that the
-// cost test is a large-sample approximation. Simulation (gate and stats
-// calibration tests, docs/methods.md) found its false-pass rate within
-// Monte Carlo error of α down to 30 clusters (10 in an exploration) when
-// per-case costs are moderately skewed, but above α below about 100
-// clusters when they are heavily skewed (per-sample log-sd 1).
+// costMinClusters is the effective number of clusters (Carter, Schnepel
+// and Steigerwald 2017; stats.EffectiveClusters) below which the gate
+// warns that the cost test is a large-sample approximation. Simulation
+// (gate and stats calibration tests, docs/methods.md) found its
+// false-pass rate within Monte Carlo error of α down to 30 clusters (10 in
+// an exploration) when per-case costs are moderately skewed and clusters
+// similar in size, but above α below about 100 clusters when costs are
+// heavily skewed (per-sample log-sd 1), and far above it when one cluster
+// holds much of the data, which the effective number measures.
 const costMinClusters = 100
 
 // costTest runs methods.md §3: cost per accepted outcome, candidate over
@@ -143,8 +146,8 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		c.DeltaPValue = 1
 		d.Warnings = append(d.Warnings, "cost: every cluster has the same cost and acceptance, so the data carry no evidence about the cost ratio either way (p = 1)")
 	}
-	if dr.G >= 2 && dr.G < costMinClusters {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: only %d clusters; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed (docs/methods.md, calibration)", dr.G, costMinClusters))
+	if g := stats.EffectiveClusters(cluster); dr.G >= 2 && g < costMinClusters {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: %s; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed or a few clusters hold much of the data (docs/methods.md, calibration)", effectiveClause(dr.G, g), costMinClusters))
 	}
 	if c.Method == "bootstrap" {
 		br := stats.BootstrapRatio(data, bootOptions(d.ctx, pol, level, pol.Cost.MaxRatio))
@@ -186,6 +189,14 @@ func scaleCosts(b, c []float64) ([]float64, []float64) {
 		return out
 	}
 	return scale(b), scale(c)
+}
+
+// effectiveClause describes G clusters whose effective number is g.
+func effectiveClause(G int, g float64) string {
+	if float64(G)-g < 0.05 {
+		return fmt.Sprintf("only %d clusters of about equal size", G)
+	}
+	return fmt.Sprintf("the %d clusters are as informative as about %s of equal size (their effective number: a few clusters hold much of the data)", G, numfmt.Num(math.Round(g*10)/10))
 }
 
 func allZero(x []float64) bool {

@@ -196,6 +196,12 @@ func TestOracleGate(t *testing.T) {
 			t.Parallel()
 			rows := readOracleRows(t, name)
 			p := oraclePaired(t, rows)
+			// Draws of the bootstraps: the wild cluster bootstrap of the
+			// clustered data is compared with R's within Monte Carlo error.
+			boot := 2000
+			if name == "clustered" {
+				boot = 100000
+			}
 			if name == "clustered" && (p.Single() || !p.Clustered()) {
 				t.Fatalf("clustered dataset read as single %v, clustered %v", p.Single(), p.Clustered())
 			}
@@ -219,7 +225,7 @@ func TestOracleGate(t *testing.T) {
 				{0, 1, 0, map[string]string{"single": "mcnemar-exact", "clustered": "cluster-t"}[name]},
 				{-0.05, 0.8, 0.05, map[string]string{"single": "tango", "clustered": "cluster-t"}[name]},
 			} {
-				d := decide(oraclePolicy(c.m, c.r, c.drop, 2000), false)
+				d := decide(oraclePolicy(c.m, c.r, c.drop, boot), false)
 				mp, rp, dp := fmt.Sprint(c.m), fmt.Sprint(c.r), fmt.Sprint(c.drop)
 				what := fmt.Sprintf("m = %s: ", mp)
 
@@ -229,9 +235,19 @@ func TestOracleGate(t *testing.T) {
 				}
 				checkNear(t, what+"quality baseline", q.Baseline, o.val(t, name, "gate_p_b", ""), tol, false)
 				checkNear(t, what+"quality candidate", q.Candidate, o.val(t, name, "gate_p_c", ""), tol, false)
-				checkNear(t, what+"quality p", q.PValue, o.val(t, name, "gate_q_p", mp), tol, true)
-				checkNear(t, what+"quality ci_low", q.CILow, o.val(t, name, "gate_q_lo", mp), tol, false)
-				checkNear(t, what+"quality ci_high", q.CIHigh, o.val(t, name, "gate_q_hi", mp), tol, false)
+				if name == "clustered" {
+					// The larger of CR2's p-value (clubSandwich) and the
+					// wild cluster bootstrap's (R, 10⁶ draws), the latter
+					// within Monte Carlo error; the CR2 interval.
+					want := math.Max(oc.val(t, name, "gate_cr2_p_upper", mp), oc.val(t, name, "gate_wild_p_upper", mp))
+					checkNear(t, what+"quality p", q.PValue, want, wildTol(want, boot), false)
+					checkNear(t, what+"quality ci_low (CR2)", q.CILow, oc.val(t, name, "gate_cr2_lo", mp), tol, false)
+					checkNear(t, what+"quality ci_high (CR2)", q.CIHigh, oc.val(t, name, "gate_cr2_hi", mp), tol, false)
+				} else {
+					checkNear(t, what+"quality p", q.PValue, o.val(t, name, "gate_q_p", mp), tol, true)
+					checkNear(t, what+"quality ci_low", q.CILow, o.val(t, name, "gate_q_lo", mp), tol, false)
+					checkNear(t, what+"quality ci_high", q.CIHigh, o.val(t, name, "gate_q_hi", mp), tol, false)
+				}
 
 				pw := d.Power
 				checkNear(t, what+"power cases_needed (whole cases)", pw.CasesNeeded, math.Ceil(o.val(t, name, "gate_power_n", mp)), 0, false)
@@ -271,7 +287,7 @@ func TestOracleGate(t *testing.T) {
 				checkNear(t, what+"delta ci_low", k.DeltaCILow, o.val(t, name, "delta_lo", rp), tol, false)
 				checkNear(t, what+"delta ci_high", k.DeltaCIHigh, o.val(t, name, "delta_hi", rp), tol, false)
 				// The bootstrap rule: the larger of the BCa and delta p-values.
-				br := stats.BootstrapRatio(ratioData(rows), stats.BootstrapOptions{Resamples: 2000, Seed: gate.DefaultSeed, Level: 0.9, NullRatio: c.r})
+				br := stats.BootstrapRatio(ratioData(rows), stats.BootstrapOptions{Resamples: boot, Seed: gate.DefaultSeed, Level: 0.9, NullRatio: c.r})
 				if k.Method != "bootstrap" || k.PValue != math.Max(br.P, k.DeltaPValue) || k.CILow != br.Lo || k.CIHigh != br.Hi {
 					t.Errorf("%scost %s p %v [%v, %v], want bootstrap max(%v, %v) [%v, %v]", what, k.Method, k.PValue, k.CILow, k.CIHigh, br.P, k.DeltaPValue, br.Lo, br.Hi)
 				}
@@ -283,7 +299,7 @@ func TestOracleGate(t *testing.T) {
 					d := d
 					tag := "gate_seg"
 					if swap {
-						d = decide(oraclePolicy(c.m, c.r, c.drop, 2000), true)
+						d = decide(oraclePolicy(c.m, c.r, c.drop, boot), true)
 						tag = "gate_swap_seg"
 					}
 					if len(d.Segments) != len(oracleWorkflows) {
@@ -295,12 +311,23 @@ func TestOracleGate(t *testing.T) {
 						if s.Name != oracleWorkflows[i] || !s.Tested || float64(s.Cases) != o.val(t, name, "gate_seg_n", key) {
 							t.Errorf("%s: segment %q tested %v with %d cases", what, s.Name, s.Tested, s.Cases)
 						}
-						if name == "single" && c.drop > 0 {
+						switch {
+						case name == "clustered":
+							// max(CR2, wild bootstrap), as for quality; Holm
+							// over three multiplies the error by up to 3.
+							want := math.Max(oc.val(t, name, tag+"_cr2_p", key), oc.val(t, name, tag+"_wild_p", key))
+							checkNear(t, what+" p", s.PValue, want, wildTol(want, boot), false)
+							checkNear(t, what+" Holm", s.PAdjusted, math.Min(1, stats.Holm(segP(t, oc, name, tag, dp))[i]), 3*wildTol(0.25, boot), false)
+							checkNear(t, what+" Holm level", s.CILevel, oc.val(t, name, tag+"_cr2_level", key), tolHolm, false)
+							checkNear(t, what+" ci_low (CR2)", s.CILow, oc.val(t, name, tag+"_cr2_lo", key), tol, false)
+							checkNear(t, what+" ci_high (CR2)", s.CIHigh, oc.val(t, name, tag+"_cr2_hi", key), tol, false)
+							continue
+						case name == "single" && c.drop > 0:
 							// Few discordant pairs and a drop: the exact
 							// unconditional test (make_oracle_exact.py).
 							checkNear(t, what+" p (exact)", s.PValue, ox.val(t, name, tag+"_p_exact", key), tol, true)
 							checkNear(t, what+" Holm (exact)", s.PAdjusted, ox.val(t, name, tag+"_adj_exact", key), tol, false)
-						} else {
+						default:
 							checkNear(t, what+" p", s.PValue, o.val(t, name, tag+"_p", key), tol, true)
 							checkNear(t, what+" Holm", s.PAdjusted, o.val(t, name, tag+"_adj", key), tolHolm, false)
 						}
@@ -351,4 +378,22 @@ func TestOraclePlanFromBaseline(t *testing.T) {
 			checkNear(t, name+" n", plan.CasesNeeded, oc.val(t, name, "base_plan_n", ""), 0, false)
 		}
 	}
+}
+
+// wildTol is the tolerance of a wild-bootstrap p-value near p from B draws
+// against R's from 10⁶: 4.5 Monte Carlo standard errors of each.
+func wildTol(p float64, B int) float64 {
+	v := p * (1 - p)
+	return 4.5*(math.Sqrt(v/float64(B))+math.Sqrt(v/1e6)) + 1e-9
+}
+
+// segP returns the gate's segment p-values as R computes them (the larger
+// of CR2's and the wild bootstrap's), in workflow order.
+func segP(t *testing.T, oc oracleTable, name, tag, drop string) []float64 {
+	var p []float64
+	for _, w := range oracleWorkflows {
+		key := w + ":" + drop
+		p = append(p, math.Max(oc.val(t, name, tag+"_cr2_p", key), oc.val(t, name, tag+"_wild_p", key)))
+	}
+	return p
 }

@@ -114,10 +114,15 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 			r.PValue = stats.NormalCDF(-stats.TangoZ(b, c, n, m))
 		}
 	default:
-		r.PValue, r.CILow, r.CIHigh = ct.PUpper, ct.Lo, ct.Hi
+		var cr stats.CR2Result
+		r.PValue, cr = clusteredTest(d, cluster, m, pol, true)
+		r.CILow, r.CIHigh = cr.Lo, cr.Hi
 		if len(cluster) > 0 && ct.G < 2 {
 			r.warnings = append(r.warnings, "quality: all cases are in one cluster, so there is no evidence about the gain")
-		} else if zeroSE(ct) {
+		} else if g := stats.EffectiveClusters(cluster); ct.G >= 2 && g < qualityMinClusters && !zeroSE(ct) {
+			r.warnings = append(r.warnings, fmt.Sprintf("quality: %s; the clustered test stays within α in simulation down to about one effective cluster, but it has little power there, and it relies on cluster totals that are roughly symmetric", effectiveClause(ct.G, g)))
+		}
+		if len(cluster) > 0 && ct.G >= 2 && zeroSE(ct) {
 			// Every cluster shows the same difference: the t statistic
 			// would claim certainty from a handful of identical clusters.
 			// The exact sign test over clusters decides instead.
@@ -135,6 +140,29 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 		r.Met, r.Missed = false, false
 	}
 	return r, nil
+}
+
+// qualityMinClusters is the effective number of clusters below which the
+// quality test warns: its size holds in simulation (docs/methods.md §11),
+// its power does not.
+const qualityMinClusters = 10
+
+// clusteredTest is the gate's clustered test of a mean difference d
+// against m (methods.md §2): the CR2 t test with Satterthwaite degrees of
+// freedom and the restricted wild cluster bootstrap of the clustered t
+// statistic must both reject, so the p-value is the larger of the two
+// (the upper tail for H1 Δ > m, else the lower). It also returns the CR2
+// result, whose interval the report shows. With fewer than two clusters or
+// a zero standard error both p-values are those limits of ClusterT; the
+// callers then decide otherwise.
+func clusteredTest(d []float64, cluster []int, m float64, pol Policy, upper bool) (float64, stats.CR2Result) {
+	level := 1 - 2*pol.Alpha
+	cr := stats.ClusterCR2(d, cluster, m, level)
+	w := stats.WildClusterT(d, cluster, m, stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level})
+	if upper {
+		return math.Max(cr.PUpper, w.PUpper), cr
+	}
+	return math.Max(cr.PLower, w.PLower), cr
 }
 
 // tangoExactMaxDiscordant is the number of discordant pairs below which

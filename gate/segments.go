@@ -92,7 +92,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				}
 				cl := reindex(p, idx)
 				ct := stats.ClusterT(diff, cl, -drop, level)
-				s.PValue = ct.PLower
+				s.PValue, _ = clusteredTest(diff, cl, -drop, pol, false)
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
 					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"
@@ -105,7 +105,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 					_, s.PValue = clusterSignTest(diff, cl, -drop)
 				} else {
 					iv = func(level float64) (lo, hi float64) {
-						r := stats.ClusterT(diff, cl, -drop, level)
+						r := stats.ClusterCR2(diff, cl, -drop, level)
 						return r.Lo, r.Hi
 					}
 					if ct.Var > 0 && ct.DEff > 0 && !math.IsInf(ct.DEff, 0) {

@@ -126,3 +126,50 @@ func TestZeroVariancePlateauRounding(t *testing.T) {
 		t.Errorf("plateau %s: %s; want not met (sign test over 3 clusters)", cd.Status, cd.Detail)
 	}
 }
+
+// One cluster holding half of 30: the candidate gains 25 of its 58 cases
+// and nothing elsewhere (four other clusters gain a case, three lose
+// one). The t test with G − 1 df gave p = 0.047 and the gate passed; the
+// mean is the big cluster's, whose deviation the data cannot estimate. CR2
+// with Satterthwaite df (3.7) gives 0.138 and the wild cluster bootstrap
+// about 0.31, so the gate's clustered test is not met, and a warning names
+// the effective number of clusters (1.1).
+func TestOneClusterHoldingHalf(t *testing.T) {
+	t.Parallel()
+	var b, c strings.Builder
+	line := func(w *strings.Builder, id string, k int, acc bool, cost float64) {
+		fmt.Fprintf(w, `{"id":%q,"cluster":"k%02d","accepted":%v,"cost_usd":%v}`+"\n", id, k, acc, cost)
+	}
+	for i := 0; i < 58; i++ {
+		id := fmt.Sprintf("big%02d", i)
+		line(&b, id, 0, false, 1)
+		line(&c, id, 0, i < 25, 0.2+0.01*float64(i%7))
+	}
+	for k := 1; k < 30; k++ {
+		for j := 0; j < 2; j++ {
+			id := fmt.Sprintf("s%02d-%d", k, j)
+			bAcc, cAcc := true, true
+			switch {
+			case k%5 == 0 && j == 0:
+				bAcc = false
+			case k%5 == 1 && j == 1:
+				cAcc = false
+			}
+			line(&b, id, k, bAcc, 1)
+			line(&c, id, k, cAcc, 0.2+0.01*float64((k+j)%7))
+		}
+	}
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 2000
+	d := decidePair(t, b.String(), c.String(), pol)
+	q := d.Quality
+	if q.Method != "cluster-t" || q.Met || q.PValue < 0.13 {
+		t.Errorf("quality %s p %v met %v; want cluster-t, p ≥ 0.138 (CR2), not met", q.Method, q.PValue, q.Met)
+	}
+	if d.Verdict == gate.Pass {
+		t.Errorf("passed on one cluster:\n%s", strings.Join(d.Reasons, "\n"))
+	}
+	if !strings.Contains(strings.Join(d.Warnings, "\n"), "quality: the 30 clusters are as informative as about 1.1 of equal size") {
+		t.Errorf("warnings:\n%s", strings.Join(d.Warnings, "\n"))
+	}
+}

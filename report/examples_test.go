@@ -218,7 +218,7 @@ func TestTextQuiet(t *testing.T) {
 	want := `ftgate: FAIL (blocks the release)
 candidate support-ft-nano-v3 against baseline support-rag-v7: 600 paired cases in 320 clusters
   - Segment "policy-qa" regresses: 80.0% → 59.2% (-20.8 pts) over 120 cases, Holm-adjusted
-    p = 0.0001 ≤ α = 0.05; this blocks the release.
+    p = 0.0004 ≤ α = 0.05; this blocks the release.
 `
 	if buf.String() != want {
 		t.Errorf("quiet report:\n%s\nwant:\n%s", buf.String(), want)

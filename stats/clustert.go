@@ -112,8 +112,8 @@ func ClusterT(d []float64, cluster []int, m, level float64) ClusterTResult {
 		return r
 	}
 	r.T = diff / r.SE
-	r.PLower, r.PUpper = studentTCDF(r.T, r.DF)
-	q := studentTQuantile((1+level)/2, r.DF)
+	r.PLower, r.PUpper = studentTCDF(r.T, float64(r.DF))
+	q := studentTQuantile((1+level)/2, float64(r.DF))
 	r.Lo, r.Hi = r.Delta-q*r.SE, r.Delta+q*r.SE
 	return r
 }

@@ -40,7 +40,7 @@ func NormalQuantile(p float64) float64 {
 
 // studentTCDF returns F_{t,df}(x) and its complement 1 − F computed without
 // cancellation. df must be positive.
-func studentTCDF(x float64, df int) (lower, upper float64) {
+func studentTCDF(x float64, df float64) (lower, upper float64) {
 	switch {
 	case math.IsInf(x, 1):
 		return 1, 0
@@ -49,7 +49,7 @@ func studentTCDF(x float64, df int) (lower, upper float64) {
 	case x == 0:
 		return 0.5, 0.5
 	}
-	nu := float64(df)
+	nu := df
 	// F(x) = 1 − ½ I_{ν/(ν+x²)}(ν/2, ½) for x > 0.
 	tail := 0.5 * mathext.RegIncBeta(nu/2, 0.5, nu/(nu+x*x))
 	if x > 0 {
@@ -63,11 +63,11 @@ func studentTCDF(x float64, df int) (lower, upper float64) {
 // x = ±sqrt(ν(1 − y)/y) with y = I⁻¹(ν/2, ½, 2·min(p, 1 − p)) (gonum's
 // inverse incomplete beta), polished with Newton steps on the CDF so that
 // the result matches R's qt to ~1e-12.
-func studentTQuantile(p float64, df int) float64 {
+func studentTQuantile(p float64, df float64) float64 {
 	if p == 0.5 {
 		return 0
 	}
-	nu := float64(df)
+	nu := df
 	y := mathext.InvRegIncBeta(nu/2, 0.5, 2*math.Min(p, 1-p))
 	x := math.Sqrt(nu * (1 - y) / y)
 	if p < 0.5 {

@@ -508,3 +508,49 @@ func TestOracleTangoExact(t *testing.T) {
 		}
 	}
 }
+
+// smallSampleCases are the hand datasets of make_oracle_cluster.R: two
+// with one cluster holding half the cases, one with eight equal clusters.
+var smallSampleCases = map[string]struct {
+	d  []float64
+	cl []int
+}{
+	"u4": {[]float64{1, 0, 1, 1, 0, 1, -1, 0, 1, 0.5, 0.5, 0}, []int{0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3}},
+	"u3": {[]float64{0.5, 1, 0, 1, 0, -0.5, 1}, []int{0, 0, 0, 0, 1, 1, 2}},
+	"b8": {[]float64{1, 0, 0, 1, -1, 0, 1, 1, 0, 0, 1, 0, 0, -1, 1, 1}, []int{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7}},
+}
+
+// ClusterCR2 against clubSandwich's coef_test(vcov = "CR2", test =
+// "Satterthwaite"); WildClusterT against R: exactly when it enumerates all
+// 6^G Webb weight vectors (u4, u3), within Monte Carlo error of 10⁶ R draws
+// otherwise (b8); EffectiveClusters against the formula.
+func TestOracleSmallSampleClustered(t *testing.T) {
+	t.Parallel()
+	o := readOracle(t, "oracle_cluster.csv")
+	for k, c := range smallSampleCases {
+		for _, m := range []float64{0, 0.1} {
+			key := fmt.Sprintf("%s:%v", k, m)
+			r := ClusterCR2(c.d, c.cl, m, 0.9)
+			for _, q := range []struct {
+				name string
+				got  float64
+			}{{"se", r.SE}, {"df", r.DF}, {"t", r.T}, {"p_upper", r.PUpper}, {"p_lower", r.PLower}, {"lo", r.Lo}, {"hi", r.Hi}} {
+				checkClose(t, "CR2 "+q.name+" "+key, q.got, o.must(t, "cr2", q.name, key), tolClosed)
+			}
+			const B = 200000
+			w := WildClusterT(c.d, c.cl, m, BootstrapOptions{Resamples: B, Seed: 7, Level: 0.9})
+			wantUp, wantDown := o.must(t, "wild", "p_upper", key), o.must(t, "wild", "p_lower", key)
+			enumerated := o.must(t, "wild", "draws", key) < 1e6
+			if w.Enumerated != enumerated {
+				t.Errorf("wild %s: enumerated %v, R %v", key, w.Enumerated, enumerated)
+			}
+			tol := 1e-12
+			if !enumerated {
+				tol = 4.5 * (math.Sqrt(wantUp*(1-wantUp)/B) + math.Sqrt(wantUp*(1-wantUp)/1e6))
+			}
+			checkClose(t, "wild upper "+key, w.PUpper, wantUp, tol)
+			checkClose(t, "wild lower "+key, w.PLower, wantDown, tol)
+		}
+		checkClose(t, "effective clusters "+k, EffectiveClusters(c.cl), o.must(t, "effective_clusters", "g", k), tolClosed)
+	}
+}

@@ -231,8 +231,8 @@ func DeltaRatio(d RatioData, nullRatio, level float64) DeltaResult {
 		return limit()
 	}
 	r.T = (r.L - theta0) / r.SE
-	r.P, _ = studentTCDF(r.T, r.DF)
-	q := studentTQuantile((1+level)/2, r.DF)
+	r.P, _ = studentTCDF(r.T, float64(r.DF))
+	q := studentTQuantile((1+level)/2, float64(r.DF))
 	r.Lo, r.Hi = math.Exp(r.L-q*r.SE), math.Exp(r.L+q*r.SE)
 	return r
 }

@@ -104,10 +104,110 @@ for (v in c(0.5, 2.3)) for (rho in c(0.6, 0.9)) for (r in c(1, 0.8)) {
   put("power", "ratio_power", paste(v, rho, r, 150, 0.05, sep = ":"), pnorm(log(r / rho) * sqrt(150 / v) - za))
 }
 
+# ---- small-sample clustered tests of a mean difference -------------------------
+# CR2 (Bell-McCaffrey) with Satterthwaite degrees of freedom, from clubSandwich
+# (coef_test on lm(d ~ 1)), and the restricted wild cluster bootstrap of the
+# clustered t statistic (CR1 standard error, G/(G-1)) with Webb's six-point
+# weights: exactly over all 6^G weight vectors for small G, else 10^6 draws.
+suppressMessages(library(clubSandwich))
+cr2 <- function(d, cl, m, level) {
+  fit <- lm(I(d - m) ~ 1)
+  ct <- coef_test(fit, vcov = "CR2", cluster = cl, test = "Satterthwaite")
+  se <- ct$SE; df <- ct$df_Satt; t <- ct$tstat
+  q <- qt((1 + level) / 2, df)
+  list(se = se, df = df, t = t, p_upper = pt(t, df, lower.tail = FALSE), p_lower = pt(t, df),
+       lo = mean(d) - q * se, hi = mean(d) + q * se)
+}
+webb <- c(-sqrt(1.5), -1, -sqrt(0.5), sqrt(0.5), 1, sqrt(1.5))
+wild_t <- function(W, U, ng, n) {
+  # rows of W are weight vectors; t* for each
+  G <- length(U)
+  s <- as.vector(W %*% U); mean <- s / n
+  D <- sweep(W, 2, U, "*") - outer(mean, ng)
+  se <- sqrt(G / (G - 1) * rowSums(D^2)) / n
+  mean / se
+}
+wild <- function(d, cl, m, B = 1e6, seed = 1) {
+  cl <- as.integer(factor(cl)); n <- length(d); G <- max(cl)
+  U <- as.vector(tapply(d - m, cl, sum)); ng <- as.vector(table(cl))
+  t0 <- wild_t(matrix(1, 1, G), U, ng, n)
+  tol <- 1e-12 * max(1, abs(t0))
+  if (6^G <= 1e5) {
+    W <- as.matrix(expand.grid(rep(list(webb), G)))
+    ts <- wild_t(W, U, ng, n)
+    return(c(mean(ts >= t0 - tol), mean(ts <= t0 + tol), 6^G))
+  }
+  set.seed(seed); up <- 0; down <- 0; done <- 0
+  while (done < B) {
+    k <- min(1e5, B - done)
+    W <- matrix(sample(webb, k * G, replace = TRUE), k, G)
+    ts <- wild_t(W, U, ng, n)
+    up <- up + sum(ts >= t0 - tol); down <- down + sum(ts <= t0 + tol); done <- done + k
+  }
+  c((1 + up) / (1 + B), (1 + down) / (1 + B), B)
+}
+# hand datasets for stats: unbalanced clusters (the first holds half)
+small <- list(
+  u4 = list(d = c(1, 0, 1, 1, 0, 1, -1, 0, 1, 0.5, 0.5, 0), cl = c(0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3)),
+  u3 = list(d = c(0.5, 1, 0, 1, 0, -0.5, 1), cl = c(0, 0, 0, 0, 1, 1, 2)),
+  b8 = list(d = c(1, 0, 0, 1, -1, 0, 1, 1, 0, 0, 1, 0, 0, -1, 1, 1), cl = rep(0:7, each = 2)))
+for (k in names(small)) {
+  x <- small[[k]]
+  for (m in c(0, 0.1)) {
+    r <- cr2(x$d, x$cl, m, 0.9)
+    for (q in names(r)) put("cr2", q, paste(k, m, sep = ":"), r[[q]])
+    w <- wild(x$d, x$cl, m)
+    put("wild", "p_upper", paste(k, m, sep = ":"), w[1]); put("wild", "p_lower", paste(k, m, sep = ":"), w[2])
+    put("wild", "draws", paste(k, m, sep = ":"), w[3])
+  }
+}
+# the gate on the "clustered" dataset: quality (m = 0, -0.05) and the
+# segments' lower-tail tests (drop 0, 0.05; also with the arms swapped),
+# workflows by cluster mod 3 as in make_oracle.R.
+cs <- cases(read.csv("clustered.csv")); d <- cs$acc_c - cs$acc_b
+wf <- c("alpha", "beta", "gamma")[cs$cluster %% 3 + 1]
+for (m in c(0, -0.05)) {
+  r <- cr2(d, cs$cluster, m, 0.9)
+  for (q in names(r)) put("clustered", paste0("gate_cr2_", q), m, r[[q]])
+  w <- wild(d, cs$cluster, m)
+  put("clustered", "gate_wild_p_upper", m, w[1])
+}
+for (swap in c(FALSE, TRUE)) {
+  dd <- if (swap) -d else d
+  tag <- if (swap) "gate_swap_seg" else "gate_seg"
+  for (drop in c(0, 0.05)) {
+    # the gate's p-value: the larger of CR2's and the wild bootstrap's
+    p <- sapply(c("alpha", "beta", "gamma"), function(w) {
+      k <- wf == w; key <- paste(w, drop, sep = ":")
+      pc <- cr2(dd[k], cs$cluster[k], -drop, 0.9)$p_lower
+      pw <- wild(dd[k], cs$cluster[k], -drop)[2]
+      put("clustered", paste0(tag, "_cr2_p"), key, pc)
+      put("clustered", paste0(tag, "_wild_p"), key, pw)
+      max(pc, pw)
+    })
+    # the CR2 interval at the level Holm's step-down tested each workflow
+    # (as in make_oracle.R)
+    k <- length(p); o <- order(p); j <- seq_len(k)
+    rejected <- p[o] <= 0.05 / (k - j + 1)
+    j0 <- if (all(rejected)) k + 1 else which(!rejected)[1]
+    lev <- numeric(k); lev[o] <- 0.05 / (k - pmin(j, j0) + 1); names(lev) <- names(p)
+    for (w in names(p)) {
+      kk <- wf == w; key <- paste(w, drop, sep = ":"); level <- 1 - 2 * lev[[w]]
+      r <- cr2(dd[kk], cs$cluster[kk], -drop, level)
+      put("clustered", paste0(tag, "_cr2_level"), key, level)
+      put("clustered", paste0(tag, "_cr2_lo"), key, r$lo); put("clustered", paste0(tag, "_cr2_hi"), key, r$hi)
+    }
+  }
+}
+# effective number of clusters (Carter, Schnepel & Steigerwald 2017, rho = 1)
+geff <- function(cl) { g <- as.vector(table(cl))^2; G <- length(g); G / (1 + mean((g - mean(g))^2) / mean(g)^2) }
+put("clustered", "effective_clusters", "", geff(cs$cluster))
+for (k in names(small)) put("effective_clusters", "g", k, geff(small[[k]]$cl))
+
 res <- do.call(rbind, out)
 res$value <- fmt(res$value)
 con <- file("oracle_cluster.csv", "w")
-writeLines(c(paste("#", R.version.string),
+writeLines(c(paste("#", R.version.string, "- clubSandwich", as.character(packageVersion("clubSandwich"))),
              "# generated by make_oracle_cluster.R; columns: dataset,quantity,param,value"), con)
 write.csv(res, con, row.names = FALSE, quote = FALSE)
 close(con)
