@@ -573,7 +573,10 @@ func (w *keyWalker) checkInteger(n *yaml.Node, t reflect.Type, path string) {
 	}
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+// The messages of yaml.v3 quote values as they are: a multi-line value
+// spans lines, so the patterns match across them ((?s)), and friendlyYAML
+// quotes the value with %q, on one line.
+var yamlLine = regexp.MustCompile(`(?s)^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlError turns a yaml.v3 error into FILE:LINE: messages.
 func yamlError(file string, err error) error {
@@ -588,15 +591,19 @@ func yamlError(file string, err error) error {
 	for _, m := range msgs {
 		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
 			line, _ := strconv.Atoi(sm[1])
-			errs = append(errs, &scorecard.InputError{File: file, Line: line, Msg: "invalid policy: " + friendlyYAML(sm[2])})
+			errs = append(errs, &scorecard.InputError{File: file, Line: line, Msg: "invalid policy: " + oneLine(friendlyYAML(sm[2]))})
 			continue
 		}
-		errs = append(errs, &scorecard.InputError{File: file, Line: 1, Msg: "invalid policy: " + strings.TrimPrefix(m, "yaml: ")})
+		errs = append(errs, &scorecard.InputError{File: file, Line: 1, Msg: "invalid policy: " + oneLine(strings.TrimPrefix(m, "yaml: "))})
 	}
 	return errs
 }
 
-var unmarshalMsg = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+// oneLine keeps a message on its line: a line break in a quoted value is
+// written \n.
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }
+
+var unmarshalMsg = regexp.MustCompile("(?s)^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
 
 func friendlyYAML(m string) string {
 	sm := unmarshalMsg.FindStringSubmatch(m)

@@ -32,12 +32,20 @@ type Override struct {
 
 // ParseOverride reads "KEY=VALUE" (the argument of --set) into an
 // Override whose Source is "--set KEY=VALUE".
+//
+// The source quotes the argument when it holds a line break or another
+// character that would not read as itself, so that a message stays on
+// its line.
 func ParseOverride(kv string) (Override, error) {
+	source := "--set " + kv
+	if q := strconv.Quote(kv); q != `"`+kv+`"` {
+		source = "--set " + q
+	}
 	key, value, ok := strings.Cut(kv, "=")
 	if !ok || key == "" {
-		return Override{}, &scorecard.InputError{File: "--set " + kv, Msg: "give KEY=VALUE, such as quality.min_gain=0.02"}
+		return Override{}, &scorecard.InputError{File: source, Msg: "give KEY=VALUE, such as quality.min_gain=0.02"}
 	}
-	return Override{Key: key, Value: value, Source: "--set " + kv}, nil
+	return Override{Key: key, Value: value, Source: source}, nil
 }
 
 // applySets applies the overrides to the policy's mapping.
