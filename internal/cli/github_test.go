@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -96,5 +97,27 @@ func TestCompareFailOnEnv(t *testing.T) {
 	}
 	if code, _, _ := compareEnv(t, "cost-loss", map[string]string{"FTGATE_FAIL_ON": "fail"}); code != 1 {
 		t.Errorf("a FAIL verdict exited %d with FTGATE_FAIL_ON=fail", code)
+	}
+}
+
+// With --json - inside Actions, standard output is the JSON report alone:
+// the annotations go to standard error with the terminal report, and the
+// step output "report" is empty (there is no file).
+func TestJSONToStandardOutputInsideGitHubActions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, sum := filepath.Join(dir, "out"), filepath.Join(dir, "sum")
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": out, "GITHUB_STEP_SUMMARY": sum}
+	code, stdout, stderr := compareEnv(t, "pass", env, "--json", "-")
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rep); code != 0 || err != nil || rep["verdict"] != "pass" {
+		t.Fatalf("exit %d, standard output is not the report alone (%v):\n%s", code, err, stdout)
+	}
+	if !strings.Contains(stderr, "::notice title=ftgate%3A PASS::") || !strings.HasPrefix(stderr, "ftgate: PASS") {
+		t.Errorf("standard error lacks the report or the annotation:\n%s", stderr)
+	}
+	outputs, _ := os.ReadFile(out)
+	if !strings.Contains(string(outputs), "report<<") || strings.Contains(string(outputs), "-\n") {
+		t.Errorf("GITHUB_OUTPUT:\n%s", outputs)
 	}
 }
