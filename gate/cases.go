@@ -75,6 +75,10 @@ type Provenance struct {
 	PolicySHA256 string
 	// Version is the ftgate version that decided.
 	Version string
+	// Overrides are the policy keys set over the file on the command line
+	// (--set KEY=VALUE, --effect), as given: the policy that decided is
+	// the file's with these applied.
+	Overrides []string
 }
 
 // outcomeOfCase summarises one arm's samples of one case.

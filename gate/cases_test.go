@@ -68,7 +68,7 @@ func TestCaseChanges(t *testing.T) {
 	if !d.CaseChanges[1].HasClass("tone") || d.CaseChanges[1].HasClass("wrong-policy") {
 		t.Error("HasClass looks at neither or the wrong side")
 	}
-	if d.Provenance != (gate.Provenance{PolicyFile: "gate.yaml", PolicySHA256: "ab12", Version: "v9"}) {
+	if !cmp.Equal(d.Provenance, gate.Provenance{PolicyFile: "gate.yaml", PolicySHA256: "ab12", Version: "v9"}) {
 		t.Errorf("provenance not copied: %+v", d.Provenance)
 	}
 	// With one sample per case, the transition table counts exactly the

@@ -56,20 +56,23 @@ type JSONReport struct {
 	Findings []jsonFinding `json:"findings"`
 	// FtgateVersion, PolicyFile and PolicySHA256 name what decided;
 	// PolicyFile and PolicySHA256 are null when the defaults applied.
-	FtgateVersion string         `json:"ftgate_version"`
-	PolicyFile    *string        `json:"policy_file"`
-	PolicySHA256  *string        `json:"policy_sha256"`
-	Alpha         Float          `json:"alpha"`
-	Policy        gate.Policy    `json:"policy"`
-	Inputs        []Input        `json:"inputs"`
-	Cases         jsonCases      `json:"cases"`
-	Quality       jsonQuality    `json:"quality"`
-	Cost          jsonCost       `json:"cost"`
-	Latency       jsonLatency    `json:"latency"`
-	Format        jsonFormat     `json:"format"`
-	Segments      []jsonSegment  `json:"segments"`
-	Power         jsonPower      `json:"power"`
-	Economics     *jsonEconomics `json:"economics"`
+	FtgateVersion string  `json:"ftgate_version"`
+	PolicyFile    *string `json:"policy_file"`
+	PolicySHA256  *string `json:"policy_sha256"`
+	// PolicyOverrides are the --set overrides applied over the policy
+	// file (or the defaults), as given; empty when none.
+	PolicyOverrides []string       `json:"policy_overrides"`
+	Alpha           Float          `json:"alpha"`
+	Policy          gate.Policy    `json:"policy"`
+	Inputs          []Input        `json:"inputs"`
+	Cases           jsonCases      `json:"cases"`
+	Quality         jsonQuality    `json:"quality"`
+	Cost            jsonCost       `json:"cost"`
+	Latency         jsonLatency    `json:"latency"`
+	Format          jsonFormat     `json:"format"`
+	Segments        []jsonSegment  `json:"segments"`
+	Power           jsonPower      `json:"power"`
+	Economics       *jsonEconomics `json:"economics"`
 	// Sequential is present in sequential mode (statistics.sequential).
 	Sequential *jsonSequential   `json:"sequential,omitempty"`
 	Checklist  []jsonChecklist   `json:"checklist"`
@@ -334,7 +337,8 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 
 		InputWarnings: append([]string{}, d.InputWarnings...),
 
-		FtgateVersion: d.Provenance.Version,
+		FtgateVersion:   d.Provenance.Version,
+		PolicyOverrides: append([]string{}, d.Provenance.Overrides...),
 	}
 	if d.Provenance.PolicyFile != "" {
 		file, sum := d.Provenance.PolicyFile, d.Provenance.PolicySHA256

@@ -413,6 +413,9 @@ func decidedBy(d *gate.Decision, esc func(string) string) string {
 	if p.PolicyFile != "" {
 		pol = "policy " + esc(p.PolicyFile) + " (sha256 " + shortHash(p.PolicySHA256) + ")"
 	}
+	if len(p.Overrides) > 0 {
+		pol += " with " + esc(strings.Join(p.Overrides, ", "))
+	}
 	v := p.Version
 	if v == "" {
 		v = "unknown"

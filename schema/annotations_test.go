@@ -110,6 +110,7 @@ var reportAnns = map[string]ann{
 	"ftgate_version":                {desc: "The ftgate version that decided."},
 	"policy_file":                   {desc: "The policy file as given on the command line; null when the defaults applied."},
 	"policy_sha256":                 {desc: "The hex SHA-256 of the policy file's bytes; null when the defaults applied."},
+	"policy_overrides":              {desc: "The policy keys set on the command line over the file or the defaults (--set KEY=VALUE), as given; empty when none."},
 	"alpha":                         {desc: "The one-sided level of each test."},
 	"policy":                        {desc: "The effective policy, defaults filled in."},
 	"inputs":                        {desc: "Each file the decision was made from."},

@@ -36,6 +36,17 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f.ListVar(&p.sets, "set", "override one policy key, checked like the file (repeatable): `KEY=VALUE`, such as quality.min_gain=0.02")
 }
 
+// overrides lists the --set arguments, as the reports name them.
+func (p *policyFlags) overrides() []string {
+	var out []string
+	for _, kv := range p.sets {
+		if o, err := gate.ParseOverride(kv); err == nil {
+			out = append(out, o.Source)
+		}
+	}
+	return out
+}
+
 // load reads the policy the flags name, with the --set overrides and
 // then extra ones (such as power's --effect) applied.
 func (p *policyFlags) load(l *loader, extra ...gate.Override) gate.Policy {
@@ -153,7 +164,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		return 0, err
 	}
 	in := gate.Input{Paired: paired, Candidate: len(arms) - 1, History: history,
-		Provenance: gate.Provenance{PolicyFile: f.policy.file, PolicySHA256: l.policySHA256, Version: version()}}
+		Provenance: gate.Provenance{PolicyFile: f.policy.file, PolicySHA256: l.policySHA256, Version: version(), Overrides: f.policy.overrides()}}
 	for i := range f.baselines {
 		in.Baselines = append(in.Baselines, i)
 	}

@@ -73,13 +73,18 @@ func TestSystemNames(t *testing.T) {
 func TestSetOverridesThePolicy(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "r.json")
-	code, _, stderr := run(t, "", append(passArgs, "--set", "alpha=0.01", "--set", "statistics.seed=7", "--set", "pricing.gpt-4.1.5-x={input_per_mtok: 1, output_per_mtok: 2}", "--json", file)...)
+	code, stdout, stderr := run(t, "", append(passArgs, "--set", "alpha=0.01", "--set", "statistics.seed=7", "--set", "pricing.gpt-4.1.5-x={input_per_mtok: 1, output_per_mtok: 2}", "--json", file)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	// Every report says the policy was changed on the command line.
+	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "with --set alpha=0.01, --set statistics.seed=7, --set pricing.gpt-4.1.5-x={input_per_mtok: 1, output_per_mtok: 2}") {
+		t.Errorf("the terminal report does not name the overrides:\n%s", stdout)
+	}
 	var rep struct {
-		Alpha  float64
-		Policy struct {
+		Alpha           float64
+		PolicyOverrides []string `json:"policy_overrides"`
+		Policy          struct {
 			Statistics struct{ Seed uint64 }
 			Pricing    map[string]struct {
 				Output float64 `json:"output_per_mtok"`
@@ -90,7 +95,7 @@ func TestSetOverridesThePolicy(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Alpha != 0.01 || rep.Policy.Statistics.Seed != 7 || rep.Policy.Pricing["gpt-4.1.5-x"].Output != 2 || len(rep.Policy.Pricing) < 2 {
+	if rep.Alpha != 0.01 || rep.Policy.Statistics.Seed != 7 || rep.Policy.Pricing["gpt-4.1.5-x"].Output != 2 || len(rep.Policy.Pricing) < 2 || len(rep.PolicyOverrides) != 3 {
 		t.Errorf("policy in the report: %+v", rep)
 	}
 	for _, tc := range []struct {
