@@ -115,6 +115,11 @@ type PairingPolicy struct {
 	// dropped, with a warning: a harness that lost the rows of its
 	// failures then looks better than it is).
 	Unmatched string `yaml:"unmatched" json:"unmatched"`
+	// IgnoreRoles compares scorecards whose header names the other side
+	// (system.role) as they are given, with a warning in every report.
+	// Without it such a comparison is refused: a gate given its inputs the
+	// wrong way round would pass the older system.
+	IgnoreRoles bool `yaml:"ignore_roles" json:"ignore_roles"`
 }
 
 // PairOptions returns the pairing options of the policy for scorecards

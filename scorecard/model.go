@@ -17,7 +17,11 @@ type Scorecard struct {
 	// SHA256 is the hex digest of the raw input bytes.
 	SHA256 string
 	System System
-	Run    Run
+	// SystemLine is the line of the header's system block (0 when the
+	// format has none): messages about the system's name or role point
+	// there.
+	SystemLine int
+	Run        Run
 	// Samples are in input order. One case may have several samples.
 	Samples []Sample
 	// Warnings are problems that did not stop the read (lenient mode,

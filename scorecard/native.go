@@ -273,6 +273,9 @@ func (r *nativeReader) version(off int, v json.RawMessage) {
 }
 
 func (r *nativeReader) system(off int, v json.RawMessage) {
+	// The header comes first: counting its lines costs little, where the
+	// line index would cost a pass over the whole file.
+	r.sc.SystemLine = 1 + bytes.Count(r.data[:off], []byte("\n"))
 	fields, err := readkit.ObjectFields(v)
 	if err != nil {
 		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))

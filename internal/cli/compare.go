@@ -21,6 +21,7 @@ type compareFlags struct {
 	baselineName, candidateName string
 	quiet                       optBool
 	details                     optBool
+	ignoreRoles                 optBool
 	read                        readFlags
 }
 
@@ -92,6 +93,7 @@ files are model tiers, gated as the routed baseline.`,
 	i.ListVar(&f.history, "baseline-history", "an earlier baseline scorecard `FILE`, oldest first (repeat), for the plateau condition")
 	i.StringVar(&f.baselineName, "baseline-name", "the baseline's `NAME` in the reports (default: from its scorecard)")
 	i.StringVar(&f.candidateName, "candidate-name", "the candidate's `NAME` in the reports (default: from its scorecard)")
+	i.BoolVar(&f.ignoreRoles, "ignore-roles", "compare the files as given when a scorecard's header names the other side (warned in every report); without it that stops the run")
 	required(cmd, "baseline", "candidate")
 	f.policy.register(cmd)
 	r := in(cmd, groupReports)
@@ -146,7 +148,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	if err := l.errs.Err(); err != nil {
 		return 0, err
 	}
-	sides, err := checkSides(arms)
+	sides, err := checkSides(arms, f.ignoreRoles.or(&pol.Pairing.IgnoreRoles))
 	if err != nil {
 		return 0, err
 	}

@@ -132,24 +132,43 @@ func TestFirstRunDecidesOnQualityAndCost(t *testing.T) {
 }
 
 // A pair given the wrong way round (each header names the other side)
-// warns at the top of the report, and so does one file on both sides.
-func TestSidesWarn(t *testing.T) {
+// stops the run, naming both files and the fix; with --ignore-roles (or
+// pairing.ignore_roles) it is compared as given, with the warning at the
+// top of the report. One file on both sides stops the run whatever the
+// flags say.
+func TestSidesRefused(t *testing.T) {
 	t.Parallel()
 	pass := filepath.Join("..", "..", "examples", "pass")
-	code, stdout, _ := run(t, "", "compare", "--baseline", filepath.Join(pass, "candidate.jsonl"), "--candidate", filepath.Join(pass, "baseline.jsonl"),
-		"--policy", filepath.Join(pass, "gate.yaml"))
-	if code != 1 {
-		t.Errorf("swapped pair: exit %d", code)
+	swapped := []string{"compare", "--baseline", filepath.Join(pass, "candidate.jsonl"), "--candidate", filepath.Join(pass, "baseline.jsonl"),
+		"--policy", filepath.Join(pass, "gate.yaml")}
+	code, stdout, stderr := run(t, "", swapped...)
+	if code != 2 || stdout != "" {
+		t.Errorf("swapped pair: exit %d, stdout %q", code, stdout)
 	}
-	checkOutput(t, "swapped.stdout", stdout)
-	if !strings.Contains(flat(stdout), "check the inputs ! the sides look swapped") {
-		t.Errorf("the swapped pair does not warn under the verdict:\n%s", stdout)
+	checkOutput(t, "swapped.stderr", stderr)
+
+	for golden, override := range map[string][]string{"swapped.stdout": {"--ignore-roles"}, "swapped-policy.stdout": {"--set", "pairing.ignore_roles=true"}} {
+		code, stdout, _ = run(t, "", append(swapped, override...)...)
+		if code != 1 {
+			t.Errorf("swapped pair with %s: exit %d", override, code)
+		}
+		checkOutput(t, golden, stdout)
+		if !strings.Contains(flat(stdout), "check the inputs ! the sides look swapped") {
+			t.Errorf("the swapped pair does not warn under the verdict:\n%s", stdout)
+		}
+	}
+	// The flag given as false wins over the policy.
+	if code, _, _ := run(t, "", append(swapped, "--set", "pairing.ignore_roles=true", "--ignore-roles=false")...); code != 2 {
+		t.Errorf("--ignore-roles=false over the policy: exit %d", code)
 	}
 
 	same := filepath.Join(pass, "baseline.jsonl")
-	_, stdout, _ = run(t, "", "compare", "--baseline", same, "--candidate", same)
-	if !strings.Contains(flat(stdout), "check the inputs ! the baseline "+same+" and the candidate "+same+" have the same content") {
-		t.Errorf("one file on both sides does not warn:\n%s", stdout)
+	for _, extra := range [][]string{nil, {"--ignore-roles"}} {
+		code, stdout, stderr = run(t, "", append([]string{"compare", "--baseline", same, "--candidate", same}, extra...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "ftgate: the baseline "+same+" and the candidate "+same+" have the same content (SHA-256 ") ||
+			!strings.Contains(stderr, "a system with itself") {
+			t.Errorf("one file on both sides %s: exit %d\n%s%s", extra, code, stdout, stderr)
+		}
 	}
 }
 

@@ -266,6 +266,7 @@ func TestHostileTextNeverForgesCommands(t *testing.T) {
 		{"system names, workflows, failure classes in every report", nil, compare(base, cand), false},
 		{"the same with the sticky comment refused by the API", commentEnv, compare(base, cand), false},
 		{"swapped roles", nil, compare(base, swapped), false},
+		{"swapped roles ignored", nil, compare(base, swapped, "--ignore-roles"), false},
 		{"unmatched ids", nil, compare(base, odd), false},
 		{"unmatched ids allowed", nil, compare(base, odd, "--policy", in("allow.yaml", []byte("pairing: {allow_unmatched: true}\n"))), false},
 		{"production mix and segments", nil, compare(base, cand, "--policy", mix), false},
@@ -356,7 +357,7 @@ func TestHostileTextInEveryFixture(t *testing.T) {
 			file := writeFile(t, filepath.Join(dir, "hostile"+ext), m)
 			cmds := [][]string{{"validate", file}}
 			if valid {
-				cmds = append(cmds, []string{"compare", "--baseline", orig, "--candidate", file, "--json", filepath.Join(dir, "out-r.json"),
+				cmds = append(cmds, []string{"compare", "--baseline", orig, "--candidate", file, "--ignore-roles", "--json", filepath.Join(dir, "out-r.json"),
 					"--markdown", filepath.Join(dir, "out-r.md"), "--junit", filepath.Join(dir, "out-r.xml")})
 			}
 			for _, args := range cmds {
