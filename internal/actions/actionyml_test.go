@@ -542,6 +542,27 @@ func TestActionMissingInputs(t *testing.T) {
 	}
 }
 
+// A pair given the wrong way round stops the step with exit code 2 and
+// no verdict; a policy with pairing.ignore_roles compares it as given,
+// with the warning in the job summary.
+func TestActionRefusesSwappedSides(t *testing.T) {
+	t.Parallel()
+	with := map[string]string{"baseline": example(t, "pass", "candidate.jsonl"), "candidate": example(t, "pass", "baseline.jsonl")}
+	r := runAction(t, with, nil)
+	if r.exit != 2 || r.outputs["verdict"] != "" || !strings.Contains(r.stderr, "the sides look swapped") {
+		t.Errorf("swapped pair: exit %d, outputs %v, stderr:\n%s", r.exit, r.outputs, r.stderr)
+	}
+	policy := filepath.Join(t.TempDir(), "gate.yaml")
+	if err := os.WriteFile(policy, []byte("pairing:\n  ignore_roles: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	with["policy"] = policy
+	r = runAction(t, with, nil)
+	if r.exit != 1 || r.outputs["verdict"] != "fail" || !strings.Contains(r.summary, "the sides look swapped") {
+		t.Errorf("swapped pair, roles ignored: exit %d, outputs %v, summary:\n%s", r.exit, r.outputs, r.summary)
+	}
+}
+
 // TestActionStickyComment runs the action twice on a pull_request event
 // against a fake GitHub API: the first run posts the comment, the second
 // updates it, and the token never shows in the logs.
