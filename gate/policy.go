@@ -390,7 +390,7 @@ func decodePolicy(name string, doc *yaml.Node) (Policy, error) {
 		return p, w.errs
 	}
 	if err := doc.Decode(&p); err != nil {
-		return p, yamlError(name, err)
+		return p, typeError(name, err, lines)
 	}
 	if err := checkPrices(name, doc); err != nil {
 		return p, err
@@ -608,8 +608,11 @@ func yamlError(file string, err error) error {
 // written \n.
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }
 
-var unmarshalMsg = regexp.MustCompile("(?s)^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+var unmarshalMsg = regexp.MustCompile("(?s)^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.*)$")
 
+// friendlyYAML rewrites the decoder's "cannot unmarshal !!str `five` into
+// float64" as "expected a number, found text \"five\"", in the words of
+// the policy rather than of Go and YAML tags.
 func friendlyYAML(m string) string {
 	sm := unmarshalMsg.FindStringSubmatch(m)
 	if sm == nil {
@@ -624,11 +627,60 @@ func friendlyYAML(m string) string {
 	case strings.Contains(want, "bool"):
 		want = "true or false"
 	case strings.Contains(want, "string"):
-		want = "a string"
+		want = "text"
 	case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "gate."), strings.HasPrefix(want, "scorecard."):
 		want = "a mapping of keys"
+	case strings.HasPrefix(want, "[]"):
+		want = "a list"
 	}
-	return fmt.Sprintf("found %s %q where %s is expected", sm[1], sm[2], want)
+	found := fmt.Sprintf("%q", sm[2])
+	switch sm[1] {
+	case "str":
+		found = "text " + found
+	case "int", "float":
+		found = "the number " + sm[2]
+	case "bool":
+		found = sm[2]
+	case "map":
+		found = "a mapping of keys"
+	case "seq":
+		found = "a list"
+	case "null":
+		found = "nothing"
+	}
+	return fmt.Sprintf("expected %s, found %s", want, found)
+}
+
+// typeError turns the decoder's type errors into FILE:LINE messages that
+// name the key whose value has the wrong type (the deepest key path on
+// the line, from lines), as "alpha: expected a number, found text
+// \"five\"". Other errors are yamlError's.
+func typeError(file string, err error, lines map[string]int) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return yamlError(file, err)
+	}
+	var errs scorecard.ErrorList
+	for _, m := range te.Errors {
+		sm := yamlLine.FindStringSubmatch(m)
+		if sm == nil {
+			errs = append(errs, &scorecard.InputError{File: file, Line: 1, Msg: "invalid policy: " + oneLine(m)})
+			continue
+		}
+		line, _ := strconv.Atoi(sm[1])
+		key := ""
+		for path, l := range lines {
+			if l == line && (len(path) > len(key) || len(path) == len(key) && path < key) {
+				key = path
+			}
+		}
+		msg := oneLine(friendlyYAML(sm[2]))
+		if key != "" {
+			msg = key + ": " + msg
+		}
+		errs = append(errs, &scorecard.InputError{File: file, Line: line, Msg: msg})
+	}
+	return errs
 }
 
 // validate range-checks every value, reporting each problem at the line of

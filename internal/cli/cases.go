@@ -1,12 +1,13 @@
 package cli
 
 import (
-	"github.com/spf13/cobra"
-
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/report"
@@ -57,6 +58,9 @@ func listCases(o casesOptions, env Env) error {
 	}
 	cs, err := report.ReadCaseChanges(data)
 	if err != nil {
+		if format, derr := scorecard.Detect(o.report, data); derr == nil {
+			return fmt.Errorf("%s: this is a scorecard (read as %s), not a report: 'ftgate cases' reads the JSON report that 'ftgate compare --json REPORT.json' writes", o.report, format)
+		}
 		return fmt.Errorf("%s: %w", o.report, err)
 	}
 	if err := checkFilter(o, cs); err != nil {
@@ -119,7 +123,15 @@ their workflow, each side's outcome, the failure classes and the change in cost 
 filters combine: every one given must hold. --csv writes CSV for a spreadsheet or a script.`,
 		Example: `  ftgate cases report.json --broke --workflow policy-qa
   ftgate cases report.json --class wrong-policy --csv > cases.csv`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return errors.New("cases needs the JSON report to read: ftgate cases REPORT.json, the file of compare --json")
+			case len(args) > 1:
+				return fmt.Errorf("cases reads one report; found %d arguments (%q, ...)", len(args), args[1])
+			}
+			return nil
+		},
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			o.report = args[0]
 			for _, k := range []struct {
@@ -142,5 +154,7 @@ filters combine: every one given must hold. --csv writes CSV for a spreadsheet o
 	f.StringVar(&o.workflow, "workflow", "only the cases of workflow `W`")
 	f.StringVar(&o.class, "class", "only the cases with failure class `C` on either side")
 	f.BoolVar(&csvOut, "csv", "write CSV instead of a table")
+	mustComplete(cmd, "workflow", completeFromReport(false))
+	mustComplete(cmd, "class", completeFromReport(true))
 	return cmd
 }

@@ -72,10 +72,16 @@ func (e *internalError) Unwrap() error { return e.err }
 // errInterrupted reports a run stopped by its context.
 var errInterrupted = errors.New("interrupted")
 
+// errShown is a usage problem the command has already printed (with the
+// help that goes with it): exit 2, nothing more to say.
+var errShown = errors.New("usage problem, already shown")
+
 // An app is one run of the command line: what the commands share.
 type app struct {
 	ctx context.Context
 	env Env
+	// args are the command line's arguments, without the program name.
+	args []string
 	// stdout and stderr are the guards around env's streams; commands
 	// write to env.Stdout and env.Stderr, which are these.
 	stdout, stderr *visible.Writer
@@ -98,7 +104,7 @@ type app struct {
 // annotations through a guard's Command method.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	env.defaults()
-	a := &app{ctx: ctx, color: colour(env, env.Stdout), colorStderr: colour(env, env.Stderr)}
+	a := &app{ctx: ctx, args: args, color: colour(env, env.Stdout), colorStderr: colour(env, env.Stderr)}
 	a.stdout = visible.NewWriter(env.Stdout, visible.Options{SGR: a.color})
 	a.stderr = visible.NewWriter(env.Stderr, visible.Options{SGR: a.colorStderr})
 	env.Stdout, env.Stderr = a.stdout, a.stderr
@@ -142,6 +148,8 @@ func (a *app) exit(cmd *cobra.Command, err error) int {
 	case errors.Is(err, errInterrupted) || (a.ctx.Err() != nil && errors.Is(err, a.ctx.Err())):
 		fmt.Fprintln(w, "ftgate: interrupted; no report written")
 		return ExitInterrupted
+	case errors.Is(err, errShown):
+		return gate.ExitBadInput
 	}
 	var ce *commandError
 	if !errors.As(err, &ce) {

@@ -149,21 +149,27 @@ func TestUsage(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no args", nil, 2, "Usage:"},
+		{"no args", nil, 2, "ftgate: no command given: run 'ftgate COMMAND [flags]', such as 'ftgate compare --baseline FILE --candidate FILE'\n\nUsage:"},
 		{"unknown command", []string{"compair"}, 2, `unknown command "compair"; did you mean "compare"?`},
-		{"no candidate", []string{"compare", "--baseline", "x"}, 2, `required flag(s) "candidate" not set (see 'ftgate compare --help')`},
-		{"no baseline", []string{"compare", "--candidate", "x"}, 2, `required flag(s) "baseline" not set`},
+		{"unknown command with flags", []string{"compre", "--baseline", "a", "--candidate", "b"}, 2, `ftgate: unknown command "compre"; did you mean "compare"? (commands: `},
+		{"no candidate", []string{"compare", "--baseline", "x"}, 2, "ftgate: compare needs --candidate FILE (see 'ftgate compare --help')"},
+		{"no baseline", []string{"compare", "--candidate", "x"}, 2, "ftgate: compare needs --baseline FILE (see 'ftgate compare --help')"},
+		{"no inputs", []string{"compare"}, 2, "ftgate: compare needs --baseline FILE and --candidate FILE (see"},
+		{"cases without a report", []string{"cases"}, 2, "ftgate: cases needs the JSON report to read: ftgate cases REPORT.json"},
+		{"cases on a scorecard", []string{"cases", filepath.Join(pass, "baseline.jsonl")}, 2, "baseline.jsonl: this is a scorecard (read as native), not a report: 'ftgate cases' reads the JSON report that 'ftgate compare --json REPORT.json' writes\n"},
+		{"quiet and details", []string{"compare", "--baseline", "x", "--candidate", "y", "--quiet", "--details"}, 2, "ftgate: --quiet and --details ask for opposite reports"},
 		{"unknown flag", []string{"compare", "--baseline", "x", "--candidat", "y"}, 2, "ftgate: unknown flag --candidat; did you mean --candidate? (see 'ftgate compare --help')"},
 		{"unknown flag of validate", []string{"validate", "--polcy", "x"}, 2, "unknown flag --polcy; did you mean --policy?"},
 		{"stray argument", []string{"compare", "x"}, 2, `unexpected argument "x"`},
 		{"missing file", []string{"compare", "--baseline", "nope.jsonl", "--candidate", "nope2.jsonl"}, 2, "nope.jsonl: cannot read: no such file or directory"},
-		{"bad format", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--format", "promptfu"}, 2, `unknown format "promptfu"`},
+		{"bad format", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--format", "promptfu"}, 2,
+			"ftgate: --format \"promptfu\": unknown format (want auto or one of csv, deepeval, inspect, lm-eval, native, openai-evals, promptfoo); did you mean \"promptfoo\"?\n"},
 		{"help", []string{"compare", "-h"}, 0, ""},
 		{"version", []string{"version"}, 0, ""},
 		{"validate nothing", []string{"validate"}, 2, "validate needs at least one FILE"},
 	} {
 		code, _, stderr := run(t, "", tc.args...)
-		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+		if code != tc.code || !strings.Contains(stderr, tc.stderr) || strings.Contains(stderr, "flag(s)") {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
 		}
 	}
@@ -317,8 +323,8 @@ func TestCompareRefusesAmbiguousArguments(t *testing.T) {
 		{"two reports one file", []string{"compare", "--baseline", b, "--candidate", c, "--json", "x.out", "--junit", "x.out"}, "--json x.out and --junit x.out are the same file"},
 		{"empty baseline name", []string{"compare", "--baseline", "", "--candidate", c}, "--baseline was given an empty file name"},
 		{"infinite threshold", []string{"compare", "--baseline", b, "--candidate", c, "--accept-threshold", "Inf"}, "is not a finite number"},
-		{"power without inputs", []string{"power"}, `at least one of the flags in the group [baseline baseline-rate] is required`},
-		{"power with both", []string{"power", "--baseline", b, "--baseline-rate", "0.8"}, `none of the others can be`},
+		{"power without inputs", []string{"power"}, "ftgate: power needs --baseline FILE or --baseline-rate RATE (see 'ftgate power --help')"},
+		{"power with both", []string{"power", "--baseline", b, "--baseline-rate", "0.8"}, "ftgate: --baseline and --baseline-rate cannot be given together: give one"},
 	} {
 		code, stdout, stderr := run(t, "", tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.stderr) || strings.Contains(stdout, "verdict") {

@@ -35,6 +35,7 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f := in(cmd, groupPolicy)
 	f.StringVar(&p.file, "policy", "policy `FILE` (YAML); the documented defaults without it")
 	f.ListVar(&p.sets, "set", "override one policy key, checked like the file (repeatable): `KEY=VALUE`, such as quality.min_gain=0.02")
+	mustComplete(cmd, "set", completeSet)
 }
 
 // overrides lists the --set arguments, as the reports name them.
@@ -113,6 +114,9 @@ files are model tiers, gated as the routed baseline.`,
 // compare runs 'ftgate compare' and returns the verdict's exit code.
 func (a *app) compare(f *compareFlags) (int, error) {
 	env := a.env
+	if f.quiet.value && f.details.value {
+		return 0, usagef("--quiet and --details ask for opposite reports (the verdict and what blocks it, or every table): give one")
+	}
 	outs, err := checkOutputs(f)
 	if err != nil {
 		return 0, err

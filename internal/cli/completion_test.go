@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The completion scripts pass the output guard unchanged: none of their
@@ -24,6 +28,57 @@ func TestCompletionScriptsPassTheGuard(t *testing.T) {
 		}
 		if guarded.Len() < 1000 || !bytes.Equal(guarded.Bytes(), raw.Bytes()) {
 			t.Errorf("%s: the guarded script (%d bytes) differs from cobra's (%d bytes)", shell, guarded.Len(), raw.Len())
+		}
+	}
+}
+
+// complete returns the words the completion scripts would offer after
+// args (the last one being typed), without the directive line.
+func complete(t *testing.T, args ...string) []string {
+	t.Helper()
+	var out bytes.Buffer
+	if code := Run(context.Background(), append([]string{"__complete"}, args...), Env{Stdout: &out}); code != 0 {
+		t.Fatalf("__complete %q: exit %d", args, code)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	return lines[:len(lines)-1]
+}
+
+// Completion offers the values of --format, the policy's keys (and the
+// choices of a key) for --set, and the workflows and failure classes of
+// the report given to 'ftgate cases'; no description shows a backquote.
+func TestCompletionOffersValues(t *testing.T) {
+	t.Parallel()
+	if diff := cmp.Diff([]string{"auto\tdetect the format from the content (the default)", "csv", "deepeval", "inspect", "lm-eval", "native", "openai-evals", "promptfoo"},
+		complete(t, "compare", "--format", "")); diff != "" {
+		t.Errorf("--format (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"pairing.unmatched=candidate-fails", "pairing.unmatched=drop"}, complete(t, "compare", "--set", "pairing.unmatched=")); diff != "" {
+		t.Errorf("--set pairing.unmatched= (-want +got):\n%s", diff)
+	}
+	keys := strings.Join(complete(t, "power", "--set", "pa"), "\n")
+	for _, want := range []string{"\npairing.ignore_roles=\t", "\npricing.MODEL.input_per_mtok=\tUSD per million input tokens", "alpha=\tOne-sided level"} {
+		if !strings.Contains(keys, want) {
+			t.Errorf("--set offers no %q:\n%s", want, keys)
+		}
+	}
+	rep := filepath.Join(t.TempDir(), "report.json")
+	seg := filepath.Join("..", "..", "examples", "segment-regression")
+	if code := Run(context.Background(), []string{"compare", "--baseline", filepath.Join(seg, "baseline.jsonl"), "--candidate", filepath.Join(seg, "candidate.jsonl"),
+		"--json", rep, "--quiet"}, Env{}); code != 1 {
+		t.Fatalf("compare: exit %d", code)
+	}
+	if diff := cmp.Diff([]string{"address-change", "order-status", "policy-qa", "refund-email"}, complete(t, "cases", rep, "--workflow", "")); diff != "" {
+		t.Errorf("cases --workflow (-want +got):\n%s", diff)
+	}
+	if classes := complete(t, "cases", rep, "--class", ""); len(classes) < 2 || !strings.Contains(strings.Join(classes, " "), "wrong-policy") {
+		t.Errorf("cases --class offers %q", classes)
+	}
+	for _, cmd := range []string{"compare", "power", "validate", "cases", "init", "merge"} {
+		for _, line := range complete(t, cmd, "--") {
+			if strings.Contains(line, "`") {
+				t.Errorf("%s: completion shows a backquote: %q", cmd, line)
+			}
 		}
 	}
 }

@@ -19,10 +19,12 @@ import (
 // native" would silently read the input differently from what one of the
 // two flags says.
 
-// onceString is a string flag that may be given once.
+// onceString is a string flag that may be given once. placeholder is the
+// word the help writes for its value ("FILE").
 type onceString struct {
-	p   *string
-	set bool
+	p           *string
+	set         bool
+	placeholder string
 }
 
 func (s *onceString) String() string {
@@ -31,7 +33,7 @@ func (s *onceString) String() string {
 	}
 	return *s.p
 }
-func (s *onceString) Type() string { return "string" }
+func (s *onceString) Type() string { return s.placeholder }
 func (s *onceString) Set(v string) error {
 	if s.set {
 		return fmt.Errorf("given twice (%q and %q); it takes one value", *s.p, v)
@@ -41,7 +43,10 @@ func (s *onceString) Set(v string) error {
 }
 
 // stringList is a repeatable string flag, in the order given.
-type stringList struct{ p *[]string }
+type stringList struct {
+	p           *[]string
+	placeholder string
+}
 
 func (s *stringList) String() string {
 	if s.p == nil {
@@ -49,7 +54,7 @@ func (s *stringList) String() string {
 	}
 	return strings.Join(*s.p, ",")
 }
-func (s *stringList) Type() string       { return "stringArray" }
+func (s *stringList) Type() string       { return s.placeholder }
 func (s *stringList) Set(v string) error { *s.p = append(*s.p, v); return nil }
 
 // optBool is a boolean flag that knows whether it was given, so that
@@ -98,11 +103,25 @@ type flags struct {
 	group string
 }
 
+// add defines a flag. The usage names the value's placeholder between
+// backquotes ("baseline scorecard `FILE`"): the help writes it after the
+// flag's name, and the text the flag keeps (which shell completion shows)
+// has the backquotes taken out.
 func (f flags) add(name, usage string, v pflag.Value) *pflag.Flag {
 	if !slices.Contains(groupOrder, f.group) {
 		panic("flag group " + f.group + " has no place in the help")
 	}
-	fl := f.fs.VarPF(v, name, "", usage)
+	placeholder, plain := pflag.UnquoteUsage(&pflag.Flag{Usage: usage, Value: v})
+	switch v := v.(type) {
+	case *onceString:
+		v.placeholder = placeholder
+	case *stringList:
+		v.placeholder = placeholder
+	}
+	if placeholder == "" && v.Type() != "bool" || strings.Contains(plain, "`") {
+		panic("flag --" + name + " names no placeholder in backquotes")
+	}
+	fl := f.fs.VarPF(v, name, "", plain)
 	fl.Annotations = map[string][]string{"group": {f.group}}
 	return fl
 }
@@ -142,8 +161,14 @@ func required(cmd *cobra.Command, names ...string) {
 }
 
 // flagError names the closest flag to an unknown one (Run prints the
-// error as a usage problem, with the command's help to see).
-func flagError(cmd *cobra.Command, err error) error {
+// error as a usage problem, with the command's help to see). A first
+// argument that names no command is that problem, whatever flags follow
+// it: "ftgate compre --baseline a" is a mistyped command, not an unknown
+// flag of ftgate itself.
+func (a *app) flagError(cmd *cobra.Command, err error) error {
+	if !cmd.HasParent() && len(a.args) > 0 && !strings.HasPrefix(a.args[0], "-") {
+		return &commandError{unknownCommand(cmd, a.args[0])}
+	}
 	var ne *pflag.NotExistError
 	if errors.As(err, &ne) && ne.GetSpecifiedName() != "" {
 		name := ne.GetSpecifiedName()
@@ -160,6 +185,63 @@ func flagError(cmd *cobra.Command, err error) error {
 		return errors.New(msg)
 	}
 	return err
+}
+
+// checkFlags refuses a command line that lacks a required flag or mixes
+// flags that exclude each other, in ftgate's words (cobra's own checks,
+// which run after it, then have nothing to find). The flags are marked
+// with cobra's MarkFlagRequired, MarkFlagsOneRequired and
+// MarkFlagsMutuallyExclusive, so that help and completion know them too.
+func checkFlags(cmd *cobra.Command, _ []string) error {
+	fs := cmd.Flags()
+	shown := func(name string) string {
+		if f := fs.Lookup(name); f != nil {
+			if v, _ := pflag.UnquoteUsage(f); v != "" {
+				return "--" + name + " " + v
+			}
+		}
+		return "--" + name
+	}
+	var missing []string
+	groups := map[string][]string{}
+	fs.VisitAll(func(f *pflag.Flag) {
+		if r := f.Annotations[cobra.BashCompOneRequiredFlag]; len(r) > 0 && r[0] == "true" && !f.Changed {
+			missing = append(missing, shown(f.Name))
+		}
+		for _, kind := range []string{"cobra_annotation_one_required", "cobra_annotation_mutually_exclusive"} {
+			for _, g := range f.Annotations[kind] {
+				if !slices.Contains(groups[kind], g) {
+					groups[kind] = append(groups[kind], g)
+				}
+			}
+		}
+	})
+	name := cmd.Name()
+	if len(missing) > 0 {
+		return fmt.Errorf("%s needs %s", name, strings.Join(missing, " and "))
+	}
+	for _, g := range groups["cobra_annotation_one_required"] {
+		names := strings.Fields(g)
+		if !slices.ContainsFunc(names, func(n string) bool { return fs.Changed(n) }) {
+			var alts []string
+			for _, n := range names {
+				alts = append(alts, shown(n))
+			}
+			return fmt.Errorf("%s needs %s", name, strings.Join(alts, " or "))
+		}
+	}
+	for _, g := range groups["cobra_annotation_mutually_exclusive"] {
+		var set []string
+		for _, n := range strings.Fields(g) {
+			if fs.Changed(n) {
+				set = append(set, "--"+n)
+			}
+		}
+		if len(set) > 1 {
+			return fmt.Errorf("%s cannot be given together: give one", strings.Join(set, " and "))
+		}
+	}
+	return nil
 }
 
 // usage writes a command's help: the usage line, the examples, the

@@ -123,7 +123,7 @@ func TestMergeUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"merge", r1}, `required flag(s) "into" not set`},
+		{[]string{"merge", r1}, "ftgate: merge needs --into FILE (see 'ftgate merge --help')"},
 		{[]string{"merge", "--into", filepath.Join(dir, "e.jsonl")}, "merge needs at least one RUN scorecard"},
 		{[]string{"merge", "--into", r1, r1}, "is both the evidence file and a run"},
 		{[]string{"merge", "--into", filepath.Join(dir, "e.jsonl"), "--batch", "x", r1, r1}, "--batch labels one run"},

@@ -135,7 +135,7 @@ func TestPowerFromAnAssumedRate(t *testing.T) {
 		want string
 	}{
 		{[]string{"--baseline-rate", "1.2"}, `--baseline-rate "1.2" is not a share between 0 and 1`},
-		{[]string{"--baseline-rate", "0.8", "--effect", "x"}, "--effect x: invalid policy"},
+		{[]string{"--baseline-rate", "0.8", "--effect", "x"}, "--effect x: power.effect: expected a number, found text \"x\""},
 	} {
 		code, _, stderr := run(t, "", append([]string{"power"}, tc.args...)...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {

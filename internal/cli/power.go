@@ -37,7 +37,7 @@ an assumed acceptance rate (independent cases).`,
 	i.StringVar(&baseline, "baseline", "baseline scorecard `FILE`")
 	i.StringVar(&candidate, "candidate", "candidate scorecard `FILE` (optional: the observed discordance instead of an assumed one)")
 	p := in(cmd, groupPlan)
-	p.StringVar(&effect, "effect", "the quality gain to detect, as a share (0.03 is 3 points): overrides power.effect")
+	p.StringVar(&effect, "effect", "the quality `GAIN` to detect, as a share (0.03 is 3 points): overrides power.effect")
 	p.StringVar(&rate, "baseline-rate", "plan without a scorecard: the baseline's assumed acceptance `RATE` (0.8 is 80%)")
 	cmd.MarkFlagsMutuallyExclusive("baseline", "baseline-rate")
 	cmd.MarkFlagsOneRequired("baseline", "baseline-rate")

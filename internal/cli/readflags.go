@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +42,7 @@ func (r *readFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&r.partial, "partial-accepted", "Inspect: count a partial score (P) as accepted")
 	f.StringVar(&r.idColumn, "id-column", "CSV: the `COLUMN` holding the case id (default id)")
 	f.StringVar(&r.acceptedColumn, "accepted-column", "CSV: the `COLUMN` holding the accepted flag (default accepted)")
+	mustComplete(cmd, "format", completeFormats)
 }
 
 // registerSides adds the per-side promptfoo flags, with which one file
@@ -74,6 +78,13 @@ func (r *readFlags) options(pol gate.Policy, side string) (scorecard.ReadOptions
 	if sf := r.sides[side]; sf != nil {
 		o.Provider = firstNonEmpty(sf.provider, o.Provider)
 		o.Prompt = firstNonEmpty(sf.prompt, o.Prompt)
+	}
+	if r.format != "" && r.format != "auto" && !slices.Contains(scorecard.Formats(), r.format) {
+		msg := fmt.Sprintf("--format %q: unknown format (want auto or one of %s)", r.format, strings.Join(scorecard.Formats(), ", "))
+		if s := scorecard.Suggest(r.format, scorecard.Formats()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return o, usagef("%s", msg)
 	}
 	if r.acceptThreshold != "" {
 		t, err := strconv.ParseFloat(r.acceptThreshold, 64)

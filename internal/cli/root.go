@@ -35,32 +35,41 @@ accepted outcome, with paired, cluster-aware significance tests.`,
 		SilenceUsage:  true,
 		RunE: a.run(func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
+				// The problem first, then what to run.
+				fmt.Fprintf(a.env.Stderr, "ftgate: no command given: run 'ftgate COMMAND [flags]', such as 'ftgate compare --baseline FILE --candidate FILE'\n\n")
 				cmd.SetOut(a.env.Stderr)
 				usage(cmd)
-				return usagef("no command given")
+				return errShown
 			}
-			msg := fmt.Sprintf("unknown command %q", args[0])
-			var names []string
-			for _, c := range cmd.Commands() {
-				if c.IsAvailableCommand() {
-					names = append(names, c.Name())
-				}
-			}
-			if s := scorecard.Suggest(args[0], names); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			return usagef("%s (commands: %s; see 'ftgate --help')", msg, strings.Join(names, ", "))
+			return unknownCommand(cmd, args[0])
 		}),
+		PersistentPreRunE: checkFlags,
 	}
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
 	root.SetIn(a.env.Stdin)
-	root.SetFlagErrorFunc(flagError)
+	root.SetFlagErrorFunc(a.flagError)
 	root.SetUsageFunc(usage)
 	root.SetVersionTemplate("ftgate {{.Version}}\n")
 	root.AddGroup(&cobra.Group{ID: groupIDGate, Title: "Gating:"}, &cobra.Group{ID: groupIDSetup, Title: "Policies and scorecards:"})
 	root.AddCommand(newCompare(a), newCases(a), newPower(a), newValidate(a), newInit(a), newMerge(a), newVersion(a))
 	return root
+}
+
+// unknownCommand is the error for a first argument that names no command,
+// with the closest command's name.
+func unknownCommand(root *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	var names []string
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if s := scorecard.Suggest(name, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return usagef("%s (commands: %s; see 'ftgate --help')", msg, strings.Join(names, ", "))
 }
 
 // run adapts a command's function to cobra: its errors are marked as the
