@@ -726,27 +726,38 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 		bad("segments.min_cases", "must be at least 2, found %d", p.Segments.MinCases)
 	}
 	inRange("segments.max_drop", p.Segments.MaxDrop, 0, 1, false, true, "must be in [0, 1)")
-	// The power settings are advice: a value out of range is replaced by
-	// its default with a warning, and never blocks the gate.
-	advise := func(path, format string, args ...any) {
+	// The power settings are advice: a value out of range in the file is
+	// replaced by its default with a warning, and never blocks the gate.
+	// The same value typed on the command line (--set, or a flag such as
+	// power's --effect) is an explicit instruction, and an error.
+	advise := func(path, rule string, found any, instead func() string) {
+		if lines[path] >= setLine {
+			bad(path, "%s, found %v", rule, found)
+			return
+		}
 		where := file
 		if l := lines[path]; l > 0 {
 			where = fmt.Sprintf("%s:%d", file, l)
 		}
-		p.Warnings = append(p.Warnings, where+": "+path+": "+fmt.Sprintf(format, args...))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s: %s: %s, found %v; %s", where, path, rule, found, instead()))
 	}
 	if e := p.Power.Effect; e != nil && !(finite(*e) && *e-p.Quality.MinGain >= MinPowerEffect && *e <= 1) {
 		p.Power.Effect = nil
-		advise("power.effect", "must exceed quality.min_gain (%v) by at least %v (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found %v; planning for the default %.6g instead",
-			p.Quality.MinGain, MinPowerEffect, *e, p.EffectivePowerEffect())
+		var found any = *e
+		if *e > 1 {
+			found = fmt.Sprintf("%v (a share: 0.03 is 3 points)", *e)
+		}
+		advise("power.effect", fmt.Sprintf("must exceed quality.min_gain (%v) by at least %v (0.1 pts; a smaller effect is too small to plan for) and be at most 1",
+			p.Quality.MinGain, MinPowerEffect), found, func() string { return fmt.Sprintf("planning for the default %.6g instead", p.EffectivePowerEffect()) })
 	}
 	if t := p.Power.Target; !(finite(t) && t > 0.5 && t < 1) {
 		p.Power.Target = DefaultPolicy().Power.Target
-		advise("power.target", "must be between 0.5 and 1 (exclusive), found %v; using %v", t, p.Power.Target)
+		advise("power.target", "must be between 0.5 and 1 (exclusive)", t, func() string { return fmt.Sprintf("using %v", p.Power.Target) })
 	}
 	if r := p.Power.CostRatio; r != nil && !(finite(*r) && *r > 0 && *r < p.Cost.MaxRatio) {
 		p.Power.CostRatio = nil
-		advise("power.cost_ratio", "must be above 0 and below cost.max_ratio (%v), found %v; planning for the default %.6g instead", p.Cost.MaxRatio, *r, p.EffectiveCostRatio())
+		advise("power.cost_ratio", fmt.Sprintf("must be above 0 and below cost.max_ratio (%v)", p.Cost.MaxRatio), *r,
+			func() string { return fmt.Sprintf("planning for the default %.6g instead", p.EffectiveCostRatio()) })
 	}
 	if p.Latency.MaxP95Ms != nil {
 		inRange("latency.max_p95_ms", *p.Latency.MaxP95Ms, 0, math.Inf(1), true, true, "must be a positive number of milliseconds")

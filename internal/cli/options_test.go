@@ -123,12 +123,31 @@ func TestPowerFromAnAssumedRate(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "cases needed:      219\n") || !strings.Contains(stdout, "baseline accepts:  80.0% (assumed)") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	// An effect too small to plan for is advice gone wrong: the default
-	// effect is planned for, with a warning that names the flag.
-	code, stdout, stderr = run(t, "", "power", "--baseline-rate", "0.8", "--effect", "1e-12")
-	if code != 0 || !strings.Contains(stdout, "warning: --effect 1e-12: power.effect: must exceed quality.min_gain (0) by at least 0.001") ||
-		!strings.Contains(stdout, "effect to detect:  +2.0 pts") {
-		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	// An effect out of range typed on the command line is a usage error
+	// (exit 2), whether as --effect or as --set; in a policy file it is
+	// advice gone wrong: the default effect is planned for, with the
+	// warning first.
+	for _, tc := range []struct{ args, want string }{
+		{"--effect 1e-12", "--effect 1e-12: power.effect: must exceed quality.min_gain (0) by at least 0.001 (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found 1e-12\n"},
+		{"--effect 3", "--effect 3: power.effect: must exceed quality.min_gain (0) by at least 0.001 (0.1 pts; a smaller effect is too small to plan for) and be at most 1, found 3 (a share: 0.03 is 3 points)\n"},
+		{"--effect 0", "found 0\n"},
+		{"--set power.effect=3", "--set power.effect=3: power.effect: must exceed"},
+		{"--set power.target=2", "--set power.target=2: power.target: must be between 0.5 and 1 (exclusive), found 2\n"},
+		{"--set power.cost_ratio=5", "--set power.cost_ratio=5: power.cost_ratio: must be above 0 and below cost.max_ratio (1), found 5\n"},
+	} {
+		code, stdout, stderr = run(t, "", append([]string{"power", "--baseline-rate", "0.8"}, strings.Fields(tc.args)...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d\n%s%s", tc.args, code, stdout, stderr)
+		}
+	}
+	policy := filepath.Join(t.TempDir(), "gate.yaml")
+	if err := os.WriteFile(policy, []byte("power:\n  effect: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run(t, "", "power", "--baseline-rate", "0.8", "--policy", policy)
+	if code != 0 || !strings.HasPrefix(stdout, "power of the quality test (mcnemar-exact, one-sided α = 0.05, target power 90.0%)\n  warning: "+policy+":2: power.effect: must exceed") ||
+		!strings.Contains(stdout, "found 3 (a share: 0.03 is 3 points); planning for the default 0.02 instead\n  effect to detect:  +2.0 pts") {
+		t.Errorf("power.effect: 3 in the policy: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for _, tc := range []struct {
 		args []string

@@ -111,6 +111,10 @@ func (a *app) power(baseline, candidate, effect, rate string, policy *policyFlag
 func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	w := env.Stdout
 	fmt.Fprintf(w, "power of the quality test (%s, one-sided α = %s, target power %s)\n", p.Method, numfmt.Num(pol.Alpha), numfmt.Pct(p.Target))
+	// The warnings first: one may say that a policy value was replaced.
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
 	fmt.Fprintf(w, "  effect to detect:  %s over the margin %s\n", numfmt.Points(p.Effect), numfmt.Points(p.Margin))
 	if p.Cases > 0 {
 		fmt.Fprintf(w, "  baseline accepts:  %s of %d cases\n", numfmt.Pct(p.Baseline), p.Cases)
@@ -158,8 +162,5 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 		fmt.Fprintf(w, "sequential test (statistics.sequential), looking after every %d cases\n", s.LookEvery)
 		fmt.Fprintf(w, "  expected cases:    about %s paired cases to a decision at the effect\n", numfmt.Cases(s.ExpectedCases))
 		fmt.Fprintf(w, "  cases for power:   %s (the fixed-sample test, looked at once: %s)\n", numfmt.Cases(s.CasesForPower), numfmt.Cases(p.CasesNeeded))
-	}
-	for _, warn := range p.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", warn)
 	}
 }
