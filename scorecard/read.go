@@ -58,6 +58,10 @@ const MaxInputBytes int64 = 4 << 30
 type Format struct {
 	// Name is what --format and ReadOptions.Format call it ("inspect").
 	Name string
+	// Kind says what a file of this format is, for messages: "an
+	// Inspect AI log (an .eval archive, or its JSON)". Empty reads as
+	// "a NAME file".
+	Kind string
 	// Sniff reports whether data looks like this format. It reads only
 	// the start of data (and, for an archive, its end), never fails, and
 	// never claims a native scorecard.
@@ -79,8 +83,8 @@ var (
 
 // builtin are the native formats, registered by this package.
 var builtin = []Format{
-	{Name: "native", Sniff: sniffNative, Read: readNative},
-	{Name: "csv", Sniff: sniffCSV, Read: readCSV},
+	{Name: "native", Kind: "a native scorecard (JSON or JSONL with an id and accepted per case)", Sniff: sniffNative, Read: readNative},
+	{Name: "csv", Kind: "a CSV scorecard (a header line, then one row per case)", Sniff: sniffCSV, Read: readCSV},
 }
 
 // RegisterFormat makes a reader known to Read. It panics when the name is
@@ -174,6 +178,9 @@ func Read(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 	}
 	sc, err := f.Read(name, data, o)
 	if err != nil {
+		if o.Format != "" && o.Format != "auto" {
+			return nil, mismatch(name, data, f, err)
+		}
 		return nil, err
 	}
 	sc.Source = name
@@ -184,6 +191,32 @@ func Read(name string, data []byte, o ReadOptions) (*Scorecard, error) {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// kind says what a file of format f is.
+func (f Format) kind() string {
+	if f.Kind != "" {
+		return f.Kind
+	}
+	return "a " + f.Name + " file"
+}
+
+// mismatch explains the failure of a reader forced with --format on a
+// file that another reader recognises, and that this one does not: the
+// reader's own message ("must be a JSON object, found a number") would
+// describe a symptom of reading the wrong kind of file.
+func mismatch(name string, data []byte, forced Format, err error) error {
+	if forced.Sniff(data) {
+		return err
+	}
+	for _, f := range detection() {
+		if f.Name != forced.Name && f.Sniff(data) {
+			looks, _, _ := strings.Cut(f.kind(), " (")
+			return Errorf(name, 0, "this looks like %s (detected from its content); --format %s expects %s: give --format %s, or leave --format out",
+				looks, forced.Name, forced.kind(), f.Name)
+		}
+	}
+	return err
 }
 
 // Detect returns the name of the format that detection (--format auto)

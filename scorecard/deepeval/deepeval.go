@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	scorecard.RegisterFormat(scorecard.Format{Name: "deepeval", Sniff: sniff, Read: read})
+	scorecard.RegisterFormat(scorecard.Format{Name: "deepeval", Kind: "a DeepEval test run (the JSON DeepEval saves of a test run)", Sniff: sniff, Read: read})
 }
 
 // testRunKeys are keys only DeepEval's test run has at its top level, next

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -117,5 +118,39 @@ func TestUnknownFormat(t *testing.T) {
 	want = `unknown format "prompfoo" (want auto or one of csv, deepeval, inspect, lm-eval, native, openai-evals, promptfoo); did you mean "promptfoo"?`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
+	}
+}
+
+// A reader forced with --format on a file that another reader recognises
+// says what the file looks like and what the forced format expects,
+// rather than the symptom its own parser finds.
+func TestForcedFormatNamesWhatTheFileIs(t *testing.T) {
+	t.Parallel()
+	native := filepath.Join("..", "..", "examples", "pass", "baseline.jsonl")
+	for _, tc := range []struct{ file, format, want string }{
+		{filepath.Join("..", "inspect", "testdata", "zstd.eval"), "promptfoo",
+			"this looks like an Inspect AI log (detected from its content); --format promptfoo expects a promptfoo output file (the JSON or JSONL of promptfoo eval -o): give --format inspect, or leave --format out"},
+		{native, "inspect",
+			"this looks like a native scorecard (detected from its content); --format inspect expects an Inspect AI log (an .eval archive, or its JSON): give --format native, or leave --format out"},
+		{native, "csv",
+			"this looks like a native scorecard (detected from its content); --format csv expects a CSV scorecard (a header line, then one row per case): give --format native, or leave --format out"},
+		{filepath.Join("..", "promptfoo", "testdata", "basic.json"), "lm-eval",
+			"this looks like a promptfoo output file (detected from its content); --format lm-eval expects an lm-evaluation-harness samples file (samples_TASK_*.jsonl of --log_samples): give --format promptfoo, or leave --format out"},
+		{filepath.Join("..", "lmeval", "testdata", "samples_gsm8k_2026-01-02T03-04-05.678901.jsonl"), "native",
+			"this looks like an lm-evaluation-harness samples file (detected from its content); --format native expects a native scorecard (JSON or JSONL with an id and accepted per case): give --format lm-eval, or leave --format out"},
+	} {
+		data, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = scorecard.Read(tc.file, data, scorecard.ReadOptions{Format: tc.format})
+		if err == nil || err.Error() != tc.file+": "+tc.want {
+			t.Errorf("--format %s on %s:\n got %v\nwant %s: %s", tc.format, tc.file, err, tc.file, tc.want)
+		}
+	}
+	// A file the forced reader itself recognises keeps its own message.
+	data := []byte(`{"scorecard": 1, "cases": [{"id": "a"}]}`)
+	if _, err := scorecard.Read("x.json", data, scorecard.ReadOptions{Format: "native"}); err == nil || strings.Contains(err.Error(), "looks like") {
+		t.Errorf("native on a broken native file: %v", err)
 	}
 }

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	scorecard.RegisterFormat(scorecard.Format{Name: "inspect", Sniff: sniffInspect, Read: readInspect})
+	scorecard.RegisterFormat(scorecard.Format{Name: "inspect", Kind: "an Inspect AI log (an .eval archive, or its JSON)", Sniff: sniffInspect, Read: readInspect})
 }
 
 // zipMagic starts every zip archive.

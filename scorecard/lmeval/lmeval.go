@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	scorecard.RegisterFormat(scorecard.Format{Name: "lm-eval", Sniff: sniffLMEval, Read: readLMEval})
+	scorecard.RegisterFormat(scorecard.Format{Name: "lm-eval", Kind: "an lm-evaluation-harness samples file (samples_TASK_*.jsonl of --log_samples)", Sniff: sniffLMEval, Read: readLMEval})
 }
 
 // sniffLMEval recognises a first line with "doc_id" and the harness's

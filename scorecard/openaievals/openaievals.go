@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	scorecard.RegisterFormat(scorecard.Format{Name: "openai-evals", Sniff: sniffOpenAIEvals, Read: readOpenAIEvals})
+	scorecard.RegisterFormat(scorecard.Format{Name: "openai-evals", Kind: "an OpenAI evals record file (JSONL of oaieval --record_path)", Sniff: sniffOpenAIEvals, Read: readOpenAIEvals})
 }
 
 // sniffOpenAIEvals recognises a first line that is the spec, the final

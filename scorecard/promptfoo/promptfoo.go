@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	scorecard.RegisterFormat(scorecard.Format{Name: "promptfoo", Sniff: sniffPromptfoo, Read: readPromptfoo})
+	scorecard.RegisterFormat(scorecard.Format{Name: "promptfoo", Kind: "a promptfoo output file (the JSON or JSONL of promptfoo eval -o)", Sniff: sniffPromptfoo, Read: readPromptfoo})
 }
 
 // sniffPromptfoo recognises the JSON document by its "results" object with
