@@ -41,6 +41,16 @@ type ReadOptions struct {
 	// IDColumn and AcceptedColumn rename the CSV columns read as id and
 	// accepted (defaults "id" and "accepted").
 	IDColumn, AcceptedColumn string
+	// BothSides says that the file is given as both sides of a
+	// comparison: a reader of a file that holds several systems then asks
+	// for a selection per side (--baseline-provider and
+	// --candidate-provider) rather than one for both.
+	BothSides bool
+	// ProviderFrom and PromptFrom say where Provider and Prompt were set
+	// ("--candidate-provider", "gate.yaml:7: importers.candidate.provider"),
+	// for messages about a name that matches nothing; empty reads as the
+	// --provider and --prompt flags.
+	ProviderFrom, PromptFrom string
 }
 
 // MaxInputBytes is the largest input ftgate reads: 4 GiB. Read refuses

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -169,21 +170,32 @@ func (a *app) exit(cmd *cobra.Command, err error) int {
 	return gate.ExitBadInput
 }
 
-// printError writes every problem of err on its own line.
+// printError writes every problem of err on its own line, each once: one
+// file given as both sides fails the same way twice.
 func printError(w io.Writer, err error) {
-	var list scorecard.ErrorList
-	if errors.As(err, &list) {
-		for _, e := range list {
-			printError(w, e)
+	var lines []string
+	var collect func(err error)
+	collect = func(err error) {
+		var list scorecard.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				collect(e)
+			}
+			return
 		}
-		return
+		line := err.Error()
+		var ue *usageError
+		if errors.As(err, &ue) {
+			line = "ftgate: " + ue.msg
+		}
+		if !slices.Contains(lines, line) {
+			lines = append(lines, line)
+		}
 	}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		fmt.Fprintf(w, "ftgate: %s\n", ue.msg)
-		return
+	collect(err)
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
 	}
-	fmt.Fprintf(w, "%s\n", err)
 }
 
 // colour reports whether w is a terminal that may show colour: a

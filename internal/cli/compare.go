@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -129,22 +131,26 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	// Each side is read with its own options (one promptfoo file often
 	// holds both systems: --baseline-provider and --candidate-provider, or
 	// --baseline-prompt and --candidate-prompt, pick them apart).
-	baseOpts, err := f.read.options(pol, "baseline")
+	baseOpts, err := f.read.options(l, "baseline")
 	if err != nil {
 		return 0, err
 	}
-	candOpts, err := f.read.options(pol, "candidate")
+	candOpts, err := f.read.options(l, "candidate")
 	if err != nil {
 		return 0, err
 	}
-	l.opts, l.announce = baseOpts, true
+	// One file on both sides holds both systems: its reader asks for a
+	// selection per side.
+	both := slices.Contains(f.baselines, f.candidate)
+	baseOpts.BothSides, candOpts.BothSides = both, both
+	l.opts, l.announce, l.side = baseOpts, !f.quiet.value, "baseline"
 	var arms []*scorecard.Scorecard
 	for _, b := range f.baselines {
 		arms = append(arms, l.scorecard(b))
 	}
-	l.opts = candOpts
+	l.opts, l.side = candOpts, "candidate"
 	arms = append(arms, l.scorecard(f.candidate))
-	l.opts = baseOpts
+	l.opts, l.side = baseOpts, "baseline history"
 	var history []*scorecard.Scorecard
 	for _, h := range f.history {
 		history = append(history, l.scorecard(h))
@@ -152,6 +158,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	if err := l.errs.Err(); err != nil {
 		return 0, err
 	}
+	l.announceFormats()
 	sides, err := checkSides(arms, f.ignoreRoles.or(&pol.Pairing.IgnoreRoles))
 	if err != nil {
 		return 0, err
@@ -182,10 +189,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	// Warnings about the inputs themselves come first: every report
 	// shows the first warnings in view.
 	dec.InputWarnings = sides
-	warnings := append([]string{}, sides...)
-	for _, sc := range arms {
-		warnings = append(warnings, sc.Warnings...)
-	}
+	warnings := append(append([]string{}, sides...), armWarnings(arms)...)
 	dec.Warnings = append(warnings, dec.Warnings...)
 
 	names := report.Names{Baseline: arms[0].System.Name, Candidate: arms[len(arms)-1].System.Name}
@@ -219,6 +223,38 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		fmt.Fprintf(env.Stderr, "ftgate: warning: %v\n", err)
 	}
 	return dec.ExitCode, nil
+}
+
+// armWarnings lists the readers' warnings of every arm, each once. When
+// one file is read for several sides (a promptfoo file holding both
+// systems), its warnings name the side they are about, "FILE (baseline):
+// ...", and a warning the same for every side names them all.
+func armWarnings(arms []*scorecard.Scorecard) []string {
+	reads := map[string]int{}
+	for _, sc := range arms {
+		reads[sc.Source]++
+	}
+	var out []string
+	sidesOf := map[string][]string{}
+	for a, sc := range arms {
+		for _, w := range sc.Warnings {
+			if _, seen := sidesOf[w]; !seen {
+				out = append(out, w)
+			}
+			if s := sideOf(a, len(arms)); !slices.Contains(sidesOf[w], s) {
+				sidesOf[w] = append(sidesOf[w], s)
+			}
+		}
+	}
+	for i, w := range out {
+		for _, sc := range arms {
+			if rest, ok := strings.CutPrefix(w, sc.Source+": "); ok && reads[sc.Source] > 1 {
+				out[i] = fmt.Sprintf("%s (%s): %s", sc.Source, strings.Join(sidesOf[w], " and "), rest)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func reportInputs(arms, history []*scorecard.Scorecard) []report.Input {

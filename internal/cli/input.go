@@ -11,6 +11,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/scorecard"
@@ -30,10 +34,18 @@ type loader struct {
 	errs scorecard.ErrorList
 	// stdinUsed guards against reading standard input twice.
 	stdinUsed bool
-	// announce says on standard error which format was detected.
+	// announce collects, for announceFormats, which format was detected
+	// for each input read for side.
 	announce bool
-	// policySHA256 is the hex SHA-256 of the policy file read last.
+	side     string
+	notices  []formatNotice
+	// policySHA256 is the hex SHA-256 of the policy file read last;
+	// policyPath, policyData and sets are that file, its contents and the
+	// overrides applied to it, for policySource.
 	policySHA256 string
+	policyPath   string
+	policyData   []byte
+	sets         []gate.Override
 	// schemaCheck also checks every policy file against its JSON Schema.
 	schemaCheck bool
 }
@@ -153,7 +165,7 @@ func (l *loader) scorecard(name string) *scorecard.Scorecard {
 		return nil
 	}
 	if l.announce && (l.opts.Format == "" || l.opts.Format == "auto") && sc.Format != "native" {
-		fmt.Fprintf(l.env.Stderr, "ftgate: %s: read as %s (detected from its content; --format forces one)\n", name, sc.Format)
+		l.noticeFormat(name, sc, l.side)
 	}
 	if err := scorecard.ApplyPricing(sc, l.pol.Pricing); err != nil {
 		l.fail(err)
@@ -164,6 +176,41 @@ func (l *loader) scorecard(name string) *scorecard.Scorecard {
 		return nil
 	}
 	return sc
+}
+
+// A formatNotice says that an input's format was detected, for the sides
+// it was read for.
+type formatNotice struct {
+	file, format, system string
+	sides                []string
+}
+
+// noticeFormat records that file was read as sc's format for side. A file
+// read twice with the same selection (the same system) is one notice.
+func (l *loader) noticeFormat(file string, sc *scorecard.Scorecard, side string) {
+	for i := range l.notices {
+		n := &l.notices[i]
+		if n.file == file && n.system == sc.System.Name && n.format == sc.Format {
+			if !slices.Contains(n.sides, side) {
+				n.sides = append(n.sides, side)
+			}
+			return
+		}
+	}
+	l.notices = append(l.notices, formatNotice{file: file, format: sc.Format, system: sc.System.Name, sides: []string{side}})
+}
+
+// announceFormats says on standard error, once per file and selection,
+// which format was detected and for which side.
+func (l *loader) announceFormats() {
+	for _, n := range l.notices {
+		for_ := ""
+		if len(n.sides) > 0 && n.sides[0] != "" {
+			for_ = " for the " + strings.Join(n.sides, " and the ")
+		}
+		fmt.Fprintf(l.env.Stderr, "ftgate: %s: read as %s%s (detected from its content; --format forces one)\n", n.file, n.format, for_)
+	}
+	l.notices = nil
 }
 
 // checkCosts refuses a case whose cost, or a scorecard whose total cost,
@@ -201,6 +248,7 @@ func (l *loader) policy(path string, sets []gate.Override) gate.Policy {
 		sum := sha256.Sum256(data)
 		l.policySHA256 = hex.EncodeToString(sum[:])
 	}
+	l.policyPath, l.policyData, l.sets = path, data, sets
 	pol, err := gate.ParsePolicy(path, data, sets...)
 	if err == nil && l.schemaCheck && path != "" {
 		err = checkPolicySchema(path, data)
@@ -214,6 +262,26 @@ func (l *loader) policy(path string, sets []gate.Override) gate.Policy {
 	}
 	l.pol = pol
 	return pol
+}
+
+// policySource names where the policy key (a dotted path such as
+// "importers.candidate.provider") was set: the last --set of it, else its
+// line in the policy file ("gate.yaml:7: importers.candidate.provider").
+func (l *loader) policySource(key string) string {
+	for i := len(l.sets) - 1; i >= 0; i-- {
+		if l.sets[i].Key == key {
+			return l.sets[i].Source
+		}
+	}
+	if l.policyPath == "" {
+		return key
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(l.policyData, &root); err != nil {
+		return l.policyPath + ": " + key
+	}
+	line, _ := keyPosition(&root, key)
+	return fmt.Sprintf("%s:%d: %s", l.policyPath, line, key)
 }
 
 // unwrapPath drops the operation from an *fs.PathError, whose path the

@@ -90,7 +90,7 @@ func (a *app) merge(into string, runs []string, rf *readFlags, mo mergeOptions) 
 		}
 	}
 	l := newLoader(a)
-	opts, err := rf.options(l.pol, "")
+	opts, err := rf.options(l, "")
 	if err != nil {
 		return err
 	}

@@ -72,14 +72,16 @@ func (a *app) power(baseline, candidate, effect, rate string, policy *policyFlag
 		printPlan(a.env, plan, pol)
 		return nil
 	}
-	baseOpts, err := rf.options(pol, "baseline")
+	baseOpts, err := rf.options(l, "baseline")
 	if err != nil {
 		return err
 	}
-	candOpts, err := rf.options(pol, "candidate")
+	candOpts, err := rf.options(l, "candidate")
 	if err != nil {
 		return err
 	}
+	both := baseline == candidate
+	baseOpts.BothSides, candOpts.BothSides = both, both
 	l.opts = baseOpts
 	b := l.scorecard(baseline)
 	var c *scorecard.Scorecard

@@ -83,25 +83,39 @@ func TestCompareToolOutputs(t *testing.T) {
 
 // Without the policy, the files that hold several systems are refused with
 // what to pick, and an option naming something the file lacks says what it
-// has.
+// has and where the name came from. A file given as both sides is asked
+// for a selection per side, and its problem is printed once.
 func TestCompareToolOutputsNeedOptions(t *testing.T) {
 	t.Parallel()
 	prompts := filepath.Join(tools, "promptfoo-prompts", "results.json")
+	providers := filepath.Join(tools, "promptfoo-providers", "results.json")
 	inspect := filepath.Join(tools, "inspect-zstd")
+	policy := filepath.Join(t.TempDir(), "gate.yaml")
+	if err := os.WriteFile(policy, []byte("importers:\n  prompt: 0\n  baseline: {provider: base}\n  candidate: {provider: tunde}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--baseline", prompts, "--candidate", prompts},
-			"pick one with --prompt (its label, id or index); to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt"},
+			prompts + `: provider "openai:chat:gpt-4.1-mini" ran 2 prompts (0: "Answer the customer: {{question}}", 1: "You are the support desk. Check the pol…"); ` +
+				"pick each side's prompt with --baseline-prompt and --candidate-prompt (its label, id or index): two prompts of one provider are two systems\n"},
 		{[]string{"--baseline", prompts, "--candidate", prompts, "--baseline-prompt", "0", "--candidate-prompt", "Answer the custmer: {{question}}"},
-			`no prompt "Answer the custmer: {{question}}" in this file`},
+			`no prompt "Answer the custmer: {{question}}" (given by --candidate-prompt) in this file`},
+		{[]string{"--baseline", providers, "--candidate", providers},
+			providers + `: this file has 2 providers ("openai:chat:ft:gpt-4.1-mini:acme:support:x1" (label "tuned"), "openai:chat:gpt-4.1" (label "base")); ` +
+				"pick each side's provider with --baseline-provider and --candidate-provider (its id or label); " +
+				"and each side's prompt with --baseline-prompt and --candidate-prompt, for a provider that ran several\n"},
+		{[]string{"--baseline", providers, "--candidate", providers, "--policy", policy},
+			providers + `: no provider "tunde" (given by ` + policy + `:4: importers.candidate.provider) in this file (it has ` +
+				`"openai:chat:ft:gpt-4.1-mini:acme:support:x1" (label "tuned"), "openai:chat:gpt-4.1" (label "base")); did you mean "tuned"?` + "\n"},
 		{[]string{"--baseline", filepath.Join(inspect, "baseline.eval"), "--candidate", filepath.Join(inspect, "candidate.eval")},
 			`this file has 2 scorers ("judge", "match"); pick one with --scorer`},
 	}
 	for _, tc := range tests {
 		code, stdout, stderr := run(t, "", append([]string{"compare"}, tc.args...)...)
-		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) {
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.HasSuffix(tc.want, "\n") && stderr != tc.want {
 			t.Errorf("%q: exit %d, stderr:\n%s\nwant %q", tc.args, code, stderr, tc.want)
 		}
 	}
@@ -120,5 +134,32 @@ func TestLenientFlagOverridesPolicy(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "", "validate", "--policy", pol, "--lenient=false", sc); code != 2 || !strings.Contains(stderr, `unknown case field "note"`) {
 		t.Errorf("--lenient=false: exit %d\n%s", code, stderr)
+	}
+}
+
+// The detected format is said once per file and selection, naming the
+// side, and not at all under --quiet; a reader's warning about one file
+// read for both sides is listed once, naming both.
+func TestDetectedFormatSaidOnce(t *testing.T) {
+	t.Parallel()
+	prompts := filepath.Join(tools, "promptfoo-prompts", "results.json")
+	args := []string{"compare", "--baseline", prompts, "--candidate", prompts, "--baseline-prompt", "0", "--candidate-prompt", "1"}
+	_, stdout, stderr := run(t, "", args...)
+	want := "ftgate: " + prompts + ": read as promptfoo for the baseline (detected from its content; --format forces one)\n" +
+		"ftgate: " + prompts + ": read as promptfoo for the candidate (detected from its content; --format forces one)\n"
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+	if n := strings.Count(flat(stdout), "promptfoo input has no workflow"); n != 1 || !strings.Contains(flat(stdout), prompts+" (baseline and candidate): promptfoo input has no workflow") {
+		t.Errorf("the reader's warning is listed %d times, or without its sides:\n%s", n, stdout)
+	}
+	if _, _, stderr := run(t, "", append(args, "--quiet")...); stderr != "" {
+		t.Errorf("--quiet: stderr %q", stderr)
+	}
+	inspect := filepath.Join(tools, "inspect-zstd")
+	_, _, stderr = run(t, "", "compare", "--baseline", filepath.Join(inspect, "baseline.eval"), "--candidate", filepath.Join(inspect, "candidate.eval"), "--scorer", "match")
+	if !strings.Contains(stderr, "ftgate: "+filepath.Join(inspect, "baseline.eval")+": read as inspect for the baseline (") ||
+		!strings.Contains(stderr, "ftgate: "+filepath.Join(inspect, "candidate.eval")+": read as inspect for the candidate (") {
+		t.Errorf("stderr:\n%s", stderr)
 	}
 }

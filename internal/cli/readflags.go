@@ -61,10 +61,12 @@ func (r *readFlags) registerSides(cmd *cobra.Command) {
 }
 
 // options returns the read options of side ("baseline", "candidate", or
-// "" for a command without sides): the side's flag, else the flag for
-// every input, else the policy's option for the side, else its option
-// for every input.
-func (r *readFlags) options(pol gate.Policy, side string) (scorecard.ReadOptions, error) {
+// "" for a command without sides), under the policy l read: the side's
+// flag, else the flag for every input, else the policy's option for the
+// side, else its option for every input. The options say where a
+// provider or prompt came from, for messages.
+func (r *readFlags) options(l *loader, side string) (scorecard.ReadOptions, error) {
+	pol := l.pol
 	p := pol.Importers.ReaderOptions
 	if side != "" {
 		p = pol.Importers.Side(side)
@@ -75,10 +77,35 @@ func (r *readFlags) options(pol gate.Policy, side string) (scorecard.ReadOptions
 		IDColumn: firstNonEmpty(r.idColumn, p.IDColumn), AcceptedColumn: firstNonEmpty(r.acceptedColumn, p.AcceptedColumn),
 		Lenient: r.lenient.or(p.Lenient), PartialAccepted: r.partial.or(p.PartialAccepted), AcceptThreshold: p.AcceptThreshold,
 	}
-	if sf := r.sides[side]; sf != nil {
-		o.Provider = firstNonEmpty(sf.provider, o.Provider)
-		o.Prompt = firstNonEmpty(sf.prompt, o.Prompt)
+	// Where the provider and the prompt come from, in the order above.
+	from := func(what, sideFlag, flag, sidePolicy, policy string) string {
+		switch {
+		case sideFlag != "":
+			return "--" + side + "-" + what
+		case flag != "":
+			return "--" + what
+		case sidePolicy != "":
+			return l.policySource("importers." + side + "." + what)
+		case policy != "":
+			return l.policySource("importers." + what)
+		}
+		return ""
 	}
+	sideOpts := gate.ReaderOptions{}
+	switch side {
+	case "baseline":
+		sideOpts = pol.Importers.Baseline
+	case "candidate":
+		sideOpts = pol.Importers.Candidate
+	}
+	var sf sideFlags
+	if s := r.sides[side]; s != nil {
+		sf = *s
+	}
+	o.Provider = firstNonEmpty(sf.provider, o.Provider)
+	o.Prompt = firstNonEmpty(sf.prompt, o.Prompt)
+	o.ProviderFrom = from("provider", sf.provider, r.provider, sideOpts.Provider, pol.Importers.Provider)
+	o.PromptFrom = from("prompt", sf.prompt, r.prompt, sideOpts.Prompt, pol.Importers.Prompt)
 	if r.format != "" && r.format != "auto" && !slices.Contains(scorecard.Formats(), r.format) {
 		msg := fmt.Sprintf("--format %q: unknown format (want auto or one of %s)", r.format, strings.Join(scorecard.Formats(), ", "))
 		if s := scorecard.Suggest(r.format, scorecard.Formats()); s != "" {

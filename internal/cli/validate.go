@@ -52,7 +52,7 @@ func (a *app) validate(policy *policyFlags, rf *readFlags, files []string) error
 	if (policy.file != "" || len(policy.sets) > 0) && len(l.errs) == 0 {
 		fmt.Fprintf(env.Stdout, "%s: policy ok\n", firstNonEmpty(policy.file, "the default policy with --set"))
 	}
-	opts, err := rf.options(pol, "")
+	opts, err := rf.options(l, "")
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func readPromptfoo(name string, data []byte, o scorecard.ReadOptions) (*scorecar
 	if in.Failed() {
 		return nil, in.Errs
 	}
-	rows, system := promptfooSelect(in, rows, o.Provider, o.Prompt)
+	rows, system := promptfooSelect(in, rows, o)
 	if in.Failed() {
 		return nil, in.Errs
 	}
@@ -402,7 +402,24 @@ func settlePromptKeys(rows []pfRow) {
 // It returns the rows sorted by test and prompt index, and the system's
 // name (the provider's label or id, with the prompt's label in brackets
 // when the provider ran several prompts).
-func promptfooSelect(in *readkit.Input, rows []pfRow, wantProvider, wantPrompt string) ([]pfRow, string) {
+func promptfooSelect(in *readkit.Input, rows []pfRow, o scorecard.ReadOptions) ([]pfRow, string) {
+	wantProvider, wantPrompt := o.Provider, o.Prompt
+	// given names where a name that matches nothing was set, unless by
+	// the plain --provider or --prompt flag.
+	given := func(from, flag string) string {
+		if from == "" || from == flag {
+			return ""
+		}
+		return " (given by " + from + ")"
+	}
+	// pick says how to choose one of several providers or prompts: one
+	// flag for a file read once, one per side for a file given as both.
+	pick := func(what, id string) string {
+		if o.BothSides {
+			return fmt.Sprintf("pick each side's %s with --baseline-%s and --candidate-%s (%s)", what, what, what, id)
+		}
+		return fmt.Sprintf("pick one with --%s (%s)", what, id)
+	}
 	settlePromptKeys(rows)
 	providers, prompts := promptfooInventory(rows)
 	listProviders := func(ps []pfProvider) string {
@@ -430,7 +447,7 @@ func promptfooSelect(in *readkit.Input, rows []pfRow, wantProvider, wantPrompt s
 		}
 		switch {
 		case len(candidates) == 0:
-			msg := fmt.Sprintf("no provider %q in this file (it has %s)", wantProvider, listProviders(providers))
+			msg := fmt.Sprintf("no provider %q%s in this file (it has %s)", wantProvider, given(o.ProviderFrom, "--provider"), listProviders(providers))
 			var names []string
 			for _, p := range providers {
 				names = append(names, p.id)
@@ -460,7 +477,7 @@ func promptfooSelect(in *readkit.Input, rows []pfRow, wantProvider, wantPrompt s
 		}
 		switch {
 		case len(chosenPrompts) == 0:
-			msg := fmt.Sprintf("no prompt %q in this file (it has %s; name one by its label, id or index)", wantPrompt, listPrompts(prompts))
+			msg := fmt.Sprintf("no prompt %q%s in this file (it has %s; name one by its label, id or index)", wantPrompt, given(o.PromptFrom, "--prompt"), listPrompts(prompts))
 			var names []string
 			for _, p := range prompts {
 				for _, n := range []string{p.label, p.id} {
@@ -529,19 +546,26 @@ func promptfooSelect(in *readkit.Input, rows []pfRow, wantProvider, wantPrompt s
 				ps = append(ps, p)
 			}
 		}
-		msg := fmt.Sprintf("this file has %d providers (%s); pick one with --provider (its id or label)", len(ps), listProviders(ps))
+		msg := fmt.Sprintf("this file has %d providers (%s); %s", len(ps), listProviders(ps), pick("provider", "its id or label"))
 		several := false
 		for _, p := range ps {
 			several = several || len(ranBy[p]) > 1
 		}
 		if several && wantPrompt == "" {
-			msg += "; and a prompt with --prompt (its label, id or index), for a provider that ran several"
+			if o.BothSides {
+				msg += "; and each side's prompt with --baseline-prompt and --candidate-prompt, for a provider that ran several"
+			} else {
+				msg += "; and a prompt with --prompt (its label, id or index), for a provider that ran several"
+			}
 		}
 		in.Fail("%s", msg)
 		return nil, ""
 	case len(leftPrompts) > 1:
-		in.Fail("provider %s ran %d prompts (%s); pick one with --prompt (its label, id or index); to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt",
-			left[0].provider, len(leftPrompts), listPrompts(promptsOf(leftPrompts)))
+		hint := pick("prompt", "its label, id or index") + "; to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt"
+		if o.BothSides {
+			hint = pick("prompt", "its label, id or index") + ": two prompts of one provider are two systems"
+		}
+		in.Fail("provider %s ran %d prompts (%s); %s", left[0].provider, len(leftPrompts), listPrompts(promptsOf(leftPrompts)), hint)
 		return nil, ""
 	}
 	chosen := left[0]
