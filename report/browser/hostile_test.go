@@ -117,7 +117,9 @@ func TestHostileScorecardInBrowser(t *testing.T) {
 	browser := startBrowser(t)
 	dir := t.TempDir()
 	base, cand := writeHostile(t, dir)
-	file, rep := compare(t, dir, []string{"--baseline", base, "--candidate", cand}, 1)
+	// The candidate's header names the baseline: the warning that says so
+	// quotes a hostile system name at the top of the page.
+	file, rep := compare(t, dir, []string{"--baseline", base, "--candidate", cand, "--ignore-roles"}, 1)
 	if rep.Verdict != "fail" {
 		t.Fatalf("verdict %q, want fail (the regressed workflow)", rep.Verdict)
 	}
@@ -145,6 +147,7 @@ func TestHostileScorecardInBrowser(t *testing.T) {
 				`</script><script>window.__pwned=2</script> baseline`,          // a system name
 				`base <img src=x onerror=window.__pwned=11>.jsonl`,             // a file name
 				`\u202eexe.txt\u202c`, // bidi controls, shown
+				`is the baseline but was given as the candidate; compared as given`, // the input warning
 			} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the page does not read %q", want)
