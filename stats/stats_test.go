@@ -659,13 +659,42 @@ func TestWeightedQuantileMatchesExpansion(t *testing.T) {
 	}
 }
 
+// The Student t quantile and distribution function invert each other, at
+// integer degrees of freedom and at the non-integer ones Satterthwaite's
+// approximation gives, over the whole range of levels, and both equal R's
+// qt and pt (make_oracle_cluster.R); t_1 is Cauchy, tan(π(p − ½)).
 func TestStudentTQuantileRoundTrip(t *testing.T) {
 	t.Parallel()
-	// t_1 is Cauchy: quantile tan(π(p − ½)).
+	for _, df := range []float64{1, 1.55, 2, 2.27, 3, 3.7, 5, 7.5, 10, 24.4, 30, 59, 100, 1000} {
+		for _, p := range []float64{1e-6, 0.001, 0.01, 0.025, 0.05, 0.1, 0.3, 0.5, 0.6, 0.9, 0.95, 0.975, 0.99, 0.999, 1 - 1e-6} {
+			x := studentTQuantile(p, df)
+			lo, hi := studentTCDF(x, df)
+			if got := math.Min(lo, hi); math.Abs(got-math.Min(p, 1-p)) > 1e-12*math.Min(p, 1-p)+1e-15 {
+				t.Errorf("df %v p %v: quantile %v has tail %v (lower %v, upper %v)", df, p, x, got, lo, hi)
+			}
+			if (p < 0.5) != (x < 0) && p != 0.5 {
+				t.Errorf("df %v p %v: quantile %v on the wrong side", df, p, x)
+			}
+		}
+	}
 	for _, p := range []float64{0.6, 0.9, 0.95, 0.995, 0.05} {
 		if got, want := studentTQuantile(p, 1), math.Tan(math.Pi*(p-0.5)); math.Abs(got-want) > 1e-11*math.Max(1, math.Abs(want)) {
 			t.Errorf("t_1 quantile(%v) = %v, want %v", p, got, want)
 		}
+	}
+	o := readOracle(t, "oracle_cluster.csv")
+	qs, ps := o.params("student_t", "qt"), o.params("student_t", "pt")
+	if len(qs) < 40 || len(ps) < 40 {
+		t.Fatalf("%d qt and %d pt values", len(qs), len(ps))
+	}
+	for _, k := range qs {
+		v := splitFloats(t, k)
+		checkClose(t, "qt "+k, studentTQuantile(v[1], v[0]), o.must(t, "student_t", "qt", k), tolClosed)
+	}
+	for _, k := range ps {
+		v := splitFloats(t, k)
+		lo, _ := studentTCDF(v[1], v[0])
+		checkClose(t, "pt "+k, lo, o.must(t, "student_t", "pt", k), tolClosed)
 	}
 }
 
@@ -837,5 +866,42 @@ func TestTangoZIncreasesWithB(t *testing.T) {
 	}
 	if p := TangoExactUpper(0, 0, 300, 0.02); p != 1 {
 		t.Errorf("no discordance against m = +0.02: p = %v, want 1", p)
+	}
+}
+
+// The BCa p-value is the α at which the upper end of the 1 − 2α BCa
+// interval meets θ0: the test is met at α (the upper end's quantile level
+// below q = F̂(θ0)) exactly when p <= α. This holds on both sides of the
+// pole 1 + a·u = 0, where bcaP falls back to 1 (the upper end never gets
+// below θ0) or 0 (it is always below); the grid reaches both fallbacks.
+func TestBCaPConsistentWithLevel(t *testing.T) {
+	t.Parallel()
+	var fallback0, fallback1 int
+	for _, z0 := range []float64{-0.5, 0, 0.3} {
+		for _, a := range []float64{-0.4, -0.1, 0, 0.1, 0.4} {
+			for q := 0.0005; q < 1; q += 0.0037 {
+				p := bcaP(q, z0, a)
+				if u := NormalQuantile(q) - z0; 1+a*u <= 0 {
+					if u < 0 {
+						fallback1++
+					} else {
+						fallback0++
+					}
+				}
+				for alpha := 0.001; alpha < 0.5; alpha += 0.0071 {
+					if math.Abs(p-alpha) < 1e-9 {
+						continue
+					}
+					met := bcaLevel(NormalQuantile(1-alpha), z0, a) < q
+					if met != (p <= alpha) {
+						t.Fatalf("z0 %v a %v q %v: p %v, but at α %v the upper end's level %v is below q: %v",
+							z0, a, q, p, alpha, bcaLevel(NormalQuantile(1-alpha), z0, a), met)
+					}
+				}
+			}
+		}
+	}
+	if fallback0 == 0 || fallback1 == 0 {
+		t.Errorf("the grid did not reach both fallbacks (p = 0: %d, p = 1: %d)", fallback0, fallback1)
 	}
 }

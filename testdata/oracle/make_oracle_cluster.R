@@ -199,6 +199,12 @@ for (swap in c(FALSE, TRUE)) {
     }
   }
 }
+# Student t at the non-integer degrees of freedom Satterthwaite gives
+for (df in c(1, 1.5517241379310354, 2.2727272727272725, 3.7, 7, 24.415952533965289, 59, 1000)) {
+  for (p in c(0.0005, 0.05, 0.5, 0.9, 0.95, 0.995)) put("student_t", "qt", paste(df, p, sep = ":"), qt(p, df))
+  for (x in c(-3.2, -0.4, 0.91166343568626229, 2.5526576199215327, 12)) put("student_t", "pt", paste(df, x, sep = ":"), pt(x, df))
+}
+
 # effective number of clusters (Carter, Schnepel & Steigerwald 2017, rho = 1)
 geff <- function(cl) { g <- as.vector(table(cl))^2; G <- length(g); G / (1 + mean((g - mean(g))^2) / mean(g)^2) }
 put("clustered", "effective_clusters", "", geff(cs$cluster))
