@@ -1,14 +1,11 @@
 package gate_test
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/ftgate/ftgate/gate"
@@ -72,63 +69,22 @@ func checkNear(t *testing.T, what string, got, want, tol float64, rel bool) {
 }
 
 // oracleRow is one sample of an oracle dataset.
-type oracleRow struct {
-	caseID, cluster, sample              int
-	accB, accC, costB, costC, latB, latC float64
-}
+type oracleRow = oracle.Row
 
 func readOracleRows(t *testing.T, name string) []oracleRow {
 	t.Helper()
-	f, err := os.Open(filepath.Join(oracleDir, name+".csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	num := func(rec []string, c string) float64 {
-		v, err := strconv.ParseFloat(rec[col[c]], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	var rows []oracleRow
-	for _, rec := range recs[1:] {
-		rows = append(rows, oracleRow{
-			caseID: int(num(rec, "case")), cluster: int(num(rec, "cluster")), sample: int(num(rec, "sample")),
-			accB: num(rec, "acc_b"), accC: num(rec, "acc_c"), costB: num(rec, "cost_b"), costC: num(rec, "cost_c"),
-			latB: num(rec, "lat_b"), latC: num(rec, "lat_c"),
-		})
-	}
-	return rows
+	return oracle.Rows(t, filepath.Join(oracleDir, name+".csv"))
 }
 
-var oracleWorkflows = []string{"alpha", "beta", "gamma"}
+var oracleWorkflows = oracle.Workflows
 
 // oraclePaired writes the dataset as two native scorecards (baseline and
-// candidate) and pairs them.
+// candidate; oracle.Scorecards) and pairs them.
 func oraclePaired(t *testing.T, rows []oracleRow) *scorecard.Paired {
 	t.Helper()
-	var b, c strings.Builder
-	for _, r := range rows {
-		line := func(acc, cost, lat float64, valid bool) string {
-			return fmt.Sprintf(`{"id":"case%03d","sample":%d,"cluster":"g%02d","workflow":%q,"accepted":%v,"cost_usd":%v,"latency_ms":%v,"schema_valid":%v}`+"\n",
-				r.caseID, r.sample, r.cluster, oracleWorkflows[r.cluster%3], acc == 1, cost, lat, valid)
-		}
-		// schema_valid as make_oracle_cluster.R sets it: the baseline's
-		// goes with the cluster, the candidate's with the case.
-		b.WriteString(line(r.accB, r.costB, r.latB, r.cluster%5 != 0 || r.sample == 1))
-		c.WriteString(line(r.accC, r.costC, r.latC, r.caseID%3 != 0))
-	}
+	b, c := oracle.Scorecards(rows)
 	var scs []*scorecard.Scorecard
-	for _, x := range []struct{ name, text string }{{"baseline.jsonl", b.String()}, {"candidate.jsonl", c.String()}} {
+	for _, x := range []struct{ name, text string }{{"baseline.jsonl", b}, {"candidate.jsonl", c}} {
 		sc, err := scorecard.Read(x.name, []byte(x.text), scorecard.ReadOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -148,18 +104,18 @@ func ratioData(rows []oracleRow) stats.RatioData {
 	idx := map[int]int{}
 	var k []float64
 	for _, r := range rows {
-		i, ok := idx[r.caseID]
+		i, ok := idx[r.Case]
 		if !ok {
 			i = len(d.Cluster)
-			idx[r.caseID] = i
-			d.Cluster = append(d.Cluster, r.cluster)
+			idx[r.Case] = i
+			d.Cluster = append(d.Cluster, r.Cluster)
 			d.CostB, d.AccB, d.CostC, d.AccC = append(d.CostB, 0), append(d.AccB, 0), append(d.CostC, 0), append(d.AccC, 0)
 			k = append(k, 0)
 		}
-		d.CostB[i] += r.costB
-		d.AccB[i] += r.accB
-		d.CostC[i] += r.costC
-		d.AccC[i] += r.accC
+		d.CostB[i] += r.CostB
+		d.AccB[i] += r.AccB
+		d.CostC[i] += r.CostC
+		d.AccC[i] += r.AccC
 		k[i]++
 	}
 	for i := range k {
