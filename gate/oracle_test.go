@@ -310,6 +310,74 @@ func TestOracleGate(t *testing.T) {
 			if !(narrow.Hi <= wantHi && wantHi <= wide.Hi) || !(narrow.Hi <= d.Cost.CIHigh && d.Cost.CIHigh <= wide.Hi) {
 				t.Errorf("BCa upper end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", d.Cost.CIHigh, wantHi, narrow.Hi, wide.Hi)
 			}
+
+			// The tier table of the same decision: each arm's acceptance
+			// interval against R (Wilson, or the clustered t interval),
+			// its cost per accepted outcome against scipy's BCa interval in
+			// level space, as above.
+			tp := readOracleTable(t, "oracle_tiers.csv")
+			if len(d.Tiers) != 2 {
+				t.Fatalf("%d tiers, want the baseline and the candidate", len(d.Tiers))
+			}
+			for k, arm := range []string{"b", "c"} {
+				tier := d.Tiers[k]
+				checkNear(t, "tier "+arm+" quality low", tier.QualityLow, oc.val(t, name, "tier_quality_"+arm+"_lo", ""), tol, false)
+				checkNear(t, "tier "+arm+" quality high", tier.QualityHigh, oc.val(t, name, "tier_quality_"+arm+"_hi", ""), tol, false)
+				checkNear(t, "tier "+arm+" CPA", tier.CPA, tp.val(t, name, "tier_cpa_"+arm, ""), tol, false)
+				one := ratioData(rows)
+				ones := make([]float64, len(one.Cluster))
+				for i := range ones {
+					ones[i] = 1
+				}
+				arm1 := stats.RatioData{CostB: ones, AccB: ones, CostC: one.CostB, AccC: one.AccB, Cluster: one.Cluster}
+				if arm == "c" {
+					arm1.CostC, arm1.AccC = one.CostC, one.AccC
+				}
+				nw, wd := stats.BootstrapRatio(arm1, opts(L-2*delta)), stats.BootstrapRatio(arm1, opts(L+2*delta))
+				lo, hi := tp.val(t, name, "tier_cpa_"+arm+"_lo", "0.9"), tp.val(t, name, "tier_cpa_"+arm+"_hi", "0.9")
+				if !(wd.Lo <= lo && lo <= nw.Lo) || !(wd.Lo <= tier.CPALow && tier.CPALow <= nw.Lo) {
+					t.Errorf("tier %s CPA lower end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", arm, tier.CPALow, lo, wd.Lo, nw.Lo)
+				}
+				if !(nw.Hi <= hi && hi <= wd.Hi) || !(nw.Hi <= tier.CPAHigh && tier.CPAHigh <= wd.Hi) {
+					t.Errorf("tier %s CPA upper end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", arm, tier.CPAHigh, hi, nw.Hi, wd.Hi)
+				}
+			}
+
+			// The latency p95 intervals through the gate against scipy's
+			// percentile intervals (B = 20 000 in both): scipy's ends and
+			// the gate's must lie between the gate's bootstrap ends at levels
+			// 0.88 and 0.92 (δ = 0.01 per tail, as in stats).
+			const BP, deltaP = 20000, 0.01
+			dl := decide(oraclePolicy(0, 1, 0, BP), false)
+			var sb, sc stats.Samples
+			for _, r := range rows {
+				sb.X, sb.Cluster = append(sb.X, r.LatB), append(sb.Cluster, r.Cluster)
+				sc.X, sc.Cluster = append(sc.X, r.LatC), append(sc.Cluster, r.Cluster)
+			}
+			q := func(level float64) stats.QuantileResult {
+				return stats.BootstrapQuantiles(sb, sc, 0.95, stats.BootstrapOptions{Resamples: BP, Seed: pol.Statistics.Seed, Level: level})
+			}
+			nq, wq := q(L-2*deltaP), q(L+2*deltaP)
+			l := dl.Latency
+			for _, x := range []struct {
+				arm                 string
+				gotLo, gotHi        float64
+				narrowLo, narrowHi  float64
+				wideLo, wideHi, est float64
+				gateEst             float64
+			}{
+				{"b", l.BaselineP95Low, l.BaselineP95High, nq.B.Lo, nq.B.Hi, wq.B.Lo, wq.B.Hi, nq.B.Est, l.BaselineP95},
+				{"c", l.CandidateP95Low, l.CandidateP95High, nq.C.Lo, nq.C.Hi, wq.C.Lo, wq.C.Hi, nq.C.Est, l.CandidateP95},
+			} {
+				checkNear(t, "p95 "+x.arm, x.gateEst, sp.val(t, name, "p95_"+x.arm+"_est", ""), tol, false)
+				lo, hi := sp.val(t, name, "p95_"+x.arm+"_lo", "0.9"), sp.val(t, name, "p95_"+x.arm+"_hi", "0.9")
+				if !(x.wideLo <= lo && lo <= x.narrowLo) || !(x.wideLo <= x.gotLo && x.gotLo <= x.narrowLo) {
+					t.Errorf("p95 %s lower end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", x.arm, x.gotLo, lo, x.wideLo, x.narrowLo)
+				}
+				if !(x.narrowHi <= hi && hi <= x.wideHi) || !(x.narrowHi <= x.gotHi && x.gotHi <= x.wideHi) {
+					t.Errorf("p95 %s upper end: gate %.6g, scipy %.6g, window [%.6g, %.6g]", x.arm, x.gotHi, hi, x.narrowHi, x.wideHi)
+				}
+			}
 		})
 	}
 }

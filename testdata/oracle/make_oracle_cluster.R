@@ -199,6 +199,24 @@ for (swap in c(FALSE, TRUE)) {
     }
   }
 }
+# ---- tiers: each arm's acceptance with its interval ---------------------------
+# Wilson's interval when every case has one sample and no cluster holds
+# several cases, else the CR1 clustered t interval of the per-case
+# acceptance (G - 1 df), clamped to [0, 1]; level 0.9.
+for (name in c("single", "clustered")) {
+  s <- read.csv(paste0(name, ".csv")); cs <- cases(s)
+  single <- all(table(s$case) == 1) && length(unique(cs$cluster)) == nrow(cs)
+  for (arm in c("b", "c")) {
+    a <- cs[[paste0("acc_", arm)]]
+    ci <- if (single) wilson(sum(a), length(a), 0.9) else {
+      n <- length(a); G <- length(unique(cs$cluster))
+      se <- sqrt(G / (G - 1) * sum(tapply(a - mean(a), cs$cluster, sum)^2)) / n
+      q <- qt(0.95, G - 1); c(max(0, mean(a) - q * se), min(1, mean(a) + q * se))
+    }
+    put(name, paste0("tier_quality_", arm, "_lo"), "", ci[1]); put(name, paste0("tier_quality_", arm, "_hi"), "", ci[2])
+  }
+}
+
 # Student t at the non-integer degrees of freedom Satterthwaite gives
 for (df in c(1, 1.5517241379310354, 2.2727272727272725, 3.7, 7, 24.415952533965289, 59, 1000)) {
   for (p in c(0.0005, 0.05, 0.5, 0.9, 0.95, 0.995)) put("student_t", "qt", paste(df, p, sep = ":"), qt(p, df))
