@@ -201,17 +201,24 @@ func zeroSE(ct stats.ClusterTResult) bool {
 // "below m". Used where the clustered standard error is zero.
 func clusterSignTest(d []float64, cluster []int, m float64) (upper, lower float64) {
 	sum := map[int]float64{}
+	abs := map[int]float64{}
 	count := map[int]float64{}
 	for i, x := range d {
 		sum[cluster[i]] += x
+		abs[cluster[i]] += math.Abs(x)
 		count[cluster[i]]++
 	}
 	above, below := 0, 0
 	for g, s := range sum {
-		switch mean := s / count[g]; {
-		case mean > m:
+		// A cluster mean within rounding of m (stats.ZeroTolerance,
+		// relative to the magnitudes summed) is at m: 1/3 summed three
+		// ways need not give the float 1/3.
+		diff := s/count[g] - m
+		tol := stats.ZeroTolerance * (abs[g]/count[g] + math.Abs(m))
+		switch {
+		case diff > tol:
 			above++
-		case mean < m:
+		case diff < -tol:
 			below++
 		}
 	}

@@ -173,3 +173,29 @@ func TestOneClusterHoldingHalf(t *testing.T) {
 		t.Errorf("warnings:\n%s", strings.Join(d.Warnings, "\n"))
 	}
 }
+
+// Every cluster's mean is the margin 2/7, reached six ways with seven
+// samples per case (cases accepting 0, 1 and 5 of 7, and so on), each of
+// which sums to a float a little above 2/7 (by 5.6e-17). They are at the
+// margin: no evidence either way. (A sign test that counted rounding as
+// "above" gave 1/64 and passed.)
+func TestClusterMeansAtTheMarginByRounding(t *testing.T) {
+	t.Parallel()
+	var b, c strings.Builder
+	patterns := [][]int{{0, 1, 5}, {1, 0, 5}, {1, 5, 0}, {5, 0, 1}, {5, 1, 0}, {0, 5, 1}}
+	for k, pat := range patterns {
+		for j, acc := range pat {
+			for s := 0; s < 7; s++ {
+				fmt.Fprintf(&b, `{"id":"k%d-%d","sample":%d,"cluster":"k%d","accepted":false,"cost_usd":1}`+"\n", k, j, s, k)
+				fmt.Fprintf(&c, `{"id":"k%d-%d","sample":%d,"cluster":"k%d","accepted":%v,"cost_usd":1}`+"\n", k, j, s, k, s < acc)
+			}
+		}
+	}
+	pol := gate.DefaultPolicy()
+	pol.Statistics.Resamples = 1000
+	pol.Quality.MinGain = 2.0 / 7
+	d := decidePair(t, b.String(), c.String(), pol)
+	if q := d.Quality; q.Met || q.PValue != 1 {
+		t.Errorf("quality at the margin: p %v met %v; want p = 1 (every cluster at the margin), not met", q.PValue, q.Met)
+	}
+}
