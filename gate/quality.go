@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/stats"
@@ -180,9 +182,34 @@ func useTangoExact(b, c int, m float64) bool {
 	return m > 0 && b+c < tangoExactMaxDiscordant
 }
 
-// tangoExactUpper is stats.TangoExactUpper; calibration tests replace it
-// with a memoised copy.
-var tangoExactUpper = stats.TangoExactUpper
+// tangoExactMemo remembers exact p-values by their arguments: a few tens
+// of milliseconds each, and the same counts recur (segments, the power
+// command, simulation). It holds at most tangoExactMemoMax entries.
+var tangoExactMemo sync.Map
+
+const tangoExactMemoMax = 1 << 14
+
+var tangoExactMemoLen atomic.Int64
+
+type tangoExactKey struct {
+	b, c, n int
+	m       float64
+}
+
+// tangoExactUpper is stats.TangoExactUpper, remembered.
+func tangoExactUpper(b, c, n int, m float64) float64 {
+	k := tangoExactKey{b, c, n, m}
+	if p, ok := tangoExactMemo.Load(k); ok {
+		return p.(float64)
+	}
+	p := stats.TangoExactUpper(b, c, n, m)
+	if tangoExactMemoLen.Load() < tangoExactMemoMax {
+		if _, loaded := tangoExactMemo.LoadOrStore(k, p); !loaded {
+			tangoExactMemoLen.Add(1)
+		}
+	}
+	return p
+}
 
 // zeroSE reports whether the clustered t test found a standard error of
 // exactly zero.

@@ -150,7 +150,7 @@ func TestJSONNumbers(t *testing.T) {
 		"cases.paired": float64(d.Cases.Paired), "cases.clusters": float64(d.Cases.Clusters), "cases.baseline_only": float64(d.Cases.BaselineOnly),
 		"cases.candidate_only": float64(d.Cases.CandidateOnly), "cases.max_samples_per_case": float64(d.Cases.MaxSamplesPerCase),
 		"cases.counted_as_failures": float64(d.Cases.CountedAsFailures),
-		"quality.baseline":         q.Baseline, "quality.candidate": q.Candidate, "quality.delta": q.Delta, "quality.margin": q.Margin,
+		"quality.baseline":          q.Baseline, "quality.candidate": q.Candidate, "quality.delta": q.Delta, "quality.margin": q.Margin,
 		"quality.ci_low": q.CILow, "quality.ci_high": q.CIHigh, "quality.ci_level": q.CILevel, "quality.p_value": q.PValue,
 		"quality.discordant.candidate_only": float64(q.Discordant.CandidateOnly), "quality.discordant.baseline_only": float64(q.Discordant.BaselineOnly),
 		"cost.baseline_cpa": c.BaselineCPA, "cost.candidate_cpa": c.CandidateCPA, "cost.ratio": c.Ratio, "cost.max_ratio": c.MaxRatio,

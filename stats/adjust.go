@@ -129,7 +129,8 @@ type ClusteredRate struct {
 	Lo, Hi float64 // Wilson interval at N/DEff
 	N, G   int     // units and clusters
 	// DEff is the design effect of the rate (at least 1): its
-	// cluster-robust variance over the binomial p(1 − p)/N.
+	// cluster-robust variance over the binomial p(1 − p)/N (before the
+	// degrees-of-freedom adjustment).
 	DEff float64
 }
 
@@ -139,7 +140,10 @@ type ClusteredRate struct {
 // interval): with p̂ = Σx/N and the cluster-robust variance of the ratio
 // V = G/(G−1)·Σ_g (Σ_{i∈g}(x_i − p̂))²/N², the design effect is
 // DEff = max(1, V/(p̂(1 − p̂)/N)) and the interval is Wilson's with
-// N/DEff trials and p̂·N/DEff successes. When no cluster holds two units it
+// N* = (N/DEff)·(z/t_{G−1})² trials and p̂·N* successes, z and t the
+// interval's normal and Student quantiles (Korn and Graubard's adjustment
+// for a variance estimated from G clusters; it widens the interval by
+// t_{G−1}/z, about 2% at 40 clusters). When no cluster holds two units it
 // is Wilson(x, N) exactly. When the rate is 0 or 1 the variance cannot
 // show how alike a cluster's units are, and the interval takes one unit
 // per cluster (N/DEff = G), the least information the data can carry; with
@@ -188,6 +192,12 @@ func WilsonClustered(x []float64, cluster []int, level float64) ClusteredRate {
 		nEff = N / math.Max(1, v/(p*(1-p)/N))
 	}
 	r.DEff = N / nEff
+	// Korn and Graubard's degrees-of-freedom adjustment: the variance is
+	// estimated from G clusters, so the effective sample size shrinks by
+	// (z/t_{G−1})² at the interval's quantile.
+	z := NormalQuantile((1 + level) / 2)
+	tq := studentTQuantile((1+level)/2, float64(G-1))
+	nEff *= (z / tq) * (z / tq)
 	r.Lo, r.Hi = wilsonReal(p*nEff, nEff, level)
 	return r
 }

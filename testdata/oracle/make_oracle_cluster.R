@@ -22,8 +22,8 @@ cases <- function(s) {
 
 # ---- schema-valid rate: Wilson at the effective sample size ----------------
 # Kish's design effect of a proportion over clusters, V_cluster / (p(1-p)/N),
-# floored at 1; Wilson's interval with N/deff trials (one unit per cluster
-# when p is 0 or 1). The oracle datasets get a schema_valid flag that goes
+# floored at 1; Wilson's interval with (N/deff)(z/t_{G-1})^2 trials (one unit
+# per cluster when p is 0 or 1, before the factor; Korn & Graubard 1998). The oracle datasets get a schema_valid flag that goes
 # with the cluster: the baseline's sample is invalid in clusters 0 mod 5
 # unless it is sample 1, the candidate's when case mod 3 = 0.
 wilson <- function(x, n, level) {
@@ -39,7 +39,10 @@ wilson_clustered <- function(x, cl, level) {
     V <- G / (G - 1) * sum(tapply(x - p, cl, sum)^2) / N^2
     neff <- N / max(1, V / (p * (1 - p) / N))
   }
-  c(p, N / neff, wilson(p * neff, neff, level))
+  deff <- N / neff
+  # Korn & Graubard's degrees-of-freedom adjustment: (z / t_{G-1})^2
+  neff <- neff * (qnorm((1 + level) / 2) / qt((1 + level) / 2, G - 1))^2
+  c(p, deff, wilson(p * neff, neff, level))
 }
 for (name in c("single", "clustered")) {
   s <- read.csv(paste0(name, ".csv"))
