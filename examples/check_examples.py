@@ -9,9 +9,19 @@ intervals far from the boundary where it must fail).
 
 Run from the repository root (needs numpy and scipy):
 
-    /usr/bin/python3 examples/check_examples.py [examples]
+    /usr/bin/python3 examples/check_examples.py [--record testdata/oracle/examples_scipy.csv] [examples]
 
 Exit status 0 when every example holds its intended verdict, 1 otherwise.
+With --record, the deciding numbers are also written to a CSV that
+gate/examples_oracle_test.go compares with the gate's own (CI runs that
+test; it needs neither numpy nor scipy).
+
+The rules are those of docs/methods.md: the clustered quality test is met
+when CR2 with Satterthwaite degrees of freedom and the restricted wild
+cluster bootstrap (Webb weights) both reject; the cost test when the BCa
+bootstrap and the delta method (Student t, G - 1 df) both reject; the
+baseline's schema-valid interval is Wilson's at the effective sample size
+with Korn and Graubard's factor.
 """
 
 import json
@@ -96,6 +106,71 @@ def cluster_t(d, g, G, margin=0.0, lower=False):
     return delta, float(p), delta - q * se, delta + q * se
 
 
+def cr2(d, g, G, margin=0.0, lower=False):
+    """CR2 (Bell-McCaffrey) standard error and Satterthwaite df for a mean,
+    in closed form: returns (p, lo, hi, df)."""
+    n = len(d)
+    delta = d.mean()
+    D = np.bincount(g, weights=d - delta, minlength=G)
+    ng = np.bincount(g, minlength=G).astype(float)
+    c2 = n / (n - ng)
+    se = math.sqrt((c2 * D ** 2).sum()) / n
+    df = n * n / ((c2 ** 2 * ng ** 2 * (1 - 2 * ng / n)).sum() + ((c2 * ng ** 2).sum() / n) ** 2)
+    t = (delta - margin) / se
+    p = stats.t.cdf(t, df) if lower else stats.t.sf(t, df)
+    q = stats.t.ppf(1 - ALPHA, df)
+    return float(p), delta - q * se, delta + q * se, df
+
+
+WEBB = np.array([-math.sqrt(1.5), -1, -math.sqrt(0.5), math.sqrt(0.5), 1, math.sqrt(1.5)])
+
+
+def wild(d, g, G, margin=0.0, lower=False, B=RESAMPLES):
+    """Restricted wild cluster bootstrap of the clustered t statistic (CR1
+    standard error) with Webb's six-point weights: (1 + #{t* beyond t}) / (1 + B)."""
+    n = len(d)
+    U = np.bincount(g, weights=d - margin, minlength=G)
+    ng = np.bincount(g, minlength=G).astype(float)
+
+    def tstat(W):
+        mean = (W * U).sum(axis=-1) / n
+        Dst = W * U - np.multiply.outer(mean, ng)
+        return mean / (np.sqrt(G / (G - 1) * (Dst ** 2).sum(axis=-1)) / n)
+
+    t0 = float(tstat(np.ones(G)))
+    rng = np.random.default_rng(SEED)
+    ts = np.concatenate([tstat(WEBB[rng.integers(0, 6, size=(min(1000, B - k), G))]) for k in range(0, B, 1000)])
+    tol = 1e-12 * max(1.0, abs(t0))
+    hits = (ts <= t0 + tol).sum() if lower else (ts >= t0 - tol).sum()
+    return float((1 + hits) / (1 + B))
+
+
+def clustered_quality(d, g, G, margin=0.0, lower=False):
+    """The gate's clustered test: the larger of the CR2 and wild-bootstrap p-values."""
+    p2, lo, hi, df = cr2(d, g, G, margin, lower)
+    pw = wild(d, g, G, margin, lower)
+    return max(p2, pw), p2, pw, lo, hi
+
+
+def wilson_clustered(x, g, G, level=1 - 2 * ALPHA):
+    """Wilson's interval at N* = (N/deff)(z/t_{G-1})^2."""
+    N, p = len(x), x.mean()
+    z = stats.norm.ppf((1 + level) / 2)
+    if G == N:
+        neff = N
+    else:
+        if p in (0.0, 1.0):
+            neff = G
+        else:
+            V = G / (G - 1) * (np.bincount(g, weights=x - p, minlength=G) ** 2).sum() / N ** 2
+            neff = N / max(1.0, V / (p * (1 - p) / N))
+        neff *= (z / stats.t.ppf((1 + level) / 2, G - 1)) ** 2
+    k = p * neff
+    centre = (k + z * z / 2) / (neff + z * z)
+    half = z / (neff + z * z) * math.sqrt(k * (neff - k) / neff + z * z / 4)
+    return max(0.0, centre - half) if k > 0 else 0.0, min(1.0, centre + half) if k < neff else 1.0
+
+
 def cost_bootstrap(b_arm, c_arm, g, G, r=1.0):
     """Paired cluster bootstrap (BCa) of log(CPA_C / CPA_B), methods.md section 3."""
     S = np.stack([np.bincount(g, weights=x, minlength=G) for x in (c_arm.cost, c_arm.acc, b_arm.cost, b_arm.acc)], axis=1)
@@ -122,13 +197,14 @@ def cost_bootstrap(b_arm, c_arm, g, G, r=1.0):
     F = min(max(F, 0.5 / RESAMPLES), 1 - 0.5 / RESAMPLES)
     u = stats.norm.ppf(F) - z0
     p = float(stats.norm.cdf(z0 - u / (1 + a * u)))
-    # Delta method cross-check.
+    # The delta method, Student t with G - 1 df; the rule needs both.
     IF = (c_arm.cost / c_arm.cost.mean() - c_arm.acc / c_arm.acc.mean()) - (b_arm.cost / b_arm.cost.mean() - b_arm.acc / b_arm.acc.mean())
     n = len(IF)
     se = math.sqrt(G / (G - 1) * (np.bincount(g, weights=IF, minlength=G) ** 2).sum()) / n
-    z = stats.norm.ppf(1 - ALPHA)
-    return dict(ratio=math.exp(est), lo=math.exp(lo), hi=math.exp(hi), p=p,
-                delta_lo=math.exp(est - z * se), delta_hi=math.exp(est + z * se), delta_p=float(stats.norm.cdf((est - t0) / se)))
+    q = stats.t.ppf(1 - ALPHA, G - 1)
+    delta_p = float(stats.t.cdf((est - t0) / se, G - 1))
+    return dict(ratio=math.exp(est), lo=math.exp(lo), hi=math.exp(hi), bca_p=p, p=max(p, delta_p),
+                delta_lo=math.exp(est - q * se), delta_hi=math.exp(est + q * se), delta_p=delta_p)
 
 
 def holm(ps):
@@ -150,16 +226,11 @@ def segments(b_arm, c_arm, min_cases=30):
             continue
         g, G = cluster_index([x for x, keep in zip(b_arm.cluster, m) if keep])
         d = c_arm.acc[m] - b_arm.acc[m]
-        delta, p, _, _ = cluster_t(d, g, G, lower=True)
-        rows.append((w, int(m.sum()), delta, p))
+        p = clustered_quality(d, g, G, lower=True)[0]
+        rows.append((w, int(m.sum()), float(d.mean()), p))
         ps.append(p)
     adj = iter(holm(ps))
     return [(w, n, dl, p, next(adj) if p is not None else None) for w, n, dl, p in rows]
-
-
-def wilson_upper(k, n, z):
-    p = k / n
-    return (p + z * z / (2 * n) + z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
 
 
 def p95(x):
@@ -191,12 +262,14 @@ class Checker:
 def compare(name, b_arm, c_arm, chk, show=True):
     g, G = cluster_index(b_arm.cluster)
     b, c, p_mc = mcnemar_exact(b_arm, c_arm)
-    delta, p_t, lo, hi = cluster_t(c_arm.acc - b_arm.acc, g, G)
+    d = c_arm.acc - b_arm.acc
+    delta = float(d.mean())
+    p_t, p_cr2, p_wild, lo, hi = clustered_quality(d, g, G)
     cost = cost_bootstrap(b_arm, c_arm, g, G)
     segs = segments(b_arm, c_arm)
     if show:
         print(f"    n={len(b_arm.acc)} clusters={G}  acceptance {b_arm.acc.mean():.3f} -> {c_arm.acc.mean():.3f} (delta {delta:+.3f})")
-        print(f"    quality: mcnemar b={b} c={c} p={p_mc:.2e}; cluster-t p={p_t:.2e}, 90% CI [{lo:+.3f}, {hi:+.3f}]")
+        print(f"    quality: mcnemar b={b} c={c} p={p_mc:.2e}; cluster-t p={p_t:.2e} (CR2 {p_cr2:.2e}, wild {p_wild:.2e}), 90% CR2 CI [{lo:+.3f}, {hi:+.3f}]")
         print(f"    CPA {b_arm.cpa() * 1000:.3f} -> {c_arm.cpa() * 1000:.3f} per 1k; ratio {cost['ratio']:.3f}, "
               f"BCa 90% [{cost['lo']:.3f}, {cost['hi']:.3f}] p={cost['p']:.2e}; delta [{cost['delta_lo']:.3f}, {cost['delta_hi']:.3f}]")
         for w, n, dl, p, padj in segs:
@@ -205,7 +278,24 @@ def compare(name, b_arm, c_arm, chk, show=True):
             else:
                 print(f"    segment {w}: {n} cases, delta {dl:+.3f}, drop p={p:.2e}, Holm {padj:.2e}")
         print(f"    latency p95 {p95(b_arm.lat):.0f} -> {p95(c_arm.lat):.0f} ms; schema-valid {b_arm.valid.mean():.3f} -> {c_arm.valid.mean():.3f}")
-    return dict(p_t=p_t, lo=lo, hi=hi, cost=cost, segs=segs, g=g, G=G, p_mc=p_mc)
+    RECORD.append((name, "q_p_cr2", "", p_cr2))
+    RECORD.append((name, "q_p_wild", "", p_wild))
+    RECORD.append((name, "q_lo", "", lo))
+    RECORD.append((name, "q_hi", "", hi))
+    for k in ("ratio", "lo", "hi", "bca_p", "delta_p", "delta_lo", "delta_hi"):
+        RECORD.append((name, "cost_" + k, "", cost[k]))
+    for w, n, dl, p, padj in segs:
+        if p is not None:
+            RECORD.append((name, "seg_p", w, p))
+            RECORD.append((name, "seg_adj", w, padj))
+    RECORD.append((name, "lat_p95_b", "", p95(b_arm.lat)))
+    RECORD.append((name, "lat_p95_c", "", p95(c_arm.lat)))
+    RECORD.append((name, "valid_b", "", float(b_arm.valid.mean())))
+    RECORD.append((name, "valid_c", "", float(c_arm.valid.mean())))
+    vlo, vhi = wilson_clustered(b_arm.valid, g, G)
+    RECORD.append((name, "valid_b_lo", "", vlo))
+    RECORD.append((name, "valid_b_hi", "", vhi))
+    return dict(p_t=p_t, lo=lo, hi=hi, cost=cost, segs=segs, g=g, G=G, p_mc=p_mc, valid_hi=vhi)
 
 
 def constraints_hold(name, b_arm, c_arm, chk):
@@ -288,10 +378,10 @@ def check_routed(name, d, chk):
         gaps = [best - a.acc[m].mean() for a in tiers.values() if best - a.acc[m].mean() > 0.01]
         chk.ok(name, all(x > 0.05 for x in gaps), f"{w}: tiers left out are > 0.05 below the best")
     print("  vs small tier:")
-    rs = compare(name, tiers["small"], c, chk)
+    rs = compare(name + "/small", tiers["small"], c, chk)
     chk.ok(name, rs["p_t"] < 1e-4, "candidate beats the small tier on quality (p < 1e-4)")
     print("  vs large tier:")
-    rl = compare(name, tiers["large"], c, chk)
+    rl = compare(name + "/large", tiers["large"], c, chk)
     chk.ok(name, rl["cost"]["hi"] < 0.6 and rl["cost"]["p"] < 1e-3, "candidate beats the large tier on cost")
     print("  vs routed baseline:")
     r = compare(name, routed, c, chk)
@@ -322,9 +412,8 @@ def check_volume(name, d, chk):
     chk.ok(name, N >= 1.5 * n_star_cons, "volume condition met with margin (N >= 1.5 N* at s_cons)")
     lo95 = p95_lower(b.lat, r["g"], r["G"])
     chk.ok(name, lo95 > 1.3 * 2500, f"latency condition: baseline p95 {p95(b.lat):.0f} ms, interval lower end {lo95:.0f} > 2500 with margin")
-    k = int(b.valid.sum())
-    wu = wilson_upper(k, len(b.valid), stats.norm.ppf(1 - ALPHA))
-    print(f"    strict format: baseline valid {b.valid.mean():.3f}, Wilson upper {wu:.3f} vs 0.98 -> {'met' if wu < 0.98 else 'not met'}")
+    wu = r["valid_hi"]
+    print(f"    strict format: baseline valid {b.valid.mean():.3f}, clustered Wilson upper {wu:.3f} vs 0.98 -> {'met' if wu < 0.98 else 'not met'}")
     # Plateau: every reading of "newest over the one window=2 runs back" (with or without the current run).
     runs = [Arm(load(os.path.join(d, f"baseline-history-{i}.jsonl"))[1], b.ids) for i in (1, 2, 3)] + [b]
     for newer, older in ((3, 1), (2, 0), (3, 0), (3, 2)):
@@ -355,8 +444,15 @@ CHECKS = [
 ]
 
 
+RECORD = []
+
+
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else "examples"
+    args = sys.argv[1:]
+    record = None
+    if args[:1] == ["--record"]:
+        record, args = args[1], args[2:]
+    root = args[0] if args else "examples"
     chk = Checker()
     for name, fn in CHECKS:
         d = os.path.join(root, name)
@@ -365,6 +461,15 @@ def main():
             size = os.path.getsize(os.path.join(d, f))
             chk.ok(name, size < 1 << 20, f"{f}: {size} bytes < 1 MB") if size >= 1 << 20 else None
         fn(name, d, chk)
+    if record:
+        import platform
+        import scipy
+        with open(record, "w") as f:
+            f.write(f"# python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}\n")
+            f.write(f"# generated by examples/check_examples.py --record; B={RESAMPLES}, seed={SEED}\n")
+            f.write("dataset,quantity,param,value\n")
+            for name, q, param, v in RECORD:
+                f.write(f"{name},{q},{param},{float(v)!r}\n")
     if chk.failed:
         print("\nFAILED:\n  " + "\n  ".join(chk.failed))
         return 1

@@ -11,9 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// decideExample runs the gate on a bundled example as the command line
-// does.
-func decideExample(t *testing.T, dir string, baselines, history []string) *Decision {
+// exampleInput reads a bundled example as the command line does: its
+// policy, the given baseline scorecards and the candidate, paired.
+func exampleInput(t *testing.T, dir string, baselines []string) (Input, Policy) {
 	t.Helper()
 	root := filepath.Join("..", "examples", dir)
 	data, err := os.ReadFile(filepath.Join(root, "gate.yaml"))
@@ -24,34 +24,42 @@ func decideExample(t *testing.T, dir string, baselines, history []string) *Decis
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func(name string) *scorecard.Scorecard {
-		t.Helper()
-		data, err := os.ReadFile(filepath.Join(root, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := scorecard.Read(name, data, scorecard.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := scorecard.ApplyPricing(sc, pol.Pricing); err != nil {
-			t.Fatal(err)
-		}
-		return sc
-	}
-	var arms, hist []*scorecard.Scorecard
+	var arms []*scorecard.Scorecard
 	in := Input{}
 	for i, b := range baselines {
-		arms = append(arms, read(b))
+		arms = append(arms, readExample(t, root, b, pol))
 		in.Baselines = append(in.Baselines, i)
 	}
-	arms = append(arms, read("candidate.jsonl"))
+	arms = append(arms, readExample(t, root, "candidate.jsonl", pol))
 	in.Candidate = len(arms) - 1
-	for _, h := range history {
-		hist = append(hist, read(h))
-	}
-	in.History = hist
 	in.Paired = pairOf(t, arms...)
+	return in, pol
+}
+
+func readExample(t *testing.T, root, name string, pol Policy) *scorecard.Scorecard {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scorecard.Read(name, data, scorecard.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scorecard.ApplyPricing(sc, pol.Pricing); err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// decideExample runs the gate on a bundled example as the command line
+// does.
+func decideExample(t *testing.T, dir string, baselines, history []string) *Decision {
+	t.Helper()
+	in, pol := exampleInput(t, dir, baselines)
+	for _, h := range history {
+		in.History = append(in.History, readExample(t, filepath.Join("..", "examples", dir), h, pol))
+	}
 	d, err := Decide(in, pol)
 	if err != nil {
 		t.Fatal(err)
