@@ -1,46 +1,29 @@
 package gate
 
 import (
-	"fmt"
 	"math"
-	"slices"
 
 	"github.com/ftgate/ftgate/stats"
 )
 
 // latencySummary runs methods.md §7 for latency: p50 and p95 of every
 // sample of each arm (type-7 quantiles), p95 intervals from the clustered
-// percentile bootstrap, and the candidate's latency constraints.
+// percentile bootstrap (Woodruff's under the large-G rule), and the
+// candidate's latency constraints. It sets d.Latency; the intervals are
+// filled in after the decision's shared draws.
 func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Latency {
 	nan := math.NaN()
 	l := Latency{BaselineP50: nan, BaselineP95: nan, CandidateP50: nan, CandidateP95: nan,
 		BaselineP95Low: nan, BaselineP95High: nan, CandidateP95Low: nan, CandidateP95High: nan}
 	sb, sc := latencySamples(base, cluster), latencySamples(cand, cluster)
 	haveB, haveC := len(sb.X) > 0, len(sc.X) > 0
-	switch G := slices.Max(append([]int{-1}, cluster...)) + 1; {
-	case !haveB && !haveC:
-	case G > bootstrapMaxClusters:
-		// As for the cost test, the bootstrap stops at
-		// bootstrapMaxClusters: the p95 values are exact, their intervals
-		// are not drawn (they inform, the limits decide on the values).
-		d.Warnings = append(d.Warnings, fmt.Sprintf("latency: %d clusters, more than the %d the bootstrap resamples; the p95 intervals are not computed", G, bootstrapMaxClusters))
-		if haveB {
-			l.BaselineP95, l.BaselineP50 = quantileOf(sb.X, 0.95), quantileOf(sb.X, 0.5)
-		}
-		if haveC {
-			l.CandidateP95, l.CandidateP50 = quantileOf(sc.X, 0.95), quantileOf(sc.X, 0.5)
-		}
-	default:
-		o := bootOptions(d.ctx, pol, 1-2*pol.Alpha, 1)
-		r95 := stats.BootstrapQuantiles(sb, sc, 0.95, o)
-		if haveB {
-			l.BaselineP95, l.BaselineP95Low, l.BaselineP95High = r95.B.Est, r95.B.Lo, r95.B.Hi
-			l.BaselineP50 = quantileOf(sb.X, 0.5)
-		}
-		if haveC {
-			l.CandidateP95, l.CandidateP95Low, l.CandidateP95High = r95.C.Est, r95.C.Lo, r95.C.Hi
-			l.CandidateP50 = quantileOf(sc.X, 0.5)
-		}
+	if haveB {
+		l.BaselineP95 = quantileOf(sb.X, 0.95)
+		l.BaselineP50 = quantileOf(sb.X, 0.5)
+	}
+	if haveC {
+		l.CandidateP95 = quantileOf(sc.X, 0.95)
+		l.CandidateP50 = quantileOf(sc.X, 0.5)
 	}
 	l.Measured = haveB && haveC
 	if lim := pol.Latency.MaxP95Ms; lim != nil {
@@ -58,7 +41,27 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 		k.Held = ok && ratio <= *lim
 		l.Constraints = append(l.Constraints, k)
 	}
-	return l
+	d.Latency = l
+	if haveB || haveC {
+		// The p95 intervals come from the decision's shared draws.
+		res := d.bootstrap(pol)
+		h := res.p95(sb, sc)
+		d.Latency.IntervalMethod = IntervalWoodruff
+		if res.on {
+			d.Latency.IntervalMethod = IntervalBootstrap
+		}
+		res.afterDraws(func() {
+			r95 := h.result(1 - 2*pol.Alpha)
+			l := &d.Latency
+			if haveB {
+				l.BaselineP95Low, l.BaselineP95High = r95.B.Lo, r95.B.Hi
+			}
+			if haveC {
+				l.CandidateP95Low, l.CandidateP95High = r95.C.Lo, r95.C.Hi
+			}
+		})
+	}
+	return d.Latency
 }
 
 func latencySamples(a arm, cluster []int) stats.Samples {

@@ -42,15 +42,14 @@ const costMinClusters = 100
 func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 	level := 1 - 2*pol.Alpha
 	c := Cost{
-		MaxRatio:  pol.Cost.MaxRatio,
-		CILevel:   level,
-		Resamples: pol.Statistics.Resamples,
-		Seed:      pol.Statistics.Seed,
+		MaxRatio: pol.Cost.MaxRatio,
+		CILevel:  level,
+		Seed:     pol.Statistics.Seed,
 	}
 	nan := math.NaN()
 	c.BaselineCPA, c.CandidateCPA, c.Ratio = nan, nan, nan
 	c.CILow, c.CIHigh, c.PValue, c.DeltaCILow, c.DeltaCIHigh, c.DeltaPValue = nan, nan, nan, nan, nan, nan
-	c.BaselineTotalUSD, c.CandidateTotalUSD = nan, nan
+	c.BaselineTotalUSD, c.CandidateTotalUSD, c.MCError = nan, nan, nan
 	c.Method = pol.Cost.Method
 	if c.Method == "auto" {
 		c.Method = "bootstrap"
@@ -150,18 +149,41 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: %s; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed or a few clusters hold much of the data (docs/methods.md, calibration)", effectiveClause(dr.G, g), costMinClusters))
 	}
 	if c.Method == "bootstrap" {
-		br := stats.BootstrapRatio(data, bootOptions(d.ctx, pol, level, pol.Cost.MaxRatio))
-		// Both tests must reject: report the larger p-value.
-		c.CILow, c.CIHigh, c.PValue = br.Lo, br.Hi, math.Max(br.P, dr.P)
-		for _, w := range br.Warnings {
-			d.Warnings = append(d.Warnings, "cost (bootstrap): "+w.Error())
+		// The decision turns on the bootstrap p-value at α (when the delta
+		// method rejects: both must) and at 1 − α (where the BCa interval
+		// starts above the limit): adaptive resampling draws until its
+		// Monte Carlo error cannot carry it across either. The result is
+		// filled in after the draws, which every bootstrap of the
+		// decision shares.
+		res := d.bootstrap(pol)
+		h := res.ratio(data)
+		var thresholds []float64
+		if dr.P <= pol.Alpha {
+			thresholds = append(thresholds, pol.Alpha)
 		}
-	} else {
-		c.CILow, c.CIHigh, c.PValue = dr.Lo, dr.Hi, dr.P
-		c.Resamples = 0
+		if !deltaZeroSE {
+			thresholds = append(thresholds, 1-pol.Alpha)
+		}
+		res.decides(h, pol.Cost.MaxRatio, thresholds...)
+		d.Cost = c
+		res.afterDraws(func() {
+			br := h.result(level, pol.Cost.MaxRatio)
+			c := &d.Cost
+			// Both tests must reject: report the larger p-value.
+			c.CILow, c.CIHigh, c.PValue = br.Lo, br.Hi, math.Max(br.P, dr.P)
+			c.Resamples, c.Resampling, c.MCError = br.Resamples, res.mode(), br.MCError
+			for _, w := range br.Warnings {
+				d.Warnings = append(d.Warnings, "cost (bootstrap): "+w.Error())
+			}
+			c.Met = c.PValue <= pol.Alpha
+			// With no variation across clusters there is no evidence
+			// either way.
+			c.Missed = !c.Met && !deltaZeroSE && c.CILow > pol.Cost.MaxRatio
+		})
+		return d.Cost
 	}
+	c.CILow, c.CIHigh, c.PValue = dr.Lo, dr.Hi, dr.P
 	c.Met = c.PValue <= pol.Alpha
-	// With no variation across clusters there is no evidence either way.
 	c.Missed = !c.Met && !deltaZeroSE && c.CILow > pol.Cost.MaxRatio
 	return c
 }

@@ -26,6 +26,9 @@ type Input struct {
 	// Provenance names the policy file and the ftgate version; the gate
 	// copies it into the Decision for the reports.
 	Provenance Provenance
+	// Progress, when not nil, is told how many bootstrap draws have been
+	// made, as they are made (from other goroutines). It only reports.
+	Progress func(draws int)
 }
 
 // arm is one side of the comparison, case by case (in Paired.Cases order).
@@ -80,6 +83,8 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 		return nil, fmt.Errorf("the input names no baseline or no candidate")
 	}
 	d := &Decision{Policy: pol, Provenance: in.Provenance, ctx: ctx}
+	d.res = newResampling(ctx, len(p.Clusters), pol) // before any check uses it
+	d.res.progress = in.Progress
 	d.Warnings = append(d.Warnings, pol.Warnings...)
 	d.Warnings = append(d.Warnings, p.Warnings...)
 	d.Cases = CaseCounts{Paired: len(p.Cases), Clusters: len(p.Clusters), MaxSamplesPerCase: p.MaxSamples}
@@ -105,6 +110,11 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 			return nil, err
 		}
 	}
+	if len(in.Baselines) == 1 {
+		// The baseline and the candidate on the cost/quality plane, so
+		// that the chart and the tiers table exist on every run.
+		d.Tiers = singleTiers(d, p, base, cand, pol)
+	}
 	cluster := p.ClusterIndex()
 
 	q, err := qualityTest(p, base, cand, cluster, pol)
@@ -115,6 +125,12 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	d.Warnings = append(d.Warnings, q.warnings...)
 
 	d.Cost = costTest(d, base, cand, cluster, pol)
+	d.Latency = latencySummary(d, base, cand, cluster, pol)
+	// One set of bootstrap draws for the cost test, the tiers and the
+	// latency intervals; their results are filled in here.
+	if err := d.res.run(); err != nil {
+		return nil, err
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -123,7 +139,6 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	if pol.Statistics.Sequential {
 		sequentialDecision(d, p, base, cand, cluster, q, pol)
 	}
-	d.Latency = latencySummary(d, base, cand, cluster, pol)
 	d.Format = formatSummary(base, cand, cluster, pol)
 	if len(in.Baselines) > 1 || len(in.History) > 0 || economicsConfigured(pol) {
 		d.Economics = economics(d, p, in, base, cand, pol)

@@ -78,6 +78,8 @@ type Decision struct {
 	// ctx is the context of the DecideContext call, which stops the
 	// bootstraps; nil (never cancelled) in a Decision built by hand.
 	ctx context.Context
+	// res is the decision's bootstrap (resampling.go).
+	res *resampling
 }
 
 // A Finding is one reason for the verdict.
@@ -161,10 +163,16 @@ type Cost struct {
 	Met, Missed               bool
 	DeltaCILow, DeltaCIHigh   float64
 	DeltaPValue               float64
-	Resamples                 int
-	Seed                      uint64
-	BaselineTotalUSD          float64
-	CandidateTotalUSD         float64
+	// Resamples is the number of bootstrap draws made (0 without the
+	// bootstrap), Resampling how it was chosen (ResamplingAdaptive or
+	// ResamplingFixed), and MCError the Monte Carlo standard error of the
+	// bootstrap p-value.
+	Resamples         int
+	Resampling        string
+	MCError           float64
+	Seed              uint64
+	BaselineTotalUSD  float64
+	CandidateTotalUSD float64
 }
 
 // Latency summarises end-to-end latency (methods.md §7).
@@ -174,8 +182,18 @@ type Latency struct {
 	CandidateP50, CandidateP95        float64
 	BaselineP95Low, BaselineP95High   float64
 	CandidateP95Low, CandidateP95High float64
-	Constraints                       []Constraint
+	// IntervalMethod names how the p95 intervals were computed:
+	// IntervalBootstrap, or IntervalWoodruff under the large-G rule
+	// (docs/methods.md §7); empty without latency.
+	IntervalMethod string
+	Constraints    []Constraint
 }
+
+// The latency intervals' methods (Latency.IntervalMethod).
+const (
+	IntervalBootstrap = "bootstrap"
+	IntervalWoodruff  = "woodruff"
+)
 
 // Format summarises schema validity (methods.md §7).
 type Format struct {

@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"math"
@@ -148,7 +147,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 		vol = *ep.RequestsPerMonth
 		e.RequestsPerMonth = vol
 		e.AcceptedOutcomesPerMonth = vol * mean(base.acc)
-		e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD = perRequestSaving(d.ctx, p, base, cand, pol)
+		e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD = perRequestSaving(d, p, base, cand, pol)
 		u, uCons = e.SavingPerRequestUSD, e.SavingPerRequestConservativeUSD
 	}
 	e.BreakEvenMonthlyVolume = breakEvenVolume(e.OneTimeUSD, e.MonthlyUSD, h, u)
@@ -185,7 +184,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 // per-request cost ratio and κ_upper the upper end of its interval from the
 // cost test's machinery (the same paired cluster bootstrap or delta method,
 // with every case counted as one "accepted" request).
-func perRequestSaving(ctx context.Context, p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons float64) {
+func perRequestSaving(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons float64) {
 	if !base.hasCost || !cand.hasCost {
 		return nan(), nan()
 	}
@@ -204,7 +203,7 @@ func perRequestSaving(ctx context.Context, p *scorecard.Paired, base, cand arm, 
 	if costMethod(len(p.Clusters), pol) == "delta" {
 		hi = stats.DeltaRatio(data, pol.Cost.MaxRatio, level).Hi
 	} else {
-		hi = stats.BootstrapRatio(data, bootOptions(ctx, pol, level, pol.Cost.MaxRatio)).Hi
+		hi = d.bootstrap(pol).ratio(data).result(level, pol.Cost.MaxRatio).Hi
 	}
 	return s, cb * (1 - hi)
 }
@@ -425,13 +424,8 @@ func firstLine(s string) string {
 }
 
 // checklist answers the decision checklist of economics.md on every run,
-// and fills the failure-class and transition tables. With a single
-// baseline it also places the baseline and the candidate on the
-// cost/quality plane (with several tiers routeBaseline has done so).
+// and fills the failure-class and transition tables.
 func checklist(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) []ChecklistItem {
-	if len(d.Tiers) == 0 {
-		d.Tiers = singleTiers(d.ctx, p, base, cand, pol)
-	}
 	d.FailureClasses, d.FailureTransitions = failureTables(base, cand)
 	items := []ChecklistItem{
 		labelledItem(base, pol),

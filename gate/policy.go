@@ -96,8 +96,13 @@ type CostPolicy struct {
 
 // StatisticsPolicy configures resampling.
 type StatisticsPolicy struct {
-	Resamples int    `yaml:"resamples" json:"resamples"`
-	Seed      uint64 `yaml:"seed" json:"seed"`
+	// Resamples, when set (positive), is the fixed number of bootstrap
+	// draws. Unset (0), resampling is adaptive: draws are made 2 000 at a
+	// time until their Monte Carlo error cannot change the decision, at
+	// most MaxResamples (docs/methods.md §3).
+	Resamples    int    `yaml:"resamples" json:"resamples"`
+	MaxResamples int    `yaml:"max_resamples" json:"max_resamples"`
+	Seed         uint64 `yaml:"seed" json:"seed"`
 	// Sequential decides quality and cost by confidence sequences, valid
 	// however often the gate is evaluated as evidence accumulates
 	// (docs/methods.md §12).
@@ -279,7 +284,7 @@ func DefaultPolicy() Policy {
 		Inconclusive: "fail",
 		Quality:      QualityPolicy{Method: "auto"},
 		Cost:         CostPolicy{Method: "auto", MaxRatio: 1, Required: true},
-		Statistics:   StatisticsPolicy{Resamples: 10000, Seed: DefaultSeed},
+		Statistics:   StatisticsPolicy{MaxResamples: 10000, Seed: DefaultSeed},
 		Pairing:      PairingPolicy{Unmatched: "candidate-fails"},
 		Segments:     SegmentsPolicy{MinCases: 30, BlockOnRegression: true},
 		Power:        PowerPolicy{Target: 0.9},
@@ -719,8 +724,14 @@ func (p *Policy) validate(file string, lines map[string]int) error {
 	oneOf("cost.method", p.Cost.Method, "auto", "bootstrap", "delta")
 	oneOf("pairing.unmatched", p.Pairing.Unmatched, "candidate-fails", "drop")
 	inRange("cost.max_ratio", p.Cost.MaxRatio, 0, math.Inf(1), true, true, "must be a positive number")
-	if p.Statistics.Resamples < MinResamples || p.Statistics.Resamples > MaxResamples {
-		bad("statistics.resamples", "must be between %d and %d, found %d", MinResamples, MaxResamples, p.Statistics.Resamples)
+	if st := p.Statistics; st.Resamples != 0 && (st.Resamples < MinResamples || st.Resamples > MaxResamples) {
+		bad("statistics.resamples", "must be between %d and %d (or 0, adaptive), found %d", MinResamples, MaxResamples, st.Resamples)
+	}
+	if st := p.Statistics; st.MaxResamples < MinResamples || st.MaxResamples > MaxResamples {
+		bad("statistics.max_resamples", "must be between %d and %d, found %d", MinResamples, MaxResamples, st.MaxResamples)
+	}
+	if _, set := lines["statistics.max_resamples"]; set && p.Statistics.Resamples != 0 {
+		bad("statistics.max_resamples", "caps adaptive resampling, but statistics.resamples: %d fixes the number of draws; set one of the two", p.Statistics.Resamples)
 	}
 	if p.Segments.MinCases < 2 {
 		bad("segments.min_cases", "must be at least 2, found %d", p.Segments.MinCases)

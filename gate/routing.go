@@ -89,11 +89,11 @@ func routeBaseline(d *Decision, p *scorecard.Paired, in Input, pol Policy) (arm,
 	cluster := p.ClusterIndex()
 	d.Tiers = nil
 	for _, t := range tiers {
-		d.Tiers = append(d.Tiers, placeTier(d.ctx, t.name, RoleBaseline, t, p, cluster, pol))
+		d.Tiers = append(d.Tiers, placeTier(d, t.name, RoleBaseline, t, p, cluster, pol))
 	}
-	d.Tiers = append(d.Tiers, placeTier(d.ctx, RoutedName, RoleRouted, routed, p, cluster, pol))
+	d.Tiers = append(d.Tiers, placeTier(d, RoutedName, RoleRouted, routed, p, cluster, pol))
 	cand := armOf(p, in.Candidate)
-	d.Tiers = append(d.Tiers, placeTier(d.ctx, cand.name, RoleCandidate, cand, p, cluster, pol))
+	d.Tiers = append(d.Tiers, placeTier(d, cand.name, RoleCandidate, cand, p, cluster, pol))
 	markFrontier(d.Tiers)
 	return routed, nil
 }

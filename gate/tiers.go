@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"context"
 	"math"
 
 	"github.com/ftgate/ftgate/scorecard"
@@ -31,7 +30,10 @@ const RoutedName = "routed baseline"
 // arm: the paired cluster bootstrap (BCa) or delta method of the ratio
 // with a constant reference arm (cost 1 and one accepted outcome per case),
 // whose ratio is exactly Σc/Σa of the arm.
-func placeTier(ctx context.Context, name, role string, a arm, p *scorecard.Paired, cluster []int, pol Policy) Tier {
+//
+// The bootstrap interval is filled in after the decision's shared draws
+// (d.res), in d.Tiers by role and name.
+func placeTier(d *Decision, name, role string, a arm, p *scorecard.Paired, cluster []int, pol Policy) Tier {
 	level := 1 - 2*pol.Alpha
 	t := Tier{Name: name, Role: role, Quality: mean(a.acc)}
 	if p.Single() && !p.Clustered() {
@@ -68,8 +70,21 @@ func placeTier(ctx context.Context, name, role string, a arm, p *scorecard.Paire
 		r := stats.DeltaRatio(data, 1, level)
 		t.CPALow, t.CPAHigh = r.Lo, r.Hi
 	} else {
-		r := stats.BootstrapRatio(data, bootOptions(ctx, pol, level, 1))
-		t.CPALow, t.CPAHigh = r.Lo, r.Hi
+		res := d.bootstrap(pol)
+		h := res.ratio(data)
+		if res.eager {
+			r := h.result(level, 1)
+			t.CPALow, t.CPAHigh = r.Lo, r.Hi
+			return t
+		}
+		res.afterDraws(func() {
+			r := h.result(level, 1)
+			for i := range d.Tiers {
+				if d.Tiers[i].Role == role && d.Tiers[i].Name == name {
+					d.Tiers[i].CPALow, d.Tiers[i].CPAHigh = r.Lo, r.Hi
+				}
+			}
+		})
 	}
 	return t
 }
@@ -139,19 +154,12 @@ func tierNames(p *scorecard.Paired, idx []int) []string {
 
 // singleTiers places the baseline and the candidate when there is one
 // baseline tier, so that the chart and the tiers table exist on every run.
-func singleTiers(ctx context.Context, p *scorecard.Paired, base, cand arm, pol Policy) []Tier {
+func singleTiers(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) []Tier {
 	cluster := p.ClusterIndex()
 	ts := []Tier{
-		placeTier(ctx, base.name, RoleBaseline, base, p, cluster, pol),
-		placeTier(ctx, cand.name, RoleCandidate, cand, p, cluster, pol),
+		placeTier(d, base.name, RoleBaseline, base, p, cluster, pol),
+		placeTier(d, cand.name, RoleCandidate, cand, p, cluster, pol),
 	}
 	markFrontier(ts)
 	return ts
-}
-
-// bootOptions are the bootstrap's options under pol: its resamples and
-// seed, the interval level and the null ratio, and the context that stops
-// the draws (nil: never).
-func bootOptions(ctx context.Context, pol Policy, level, null float64) stats.BootstrapOptions {
-	return stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level, NullRatio: null, Context: ctx}
 }

@@ -151,6 +151,8 @@ type jsonCost struct {
 	DeltaCIHigh       Float  `json:"delta_ci_high"`
 	DeltaPValue       Float  `json:"delta_p_value"`
 	Resamples         int    `json:"resamples"`
+	Resampling        string `json:"resampling"`
+	PValueMCError     Float  `json:"p_value_mc_error"`
 	Seed              uint64 `json:"seed"`
 	BaselineTotalUSD  Float  `json:"baseline_total_usd"`
 	CandidateTotalUSD Float  `json:"candidate_total_usd"`
@@ -174,6 +176,7 @@ type jsonLatency struct {
 	CandidateP95     Float            `json:"candidate_p95_ms"`
 	CandidateP95Low  Float            `json:"candidate_p95_ms_ci_low"`
 	CandidateP95High Float            `json:"candidate_p95_ms_ci_high"`
+	IntervalMethod   string           `json:"p95_interval_method"`
 	Constraints      []jsonConstraint `json:"constraints"`
 }
 
@@ -361,11 +364,11 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	r.Cost = jsonCost{Method: k.Method, Measured: k.Measured, NotMeasured: k.NotMeasured, BaselineCPA: Float(k.BaselineCPA), CandidateCPA: Float(k.CandidateCPA),
 		Ratio: Float(k.Ratio), MaxRatio: Float(k.MaxRatio), CILow: Float(k.CILow), CIHigh: Float(k.CIHigh), CILevel: Float(k.CILevel),
 		PValue: Float(k.PValue), Met: k.Met, Missed: k.Missed, DeltaCILow: Float(k.DeltaCILow), DeltaCIHigh: Float(k.DeltaCIHigh),
-		DeltaPValue: Float(k.DeltaPValue), Resamples: k.Resamples, Seed: k.Seed,
+		DeltaPValue: Float(k.DeltaPValue), Resamples: k.Resamples, Resampling: k.Resampling, PValueMCError: Float(k.MCError), Seed: k.Seed,
 		BaselineTotalUSD: Float(k.BaselineTotalUSD), CandidateTotalUSD: Float(k.CandidateTotalUSD)}
 	l := d.Latency
 	r.Latency = jsonLatency{Float(l.BaselineP50), Float(l.BaselineP95), Float(l.BaselineP95Low), Float(l.BaselineP95High),
-		Float(l.CandidateP50), Float(l.CandidateP95), Float(l.CandidateP95Low), Float(l.CandidateP95High), constraints(l.Constraints)}
+		Float(l.CandidateP50), Float(l.CandidateP95), Float(l.CandidateP95Low), Float(l.CandidateP95High), l.IntervalMethod, constraints(l.Constraints)}
 	f := d.Format
 	r.Format = jsonFormat{Float(f.BaselineValidRate), Float(f.CandidateValidRate), constraints(f.Constraints)}
 	r.Segments = make([]jsonSegment, 0, len(d.Segments))

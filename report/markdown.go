@@ -229,7 +229,7 @@ func (m *md) tests() {
 	}
 	if !math.IsNaN(l.BaselineP95) || !math.IsNaN(l.CandidateP95) {
 		m.p("| Latency p50 | %s | %s | | | | |\n", numfmt.Ms(l.BaselineP50, "–"), numfmt.Ms(l.CandidateP50, "–"))
-		m.p("| Latency p95 | %s | %s | %s | | | clustered bootstrap |\n", numfmt.Ms(l.BaselineP95, "–"), numfmt.Ms(l.CandidateP95, "–"), numfmt.RatioOf(l.CandidateP95, l.BaselineP95, ""))
+		m.p("| Latency p95 | %s | %s | %s | | | %s |\n", numfmt.Ms(l.BaselineP95, "–"), numfmt.Ms(l.CandidateP95, "–"), numfmt.RatioOf(l.CandidateP95, l.BaselineP95, ""), latencyIntervalName(l))
 		m.p("| ↳ p95 %s interval | %s | %s | | | | |\n", mdNum(numfmt.Pct(q.CILevel)), numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "–"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, "–"))
 	}
 	m.close()

@@ -289,16 +289,31 @@ func (t *terminal) evidence() {
 		tests += "; cost/accepted " + costMethodText(k)
 	}
 	if latency && (!math.IsNaN(l.BaselineP95Low) || !math.IsNaN(l.CandidateP95Low)) {
-		tests += fmt.Sprintf("; latency p95 %s intervals (clustered bootstrap): baseline %s, candidate %s", numfmt.Pct(q.CILevel),
+		tests += fmt.Sprintf("; latency p95 %s intervals (%s): baseline %s, candidate %s", numfmt.Pct(q.CILevel), latencyIntervalName(l),
 			numfmt.MsInterval(l.BaselineP95Low, l.BaselineP95High, "none"), numfmt.MsInterval(l.CandidateP95Low, l.CandidateP95High, "none"))
 	}
 	t.para(tests+".", "  ", "  ", dim)
 }
 
+// latencyIntervalName names the method of the latency intervals.
+func latencyIntervalName(l gate.Latency) string {
+	if l.IntervalMethod == gate.IntervalWoodruff {
+		return "Woodruff, cluster-robust"
+	}
+	return "clustered bootstrap"
+}
+
 // costMethodText names the cost test.
 func costMethodText(k gate.Cost) string {
 	if k.Method == "bootstrap" {
-		return "BCa bootstrap (" + numfmt.Int(k.Resamples) + " resamples) and the delta method, both of which must reject"
+		draws := numfmt.Int(k.Resamples) + " resamples"
+		if k.Resampling == gate.ResamplingAdaptive {
+			draws += ", as many as the decision needed"
+		}
+		if !math.IsNaN(k.MCError) {
+			draws += "; Monte Carlo error of the p-value " + numfmt.Num(k.MCError)
+		}
+		return "BCa bootstrap (" + draws + ") and the delta method, both of which must reject"
 	}
 	return k.Method
 }

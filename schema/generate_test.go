@@ -28,6 +28,8 @@ type ann struct {
 	exMax    *float64
 	// required lists keys of an object that must be written.
 	required []string
+	// orZero allows 0 besides the range min..max (0 standing for unset).
+	orZero bool
 }
 
 func f(x float64) *float64 { return &x }
@@ -154,9 +156,14 @@ func (g *generator) annotate(s map[string]any, path string) map[string]any {
 	if a.required != nil {
 		s["required"] = a.required
 	}
+	limits := s
+	if a.orZero {
+		limits = map[string]any{}
+		s["anyOf"] = []any{map[string]any{"const": 0}, limits}
+	}
 	for k, v := range map[string]*float64{"minimum": a.min, "maximum": a.max, "exclusiveMinimum": a.exMin, "exclusiveMaximum": a.exMax} {
 		if v != nil {
-			s[k] = *v
+			limits[k] = *v
 		}
 	}
 	return s

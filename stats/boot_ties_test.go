@@ -239,11 +239,15 @@ func TestBootstrapIdentityDrawTies(t *testing.T) {
 	for _, G := range []int{2, 3, 7, 50, 2000} {
 		d := randomRatioData(rand.New(rand.NewPCG(7, uint64(G))), G, 0.9)
 		per, tot := d.clusterSums()
-		ones := make([]float64, len(per))
+		ones := make([]uint8, len(per))
 		for g := range ones {
 			ones[g] = 1
 		}
-		if s := weightedSums(per, ones); s != tot || logRatio(s) != logRatio(tot) {
+		rs := NewResampler(len(per))
+		st := rs.ratioFromSums(per)
+		out := make([]float64, len(rs.cols))
+		columnTotals(ones, rs.cols, out)
+		if s := (ratioSums{out[st.cB], out[st.aB], out[st.cC], out[st.aC]}); s != tot || logRatio(s) != logRatio(tot) {
 			t.Errorf("G = %d: sum of every cluster once %+v, θ̂ from %+v", G, s, tot)
 		}
 	}

@@ -1,10 +1,10 @@
 package stats
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 )
 
 // Samples are per-sample values of one arm (for example latencies in ms)
@@ -42,28 +42,35 @@ type armSorter struct {
 }
 
 func newArm(x []float64, cl []int, G int) armSorter {
-	idx := make([]int, len(x))
-	for i := range idx {
-		idx[i] = i
+	type sample struct {
+		x float64
+		i int
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	s := make([]sample, len(x))
+	for i, v := range x {
+		s[i] = sample{v, i}
+	}
+	// By value, ties in input order.
+	slices.SortFunc(s, func(a, b sample) int {
+		if c := cmp.Compare(a.x, b.x); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
 	a := armSorter{x: make([]float64, len(x)), g: make([]int32, len(x)), count: make([]int, G)}
-	for k, i := range idx {
-		a.x[k] = x[i]
-		a.g[k] = int32(cl[i])
-		a.count[cl[i]]++
+	for k, v := range s {
+		a.x[k] = v.x
+		a.g[k] = int32(cl[v.i])
+		a.count[cl[v.i]]++
 	}
 	return a
 }
 
-// quantile returns the type-7 prob quantile of the multiset in which
-// cluster g's samples appear w[g] times, or NaN when it is empty. It scans
-// the sorted samples from the nearer end, so a p95 costs about 5% of a pass.
-func (a armSorter) quantile(w []int32, prob float64) float64 {
-	N := 0
-	for g, c := range a.count {
-		N += int(w[g]) * c
-	}
+// armQuantile returns the type-7 prob quantile of the multiset in which
+// cluster g's samples appear w[g] times, N samples in all, or NaN when it
+// is empty. It scans the sorted samples from the nearer end, so a p95
+// costs about 5% of a pass.
+func armQuantile[W weight](a *armSorter, w []W, N int, prob float64) float64 {
 	if N == 0 {
 		return math.NaN()
 	}
@@ -127,6 +134,19 @@ func (a armSorter) quantile(w []int32, prob float64) float64 {
 	return interp7(lo, hi, f)
 }
 
+// quantile is armQuantile with the sample count worked out from w.
+func (a armSorter) quantile(w []int32, prob float64) float64 {
+	N := 0
+	for g, c := range a.count {
+		N += int(w[g]) * c
+	}
+	u := make([]uint32, len(w))
+	for g, c := range w {
+		u[g] = uint32(c)
+	}
+	return armQuantile(&a, u, N, prob)
+}
+
 // interp7 is Quantile7's interpolation between neighbours a <= b.
 func interp7(a, b, f float64) float64 {
 	if f == 0 || a == b {
@@ -173,64 +193,15 @@ func BootstrapQuantiles(b, c Samples, prob float64, o BootstrapOptions) Quantile
 	checkSamples("BootstrapQuantiles", b)
 	checkSamples("BootstrapQuantiles", c)
 	m, G := compactClusters(b.Cluster, c.Cluster)
-	res := QuantileResult{Prob: prob, Resamples: o.Resamples, Seed: o.Seed, Level: o.Level, G: G}
-	armB, armC := newArm(b.X, m[0], G), newArm(c.X, m[1], G)
-	ones := make([]int32, G)
-	for i := range ones {
-		ones[i] = 1
-	}
-	res.B.Est = armB.quantile(ones, prob)
-	res.C.Est = armC.quantile(ones, prob)
-	res.Ratio.Est = res.C.Est / res.B.Est
-	if len(b.X) == 0 {
-		res.Warnings = append(res.Warnings, fmt.Errorf("%w: baseline samples", ErrEmpty))
-	}
-	if len(c.X) == 0 {
-		res.Warnings = append(res.Warnings, fmt.Errorf("%w: candidate samples", ErrEmpty))
-	}
-	if G == 0 {
+	rs := NewResampler(G)
+	qb := rs.Quantile(Samples{X: b.X, Cluster: m[0]}, prob)
+	qc := rs.Quantile(Samples{X: c.X, Cluster: m[1]}, prob)
+	if err := rs.Run(ResampleOptions{Seed: o.Seed, Resamples: o.Resamples, Context: o.Context}); err != nil {
 		nan := math.NaN()
-		res.B = Interval{nan, nan, nan}
-		res.C, res.Ratio = res.B, res.B
-		return res
+		return QuantileResult{Prob: prob, Seed: o.Seed, Level: o.Level, G: G, B: Interval{nan, nan, nan}, C: Interval{nan, nan, nan}, Ratio: Interval{nan, nan, nan}}
 	}
-	B := o.Resamples
-	qb, qc := make([]float64, B), make([]float64, B)
-	forBlocksUntil(o.done(), B, o.Seed, func(src *randSource, lo, hi int) {
-		w := make([]int32, G)
-		g := uint64(G)
-		for k := lo; k < hi; k++ {
-			clear(w)
-			for j := 0; j < G; j++ {
-				w[intN(src, g)]++
-			}
-			qb[k] = armB.quantile(w, prob)
-			qc[k] = armC.quantile(w, prob)
-		}
-	})
-	ratio := make([]float64, B)
-	for k := range ratio {
-		ratio[k] = qc[k] / qb[k]
-	}
-	lo, hi := (1-o.Level)/2, (1+o.Level)/2
-	var dropped bool
-	pct := func(est float64, v []float64) Interval {
-		v = slices.DeleteFunc(v, math.IsNaN)
-		if len(v) < B {
-			dropped = true
-		}
-		if len(v) == 0 {
-			return Interval{est, math.NaN(), math.NaN()}
-		}
-		slices.Sort(v)
-		return Interval{est, Quantile7(v, lo), Quantile7(v, hi)}
-	}
-	res.B = pct(res.B.Est, qb)
-	res.C = pct(res.C.Est, qc)
-	res.Ratio = pct(res.Ratio.Est, ratio)
-	if dropped {
-		res.Warnings = append(res.Warnings, fmt.Errorf("%w: some bootstrap draws had no sample in an arm and were left out", ErrEmpty))
-	}
+	res := rs.Quantiles(qb, qc, o.Level)
+	res.Prob, res.Resamples = prob, o.Resamples
 	return res
 }
 
@@ -239,4 +210,73 @@ func BootstrapQuantiles(b, c Samples, prob float64, o BootstrapOptions) Quantile
 func BootstrapQuantile(x []float64, cluster []int, prob float64, o BootstrapOptions) (est, lo, hi float64) {
 	r := BootstrapQuantiles(Samples{X: x, Cluster: cluster}, Samples{}, prob, o)
 	return r.B.Est, r.B.Lo, r.B.Hi
+}
+
+// WoodruffQuantiles returns the type-7 prob quantiles of all samples of
+// each arm and their ratio C/B, with Woodruff intervals at level for the
+// arms' quantiles: the large-cluster-count counterpart of
+// BootstrapQuantiles, with the same estimates (methods.md §7).
+//
+// For one arm with N samples in G clusters and estimate q̂, let
+// F = #{x ≤ q̂}/N and, per cluster, e_g = Σ_{i∈g} (1[x_i ≤ q̂] − F). The
+// cluster-robust standard error of the estimated distribution function at
+// q̂ is s = sqrt(G/(G−1)·Σ_g e_g²)/N, and the interval is the type-7
+// quantiles at prob ∓ z·s (clamped to [0, 1]), z = Φ⁻¹((1+level)/2): a
+// confidence interval for the distribution function carried over to the
+// quantile through its inverse (Woodruff, "Confidence intervals for
+// medians and other position measures", JASA 47:635–646, 1952; shown
+// valid for cluster samples by Francisco and Fuller, Annals of Statistics
+// 19:454–469, 1991). It needs one pass over the samples instead of a pass
+// over the clusters per bootstrap draw. With fewer than 2 clusters in an
+// arm its interval is the arm's range. The ratio's interval is not
+// computed (NaN); its estimate is. An arm with no samples has NaN
+// estimates and a warning (ErrEmpty). It panics on mismatched lengths,
+// NaN samples, negative clusters or prob or level out of range.
+func WoodruffQuantiles(b, c Samples, prob, level float64) QuantileResult {
+	if !(prob >= 0 && prob <= 1) {
+		panic(fmt.Sprintf("stats: WoodruffQuantiles probability %v outside [0, 1]", prob))
+	}
+	checkLevel("WoodruffQuantiles", level)
+	checkSamples("WoodruffQuantiles", b)
+	checkSamples("WoodruffQuantiles", c)
+	_, G := compactClusters(b.Cluster, c.Cluster)
+	res := QuantileResult{Prob: prob, Level: level, G: G}
+	z := NormalQuantile((1 + level) / 2)
+	arm := func(s Samples, role string) Interval {
+		nan := math.NaN()
+		if len(s.X) == 0 {
+			res.Warnings = append(res.Warnings, fmt.Errorf("%w: %s samples", ErrEmpty, role))
+			return Interval{nan, nan, nan}
+		}
+		sorted := slices.Clone(s.X)
+		slices.Sort(sorted)
+		est := Quantile7(sorted, prob)
+		m, g := compactClusters(s.Cluster)
+		e := make([]float64, g)
+		below := 0
+		for _, x := range s.X {
+			if x <= est {
+				below++
+			}
+		}
+		N := float64(len(s.X))
+		F := float64(below) / N
+		for i, x := range s.X {
+			in := 0.0
+			if x <= est {
+				in = 1
+			}
+			e[m[0][i]] += in - F
+		}
+		se := math.Inf(1)
+		if g >= 2 {
+			se = math.Sqrt(float64(g)/float64(g-1)*sumSquares(e)) / N
+		}
+		clamp := func(p float64) float64 { return math.Min(1, math.Max(0, p)) }
+		return Interval{est, Quantile7(sorted, clamp(prob-z*se)), Quantile7(sorted, clamp(prob+z*se))}
+	}
+	res.B = arm(b, "baseline")
+	res.C = arm(c, "candidate")
+	res.Ratio = Interval{res.C.Est / res.B.Est, math.NaN(), math.NaN()}
+	return res
 }

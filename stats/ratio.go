@@ -69,42 +69,19 @@ func logRatio(s ratioSums) float64 {
 
 // clusterSums returns the per-cluster column totals (clusters compacted to
 // 0..G−1 in ascending index order, each summed in case order) and the grand
-// totals. The grand totals are weightedSums(per, 1, …, 1): the sum over
-// clusters in cluster order, exactly as a bootstrap draw that takes every
-// cluster once sums them, so that such a draw reproduces θ̂ bit for bit.
+// totals, summed over clusters in cluster order exactly as the bootstrap
+// sums a draw that takes every cluster once (columnTotals), so that such a
+// draw reproduces θ̂ bit for bit.
 func (d RatioData) clusterSums() (per []ratioSums, tot ratioSums) {
 	m, G := compactClusters(d.Cluster)
 	per = make([]ratioSums, G)
 	for i, g := range m[0] {
 		per[g].add(ratioSums{d.CostB[i], d.AccB[i], d.CostC[i], d.AccC[i]})
 	}
-	ones := make([]float64, G)
-	for g := range ones {
-		ones[g] = 1
+	for _, p := range per {
+		tot.add(p)
 	}
-	return per, weightedSums(per, ones)
-}
-
-// weightedSums returns Σ_g w[g]·per[g], summed in cluster order, and resets
-// w to zero (the bootstrap reuses it for the next draw's counts). It forms
-// the totals of θ̂ (w = 1) and of every bootstrap draw (w[g] = how often
-// cluster g was drawn), so equal multisets of clusters give bit-identical
-// totals whatever the order of the draw; in particular a draw that takes
-// every cluster once gives θ* == θ̂. A weight 0 adds exactly nothing and a
-// weight 1 exactly per[g] (the sums are finite and non-negative), also where
-// the compiler fuses the multiply and add.
-func weightedSums(per []ratioSums, w []float64) ratioSums {
-	var s ratioSums
-	w = w[:len(per)]
-	for g, p := range per {
-		c := w[g]
-		w[g] = 0
-		s.cB += c * p.cB
-		s.aB += c * p.aB
-		s.cC += c * p.cC
-		s.aC += c * p.aC
-	}
-	return s
+	return per, tot
 }
 
 func sumsWarnings(tot ratioSums) []error {
@@ -307,8 +284,13 @@ type BootstrapResult struct {
 	// P is the one-sided p-value for H1 ρ < r, consistent with the BCa
 	// interval: P <= α exactly when the upper end of the BCa interval at
 	// level 1 − 2α is below r, up to the discreteness of the B draws.
-	P         float64
+	P float64
+	// MCError is the Monte Carlo standard error of P (approximately: half
+	// the range of P over one-standard-error intervals of the two
+	// bootstrap proportions it is computed from).
+	MCError   float64
 	Z0, Accel float64 // BCa bias correction and acceleration
+	// Resamples is the number of draws made (0 with fewer than 2 clusters).
 	Resamples int
 	Seed      uint64
 	Level     float64
@@ -356,37 +338,20 @@ type BootstrapResult struct {
 // out-of-range options; zero options take the defaults.
 func BootstrapRatio(d RatioData, o BootstrapOptions) BootstrapResult {
 	o = o.withDefaults("BootstrapRatio")
-	n := d.check("BootstrapRatio")
-	per, tot := d.clusterSums()
-	G := len(per)
-	r := BootstrapResult{
-		Resamples: o.Resamples, Seed: o.Seed, Level: o.Level, NullRatio: o.NullRatio,
-		N: n, G: G,
-	}
-	r.Theta = logRatio(tot)
-	r.Ratio = math.Exp(r.Theta)
-	if n == 0 {
-		r.Warnings = append(r.Warnings, ErrEmpty)
-	}
-	r.Warnings = append(r.Warnings, sumsWarnings(tot)...)
-	if G < 2 {
-		if n > 0 {
-			r.Warnings = append(r.Warnings, fmt.Errorf("%w: G = %d", ErrFewClusters, G))
+	d.check("BootstrapRatio")
+	m, G := compactClusters(d.Cluster)
+	d.Cluster = m[0]
+	rs := NewResampler(G)
+	s := rs.Ratio(d)
+	if G >= 2 {
+		if err := rs.Run(ResampleOptions{Seed: o.Seed, Resamples: o.Resamples, Context: o.Context}); err != nil {
+			return BootstrapResult{Resamples: 0, Seed: o.Seed, Level: o.Level, NullRatio: o.NullRatio, N: s.n, G: G, P: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 		}
-		r.P, r.Lo, r.Hi = 1, 0, math.Inf(1)
-		return r
+	} else {
+		rs.ran = true
 	}
-
-	bt := bootRatioUntil(o.done(), per, tot, o.Resamples, o.Seed)
-	r.Z0, r.Accel = bt.z0, bt.accel
-	if !bt.jackFinite {
-		r.Warnings = append(r.Warnings, ErrDegenerateJackknife)
-	}
-	if bt.theta[0] == bt.theta[len(bt.theta)-1] {
-		r.Warnings = append(r.Warnings, fmt.Errorf("%w: every bootstrap estimate equals %v", ErrZeroSE, bt.theta[0]))
-	}
-	r.Lo, r.Hi = bt.interval(o.Level)
-	r.P = bt.p(o.NullRatio)
+	r := s.Result(o.Level, o.NullRatio)
+	r.Resamples = o.Resamples
 	return r
 }
 
@@ -401,30 +366,24 @@ type ratioBoot struct {
 // bootRatio draws B bootstrap replicates of θ from per-cluster sums (G >= 2)
 // and computes the BCa constants.
 func bootRatio(per []ratioSums, tot ratioSums, B int, seed uint64) ratioBoot {
-	return bootRatioUntil(nil, per, tot, B, seed)
+	rs := NewResampler(len(per))
+	s := rs.ratioFromSums(per)
+	if err := rs.Run(ResampleOptions{Seed: seed, Resamples: B}); err != nil {
+		panic(err)
+	}
+	theta := make([]float64, B)
+	for k := range theta {
+		theta[k] = logRatio(s.totalsOf(k))
+	}
+	return finishRatioBoot(theta, per, tot)
 }
 
-// bootRatioUntil is bootRatio that stops drawing once done is closed.
-func bootRatioUntil(done <-chan struct{}, per []ratioSums, tot ratioSums, B int, seed uint64) ratioBoot {
+// finishRatioBoot sorts the bootstrap replicates θ* and computes the BCa
+// constants: z0 from the mid-rank F̂(θ̂), the acceleration from the
+// leave-one-cluster-out estimates.
+func finishRatioBoot(theta []float64, per []ratioSums, tot ratioSums) ratioBoot {
 	G := len(per)
-	bt := ratioBoot{theta: make([]float64, B), thetaHat: logRatio(tot), jackFinite: true}
-	theta := bt.theta
-	forBlocksUntil(done, B, seed, func(src *randSource, lo, hi int) {
-		g := uint64(G)
-		// counts[h] is how often cluster h is drawn; the draw's totals are
-		// then summed in cluster order, as θ̂'s are (weightedSums), so
-		// that a draw taking every cluster once gives θ* == θ̂ exactly and
-		// the mid-rank F̂(θ̂) sees the tie. Summed in draw order instead,
-		// such draws (G!/G^G of them: 3.8% at G = 5) landed an ulp or so
-		// either side of θ̂ and biased z0 by up to half their share.
-		counts := make([]float64, G)
-		for k := lo; k < hi; k++ {
-			for j := 0; j < G; j++ {
-				counts[intN(src, g)]++
-			}
-			theta[k] = logRatio(weightedSums(per, counts))
-		}
-	})
+	bt := ratioBoot{theta: theta, thetaHat: logRatio(tot), jackFinite: true}
 	slices.Sort(theta)
 
 	// Jackknife acceleration, leave one cluster out: the grand totals θ̂
@@ -470,6 +429,35 @@ func (bt ratioBoot) interval(level float64) (lo, hi float64) {
 // p returns the one-sided BCa p-value for H1 ρ < nullRatio.
 func (bt ratioBoot) p(nullRatio float64) float64 {
 	return bcaP(midRankCDF(bt.theta, math.Log(nullRatio)), bt.z0, bt.accel)
+}
+
+// pRange returns the least and the greatest BCa p-value for H1 ρ <
+// nullRatio as the two bootstrap proportions it is computed from,
+// q = F̂(log nullRatio) and F̂(θ̂) (which gives z0), range over their Wilson
+// intervals at z: the p-value's Monte Carlo uncertainty.
+func (bt ratioBoot) pRange(nullRatio, z float64) (lo, hi float64) {
+	qLo, qHi := wilsonCDF(bt.theta, math.Log(nullRatio), z)
+	rLo, rHi := wilsonCDF(bt.theta, bt.thetaHat, z)
+	lo, hi = 1, 0
+	for _, q := range []float64{qLo, qHi} {
+		for _, r := range []float64{rLo, rHi} {
+			p := bcaP(q, NormalQuantile(r), bt.accel)
+			lo, hi = math.Min(lo, p), math.Max(hi, p)
+		}
+	}
+	return lo, hi
+}
+
+// wilsonCDF returns Wilson's interval at z for the mid-rank bootstrap CDF
+// at v, clamped as midRankCDF clamps.
+func wilsonCDF(sorted []float64, v, z float64) (lo, hi float64) {
+	B := float64(len(sorted))
+	x := midRankCDF(sorted, v) * B
+	z2 := z * z
+	center := (x + z2/2) / (B + z2)
+	half := z / (B + z2) * math.Sqrt(math.Max(0, x*(B-x)/B)+z2/4)
+	clamp := func(q float64) float64 { return math.Min(math.Max(q, 0.5/B), 1-0.5/B) }
+	return clamp(center - half), clamp(center + half)
 }
 
 // midRankCDF returns (#{x < v} + ½#{x = v})/B for sorted x, clamped to

@@ -92,6 +92,9 @@ type app struct {
 	// terminal that may show colour, so the terminal report written there
 	// marks results with SGR colours.
 	color, colorStderr bool
+	// status: standard error is a terminal that shows a status line
+	// (progress of a long run).
+	status bool
 }
 
 // Run runs ftgate with args (without the program name) and returns the
@@ -105,9 +108,9 @@ type app struct {
 // annotations through a guard's Command method.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	env.defaults()
-	a := &app{ctx: ctx, args: args, color: colour(env, env.Stdout), colorStderr: colour(env, env.Stderr)}
+	a := &app{ctx: ctx, args: args, color: colour(env, env.Stdout), colorStderr: colour(env, env.Stderr), status: statusLine(env, env.Stderr)}
 	a.stdout = visible.NewWriter(env.Stdout, visible.Options{SGR: a.color})
-	a.stderr = visible.NewWriter(env.Stderr, visible.Options{SGR: a.colorStderr})
+	a.stderr = visible.NewWriter(env.Stderr, visible.Options{SGR: a.colorStderr, Status: a.status})
 	env.Stdout, env.Stderr = a.stdout, a.stderr
 	a.env = env
 	defer func() {

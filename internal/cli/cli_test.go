@@ -116,26 +116,39 @@ func TestExamples(t *testing.T) {
 
 // Same inputs and policy give a byte-identical JSON report, whatever
 // GOMAXPROCS is. Not parallel: it changes GOMAXPROCS.
+// The example's policy fixes the number of bootstrap draws; the default
+// policy resamples adaptively, whose stopping point must not depend on the
+// cores either.
 func TestReportIsDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	dir := filepath.Join("..", "..", "examples", "pass")
-	var first []byte
-	for i, procs := range []int{1, 8, 2, 1} {
-		runtime.GOMAXPROCS(procs)
-		out := filepath.Join(t.TempDir(), "r.json")
-		if code, _, stderr := run(t, "", exampleArgs(dir, []string{"baseline.jsonl"}, out)...); code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		data, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i == 0 {
-			first = data
-			continue
-		}
-		if !bytes.Equal(first, data) {
-			t.Fatalf("report with GOMAXPROCS=%d differs from the first run", procs)
+	for _, policy := range []string{"the example's", "the default"} {
+		var first []byte
+		for i, procs := range []int{1, 8, 2, 1} {
+			runtime.GOMAXPROCS(procs)
+			out := filepath.Join(t.TempDir(), "r.json")
+			args := exampleArgs(dir, []string{"baseline.jsonl"}, out)
+			if policy == "the default" {
+				args = []string{"compare", "--baseline", filepath.Join(dir, "baseline.jsonl"), "--candidate", filepath.Join(dir, "candidate.jsonl"), "--json", out}
+			}
+			if code, _, stderr := run(t, "", args...); code != 0 {
+				t.Fatalf("%s policy: exit %d: %s", policy, code, stderr)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"the example's": `"resampling": "fixed"`, "the default": `"resampling": "adaptive"`}[policy]
+			if !bytes.Contains(data, []byte(want)) {
+				t.Fatalf("%s policy: the report lacks %s", policy, want)
+			}
+			if i == 0 {
+				first = data
+				continue
+			}
+			if !bytes.Equal(first, data) {
+				t.Fatalf("%s policy: report with GOMAXPROCS=%d differs from the first run", policy, procs)
+			}
 		}
 	}
 }

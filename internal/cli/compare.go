@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/report"
 	"github.com/ftgate/ftgate/scorecard"
 )
@@ -143,17 +144,23 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	// selection per side.
 	both := slices.Contains(f.baselines, f.candidate)
 	baseOpts.BothSides, candOpts.BothSides = both, both
-	l.opts, l.announce, l.side = baseOpts, !f.quiet.value, "baseline"
-	var arms []*scorecard.Scorecard
+	prog := startProgress(a.stderr, a.status, progressDelay)
+	defer prog.end()
+	l.announce = !f.quiet.value
+	var files, readSides []string
+	var opts []scorecard.ReadOptions
 	for _, b := range f.baselines {
-		arms = append(arms, l.scorecard(b))
+		files, opts, readSides = append(files, b), append(opts, baseOpts), append(readSides, "baseline")
 	}
-	l.opts, l.side = candOpts, "candidate"
-	arms = append(arms, l.scorecard(f.candidate))
-	l.opts, l.side = baseOpts, "baseline history"
-	var history []*scorecard.Scorecard
+	files, opts, readSides = append(files, f.candidate), append(opts, candOpts), append(readSides, "candidate")
 	for _, h := range f.history {
-		history = append(history, l.scorecard(h))
+		files, opts, readSides = append(files, h), append(opts, baseOpts), append(readSides, "baseline history")
+	}
+	prog.set("reading %d scorecards", len(files))
+	cards := l.scorecards(files, opts, readSides)
+	arms, history := cards[:len(f.baselines)+1], cards[len(f.baselines)+1:]
+	if len(history) == 0 {
+		history = nil
 	}
 	if err := l.errs.Err(); err != nil {
 		return 0, err
@@ -172,12 +179,17 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	if f.candidateName != "" {
 		arms[len(arms)-1].System.Name = f.candidateName
 	}
+	prog.set("pairing the cases")
 	paired, err := scorecard.Pair(arms, gate.PairOptions(pol, len(arms)-1))
 	if err != nil {
 		return 0, err
 	}
+	prog.set("deciding on %s paired cases", numfmt.Int(len(paired.Cases)))
 	in := gate.Input{Paired: paired, Candidate: len(arms) - 1, History: history,
-		Provenance: gate.Provenance{PolicyFile: f.policy.file, PolicySHA256: l.policySHA256, Version: version(), Overrides: f.policy.overrides()}}
+		Provenance: gate.Provenance{PolicyFile: f.policy.file, PolicySHA256: l.policySHA256, Version: version(), Overrides: f.policy.overrides()},
+		Progress: func(draws int) {
+			prog.set("bootstrap: %s draws over %s clusters", numfmt.Int(draws), numfmt.Int(len(paired.Clusters)))
+		}}
 	for i := range f.baselines {
 		in.Baselines = append(in.Baselines, i)
 	}
@@ -213,9 +225,11 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	}
 	// Report files first: if one cannot be written, the run is an error
 	// (exit 2) and prints no verdict.
+	prog.set("writing the reports")
 	if err := writeReports(a, outs, dec, inputs, names); err != nil {
 		return 0, err
 	}
+	prog.end()
 	if _, err := terminal.Write(text.Bytes()); err != nil {
 		return 0, fmt.Errorf("writing the report: %w", err)
 	}

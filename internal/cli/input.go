@@ -11,8 +11,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -211,6 +213,78 @@ func (l *loader) announceFormats() {
 		fmt.Fprintf(l.env.Stderr, "ftgate: %s: read as %s%s (detected from its content; --format forces one)\n", n.file, n.format, for_)
 	}
 	l.notices = nil
+}
+
+// scorecards reads the files, each with its options, at the same time
+// (reading and parsing are most of a large run's time besides the
+// statistics), and returns them in the order given, nil where one failed.
+// Problems and format notices are recorded in that order too, as one file
+// after another would record them; sides names the side each is read for.
+func (l *loader) scorecards(names []string, opts []scorecard.ReadOptions, sides []string) []*scorecard.Scorecard {
+	out := make([]*scorecard.Scorecard, len(names))
+	subs := make([]*loader, len(names))
+	notes := make([]bytes.Buffer, len(names))
+	stdin := l.stdinUsed
+	for i := range names {
+		env := l.env
+		env.Stderr = &notes[i]
+		subs[i] = &loader{ctx: l.ctx, env: env, opts: opts[i], pol: l.pol, announce: l.announce, side: sides[i]}
+		if names[i] == "-" {
+			// Standard input is read once: by the first "-" only.
+			subs[i].stdinUsed = stdin
+			stdin = true
+		}
+	}
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	var once sync.Once
+	var crash any
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				// A reader's panic is reported by Run as an internal
+				// error, which it can do only on its own goroutine.
+				if r := recover(); r != nil {
+					once.Do(func() { crash = r })
+				}
+			}()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i] = subs[i].scorecard(name)
+		}()
+	}
+	wg.Wait()
+	if crash != nil {
+		panic(crash)
+	}
+	for i := range names {
+		l.errs = append(l.errs, subs[i].errs...)
+		l.env.Stderr.Write(notes[i].Bytes())
+		for _, n := range subs[i].notices {
+			l.addNotice(n)
+		}
+	}
+	l.stdinUsed = stdin
+	return out
+}
+
+// addNotice records a notice of another loader, merged as noticeFormat
+// merges them.
+func (l *loader) addNotice(n formatNotice) {
+	for i := range l.notices {
+		m := &l.notices[i]
+		if m.file == n.file && m.system == n.system && m.format == n.format {
+			for _, side := range n.sides {
+				if !slices.Contains(m.sides, side) {
+					m.sides = append(m.sides, side)
+				}
+			}
+			return
+		}
+	}
+	l.notices = append(l.notices, n)
 }
 
 // checkCosts refuses a case whose cost, or a scorecard whose total cost,

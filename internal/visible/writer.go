@@ -35,6 +35,10 @@ type Options struct {
 	// Set it only for a terminal; every other escape sequence is still
 	// shown as text.
 	SGR bool
+	// Status lets Status show a line that redraws itself (a carriage
+	// return, then an erase to the end of the line). Set it only for a
+	// terminal; without it Status writes nothing.
+	Status bool
 }
 
 // maxHeld bounds the bytes of an unfinished line a Writer holds: a longer
@@ -60,6 +64,9 @@ type Writer struct {
 	out  []byte // processed output not yet written
 	lead bool   // nothing but white space so far on the current line
 	err  error
+	// status is true while a status line is shown: the next write
+	// erases it first.
+	status bool
 }
 
 // NewWriter returns a Writer that writes to w.
@@ -77,6 +84,7 @@ func (g *Writer) Write(p []byte) (int, error) {
 	}
 	g.in = append(g.in, p...)
 	g.process(false)
+	g.clearStatus()
 	g.emit(false)
 	if g.err != nil {
 		return 0, g.err
@@ -89,8 +97,48 @@ func (g *Writer) Flush() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.process(true)
+	g.clearStatus()
 	g.emit(true)
 	return g.err
+}
+
+// statusErase returns to the start of the line and erases it (ESC [ K).
+const statusErase = "\r\x1b[K"
+
+// Status shows text (one line, escaped as Escape does, cut to width runes)
+// as a status line on a terminal: it replaces the status line shown
+// before and is erased by the next write, so progress can be shown while
+// nothing else is printed. It writes nothing unless Options.Status is set,
+// or while an unfinished line is held; Status("") erases the status line.
+func (g *Writer) Status(text string, width int) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.opts.Status || g.err != nil || len(g.in) > 0 || len(g.out) > 0 || !g.lead {
+		return g.err
+	}
+	line := Escape(text, nil)
+	if r := []rune(line); len(r) > width {
+		line = string(r[:width])
+	}
+	b := statusErase + line
+	if text == "" {
+		if !g.status {
+			return nil
+		}
+		b = statusErase
+	}
+	_, g.err = io.WriteString(g.w, b)
+	g.status = text != ""
+	return g.err
+}
+
+// clearStatus erases a status line shown before output that is about to
+// be written.
+func (g *Writer) clearStatus() {
+	if g.status && len(g.out) > 0 {
+		g.out = append([]byte(statusErase), g.out...)
+		g.status = false
+	}
 }
 
 // emit writes the finished lines of out, or all of it when all is true or
@@ -248,6 +296,10 @@ func (g *Writer) Command(name string, props [][2]string, data string) error {
 	g.process(true)
 	if len(g.out) > 0 && g.out[len(g.out)-1] != '\n' {
 		g.out = append(g.out, '\n')
+	}
+	if g.status {
+		g.out = append([]byte(statusErase), g.out...)
+		g.status = false
 	}
 	g.out = append(g.out, b.String()...)
 	g.lead = true

@@ -268,3 +268,37 @@ func FuzzWriter(f *testing.F) {
 		}
 	})
 }
+
+// TestStatus: a status line is drawn only on a writer for a terminal,
+// replaced by the next one, erased before other output, never drawn in
+// the middle of a line, and escaped like everything else.
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status bool
+		steps  func(w *Writer)
+		want   string
+	}{
+		{"off", false, func(w *Writer) { w.Status("reading", 80); w.Write([]byte("done\n")) }, "done\n"},
+		{"drawn and erased", true, func(w *Writer) {
+			w.Status("reading", 80)
+			w.Status("pairing", 80)
+			w.Write([]byte("done\n"))
+		}, "\r\x1b[Kreading\r\x1b[Kpairing\r\x1b[Kdone\n"},
+		{"erased by Status empty", true, func(w *Writer) { w.Status("x", 80); w.Status("", 80); w.Status("", 80) }, "\r\x1b[Kx\r\x1b[K"},
+		{"not mid-line", true, func(w *Writer) { w.Write([]byte("half")); w.Status("x", 80); w.Write([]byte(" line\n")) }, "half line\n"},
+		{"escaped and cut", true, func(w *Writer) { w.Status("a\x1b[2Jb\rcdefgh", 8) }, "\r\x1b[Ka\\x1b[2J"},
+		{"before a command", true, func(w *Writer) { w.Status("x", 80); w.Command("notice", nil, "n") }, "\r\x1b[Kx\r\x1b[K::notice::n\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := NewWriter(&buf, Options{Status: tc.status})
+			tc.steps(w)
+			w.Flush()
+			if got := buf.String(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
