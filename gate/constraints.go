@@ -18,12 +18,12 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 	sb, sc := latencySamples(base, cluster), latencySamples(cand, cluster)
 	haveB, haveC := len(sb.X) > 0, len(sc.X) > 0
 	if haveB {
-		l.BaselineP95 = quantileOf(sb.X, 0.95)
-		l.BaselineP50 = quantileOf(sb.X, 0.5)
+		x := sortedCopy(sb.X)
+		l.BaselineP50, l.BaselineP95 = stats.Quantile7(x, 0.5), stats.Quantile7(x, 0.95)
 	}
 	if haveC {
-		l.CandidateP95 = quantileOf(sc.X, 0.95)
-		l.CandidateP50 = quantileOf(sc.X, 0.5)
+		x := sortedCopy(sc.X)
+		l.CandidateP50, l.CandidateP95 = stats.Quantile7(x, 0.5), stats.Quantile7(x, 0.95)
 	}
 	l.Measured = haveB && haveC
 	if lim := pol.Latency.MaxP95Ms; lim != nil {
@@ -65,7 +65,15 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 }
 
 func latencySamples(a arm, cluster []int) stats.Samples {
-	var s stats.Samples
+	n := 0
+	for _, ss := range a.samples {
+		for _, x := range ss {
+			if x.LatencyMS != nil {
+				n++
+			}
+		}
+	}
+	s := stats.Samples{X: make([]float64, 0, n), Cluster: make([]int, 0, n)}
 	for i, ss := range a.samples {
 		for _, x := range ss {
 			if x.LatencyMS != nil {
@@ -77,10 +85,11 @@ func latencySamples(a arm, cluster []int) stats.Samples {
 	return s
 }
 
-func quantileOf(x []float64, p float64) float64 {
+// sortedCopy returns x sorted, leaving x as it is.
+func sortedCopy(x []float64) []float64 {
 	s := append([]float64(nil), x...)
 	sortFloats(s)
-	return stats.Quantile7(s, p)
+	return s
 }
 
 // formatSummary runs methods.md §7 for format: the schema-valid rate of

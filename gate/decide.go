@@ -147,6 +147,7 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	d.CaseChanges = caseChanges(p, base, cand)
 
 	verdict(d, pol)
+	d.res = nil // the draws are no longer needed
 	return d, nil
 }
 

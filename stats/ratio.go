@@ -158,8 +158,25 @@ func DeltaRatio(d RatioData, nullRatio, level float64) DeltaResult {
 	checkNullRatio("DeltaRatio", nullRatio)
 	n := d.check("DeltaRatio")
 	r := DeltaResult{N: n, Level: level, NullRatio: nullRatio}
-	per, tot := d.clusterSums()
-	r.G = len(per)
+	m, G := compactClusters(d.Cluster)
+	// One case per cluster, in cluster order (cases without clusters): the
+	// clusters' sums are the cases' values, and need no arrays.
+	single := G == n
+	for i, g := range m[0] {
+		if g != i {
+			single = false
+			break
+		}
+	}
+	var tot ratioSums
+	if single {
+		for i := 0; i < n; i++ {
+			tot.add(ratioSums{d.CostB[i], d.AccB[i], d.CostC[i], d.AccC[i]})
+		}
+	} else {
+		_, tot = d.clusterSums()
+	}
+	r.G = G
 	r.L = logRatio(tot)
 	r.Ratio = math.Exp(r.L)
 	theta0 := math.Log(nullRatio)
@@ -191,16 +208,28 @@ func DeltaRatio(d RatioData, nullRatio, level float64) DeltaResult {
 	}
 	N := float64(n)
 	mcB, maB, mcC, maC := tot.cB/N, tot.aB/N, tot.cC/N, tot.aC/N
-	m, _ := compactClusters(d.Cluster)
-	sum := make([]float64, r.G)
-	scale := make([]float64, r.G)
-	for i, g := range m[0] {
-		cC, aC, cB, aB := d.CostC[i]/mcC, d.AccC[i]/maC, d.CostB[i]/mcB, d.AccB[i]/maB
-		sum[g] += (cC - aC) - (cB - aB)
-		scale[g] += cC + aC + cB + aB
+	// Influence values summed by cluster, and the same without
+	// cancellation (the scale against which a zero sum is judged).
+	var s2, a2 float64
+	if single {
+		for i := 0; i < n; i++ {
+			cC, aC, cB, aB := d.CostC[i]/mcC, d.AccC[i]/maC, d.CostB[i]/mcB, d.AccB[i]/maB
+			v, a := (cC-aC)-(cB-aB), cC+aC+cB+aB
+			s2 += v * v
+			a2 += a * a
+		}
+	} else {
+		sum := make([]float64, r.G)
+		scale := make([]float64, r.G)
+		for i, g := range m[0] {
+			cC, aC, cB, aB := d.CostC[i]/mcC, d.AccC[i]/maC, d.CostB[i]/mcB, d.AccB[i]/maB
+			sum[g] += (cC - aC) - (cB - aB)
+			scale[g] += cC + aC + cB + aB
+		}
+		s2, a2 = sumSquares(sum), sumSquares(scale)
 	}
 	g := float64(r.G)
-	if s2 := sumSquares(sum); !negligible(s2, sumSquares(scale)) {
+	if !negligible(s2, a2) {
 		r.SE = math.Sqrt(g/(g-1)*s2) / N
 	}
 	if r.SE == 0 {

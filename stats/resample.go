@@ -852,7 +852,8 @@ func (r *Resampler) Quantiles(b, c *QuantileStat, level float64) QuantileResult 
 
 // compactClusters maps the non-negative cluster indices used in the given
 // index slices to 0..G−1 in ascending order of the original index, and
-// returns the mapped slices and G. It panics on a negative index.
+// returns the mapped slices (the given ones when they are compact
+// already; callers only read them) and G. It panics on a negative index.
 func compactClusters(lists ...[]int) (mapped [][]int, G int) {
 	maxc := -1
 	for _, l := range lists {
@@ -862,6 +863,17 @@ func compactClusters(lists ...[]int) (mapped [][]int, G int) {
 			}
 			maxc = max(maxc, c)
 		}
+	}
+	// Already compact (every index of 0..max used, as the paired cases'
+	// cluster indices are): the lists themselves.
+	used := make([]bool, maxc+1)
+	for _, l := range lists {
+		for _, c := range l {
+			used[c] = true
+		}
+	}
+	if !slices.Contains(used, false) {
+		return lists, maxc + 1
 	}
 	id := make([]int, maxc+1)
 	for i := range id {

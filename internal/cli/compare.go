@@ -197,6 +197,15 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The decision holds no sample: let the scorecards' go before the
+	// reports are rendered (most of a large run's memory).
+	inputs := reportInputs(arms, history)
+	in, paired = gate.Input{}, nil
+	for _, sc := range cards {
+		if sc != nil {
+			sc.Samples = nil
+		}
+	}
 	applyFailOn(env, dec)
 	// Warnings about the inputs themselves come first: every report
 	// shows the first warnings in view.
@@ -209,7 +218,6 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		names.Baseline = report.RoutedName
 	}
 	names.Baseline = firstNonEmpty(f.baselineName, names.Baseline)
-	inputs := reportInputs(arms, history)
 	// With the JSON report on standard output, everything else goes to
 	// standard error, the annotations included.
 	terminal, commands, color := a.env.Stdout, a.stdout, a.color
