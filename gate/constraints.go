@@ -44,7 +44,7 @@ func latencySummary(d *Decision, base, cand arm, cluster []int, pol Policy) Late
 	d.Latency = l
 	if haveB || haveC {
 		// The p95 intervals come from the decision's shared draws.
-		res := d.bootstrap(pol)
+		res := d.bootstrap(pol, clusterCount(cluster))
 		h := res.p95(sb, sc)
 		d.Latency.IntervalMethod = IntervalWoodruff
 		if res.on {

@@ -155,7 +155,7 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		// Monte Carlo error cannot carry it across either. The result is
 		// filled in after the draws, which every bootstrap of the
 		// decision shares.
-		res := d.bootstrap(pol)
+		res := d.bootstrap(pol, clusterCount(cluster))
 		h := res.ratio(data)
 		var thresholds []float64
 		if dr.P <= pol.Alpha {

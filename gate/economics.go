@@ -203,7 +203,7 @@ func perRequestSaving(d *Decision, p *scorecard.Paired, base, cand arm, pol Poli
 	if costMethod(len(p.Clusters), pol) == "delta" {
 		hi = stats.DeltaRatio(data, pol.Cost.MaxRatio, level).Hi
 	} else {
-		hi = d.bootstrap(pol).ratio(data).result(level, pol.Cost.MaxRatio).Hi
+		hi = d.bootstrap(pol, len(p.Clusters)).ratio(data).result(level, pol.Cost.MaxRatio).Hi
 	}
 	return s, cb * (1 - hi)
 }

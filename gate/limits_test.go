@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ftgate/ftgate/scorecard"
+	"github.com/ftgate/ftgate/stats"
 )
 
 // randomArms builds two arms of cases with up to maxSamples samples each,
@@ -77,9 +78,9 @@ func BenchmarkTransitionsOneCase(b *testing.B) {
 	}
 }
 
-// Above bootstrapMaxClusters the latency p95 is computed exactly, without
-// its bootstrap intervals, and a warning says so; below, the bootstrap's
-// point estimate is the same type-7 quantile.
+// Above bootstrapMaxClusters the latency p95 intervals are Woodruff's
+// (the run's one large-G rule) and the bootstrap's below; the point
+// estimate is the same type-7 quantile either way.
 func TestLatencyBootstrapClusterCap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: 200 001 cases")
@@ -95,19 +96,17 @@ func TestLatencyBootstrapClusterCap(t *testing.T) {
 		}
 		return a, cluster
 	}
+	p95 := func(x []float64) float64 { return stats.Quantile7(sortedCopy(x), 0.95) }
 	pol := DefaultPolicy()
 	pol.Statistics.Resamples = 1000
-	a, cluster := small(500)
-	d := &Decision{}
-	l := latencySummary(d, a, a, cluster, pol)
-	if want := quantileOf(latencySamples(a, cluster).X, 0.95); l.CandidateP95 != want || math.IsNaN(l.CandidateP95Low) || len(d.Warnings) != 0 {
-		t.Errorf("500 clusters: p95 %v (want %v), interval [%v, %v], warnings %q", l.CandidateP95, want, l.CandidateP95Low, l.CandidateP95High, d.Warnings)
-	}
-	a, cluster = small(bootstrapMaxClusters + 1)
-	d = &Decision{}
-	l = latencySummary(d, a, a, cluster, pol)
-	if want := quantileOf(latencySamples(a, cluster).X, 0.95); l.CandidateP95 != want || l.BaselineP95 != want || !math.IsNaN(l.CandidateP95Low) ||
-		len(d.Warnings) != 1 || d.Warnings[0] != "latency: 200001 clusters, more than the 200000 the bootstrap resamples; the p95 intervals are not computed" {
-		t.Errorf("above the cap: p95 %v (want %v), interval [%v, %v], warnings %q", l.CandidateP95, want, l.CandidateP95Low, l.CandidateP95High, d.Warnings)
+	for _, n := range []int{500, bootstrapMaxClusters + 1} {
+		a, cluster := small(n)
+		d := &Decision{}
+		l := latencySummary(d, a, a, cluster, pol)
+		method := map[int]string{500: IntervalBootstrap, bootstrapMaxClusters + 1: IntervalWoodruff}[n]
+		if want := p95(latencySamples(a, cluster).X); l.CandidateP95 != want || l.BaselineP95 != want || !(l.CandidateP95Low <= want && want <= l.CandidateP95High) ||
+			l.IntervalMethod != method || len(d.Warnings) != 0 {
+			t.Errorf("%d clusters: p95 %v (want %v), interval [%v, %v] by %s (want %s), warnings %q", n, l.CandidateP95, want, l.CandidateP95Low, l.CandidateP95High, l.IntervalMethod, method, d.Warnings)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ftgate/ftgate/stats"
 )
@@ -32,15 +33,18 @@ type resampling struct {
 }
 
 // bootstrap returns the decision's resampling. A Decision built by hand,
-// as tests do to run one check, gets one that resamples each statistic at
-// once, with statistics.resamples draws (or statistics.max_resamples
-// when adaptive).
-func (d *Decision) bootstrap(pol Policy) *resampling {
+// as tests do to run one check, gets one for the G clusters of that check
+// that resamples each statistic at once, with statistics.resamples draws
+// (or statistics.max_resamples when adaptive).
+func (d *Decision) bootstrap(pol Policy, G int) *resampling {
 	if d.res == nil {
-		d.res = &resampling{ctx: d.ctx, pol: pol, on: pol.Cost.Method != "delta", eager: true}
+		d.res = &resampling{ctx: d.ctx, pol: pol, on: costMethod(G, pol) == "bootstrap", eager: true}
 	}
 	return d.res
 }
+
+// clusterCount is the number of clusters of a cluster index (0..G−1).
+func clusterCount(cluster []int) int { return slices.Max(append([]int{-1}, cluster...)) + 1 }
 
 // newResampling returns the bootstrap of a decision over G clusters.
 func newResampling(ctx context.Context, G int, pol Policy) *resampling {

@@ -70,7 +70,7 @@ func placeTier(d *Decision, name, role string, a arm, p *scorecard.Paired, clust
 		r := stats.DeltaRatio(data, 1, level)
 		t.CPALow, t.CPAHigh = r.Lo, r.Hi
 	} else {
-		res := d.bootstrap(pol)
+		res := d.bootstrap(pol, len(p.Clusters))
 		h := res.ratio(data)
 		if res.eager {
 			r := h.result(level, 1)
