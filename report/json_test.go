@@ -156,7 +156,7 @@ func TestJSONNumbers(t *testing.T) {
 		"cost.baseline_cpa": c.BaselineCPA, "cost.candidate_cpa": c.CandidateCPA, "cost.ratio": c.Ratio, "cost.max_ratio": c.MaxRatio,
 		"cost.ci_low": c.CILow, "cost.ci_high": c.CIHigh, "cost.ci_level": c.CILevel, "cost.p_value": c.PValue,
 		"cost.delta_ci_low": c.DeltaCILow, "cost.delta_ci_high": c.DeltaCIHigh, "cost.delta_p_value": c.DeltaPValue,
-		"cost.resamples": float64(c.Resamples), "cost.seed": float64(c.Seed),
+		"cost.resamples": float64(c.Resamples), "cost.p_value_mc_error": c.MCError, "cost.seed": float64(c.Seed),
 		"cost.baseline_total_usd": c.BaselineTotalUSD, "cost.candidate_total_usd": c.CandidateTotalUSD,
 		"latency.baseline_p50_ms": l.BaselineP50, "latency.baseline_p95_ms": l.BaselineP95,
 		"latency.baseline_p95_ms_ci_low": l.BaselineP95Low, "latency.baseline_p95_ms_ci_high": l.BaselineP95High,
@@ -223,7 +223,7 @@ func TestJSONKeyOrder(t *testing.T) {
 	for block, want := range map[string][]string{
 		"quality": {"method", "baseline", "candidate", "delta", "margin", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed", "discordant"},
 		"cost": {"method", "measured", "baseline_cpa", "candidate_cpa", "ratio", "max_ratio", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed",
-			"delta_ci_low", "delta_ci_high", "delta_p_value", "resamples", "seed", "baseline_total_usd", "candidate_total_usd"},
+			"delta_ci_low", "delta_ci_high", "delta_p_value", "resamples", "resampling", "p_value_mc_error", "seed", "baseline_total_usd", "candidate_total_usd"},
 		"power": {"effect", "target", "cases_needed", "more_cases_needed", "mde", "cost_ratio", "cost_cases_needed", "cost_more_cases_needed", "cost_variance"},
 		"cases": {"paired", "clusters", "baseline_only", "candidate_only", "max_samples_per_case", "counted_as_failures"},
 	} {
