@@ -176,7 +176,10 @@ func columnTotals[W weight](w []W, cols [][]float64, out []float64) {
 	}
 }
 
-// sum1 … sum6 return Σ_g w[g]·col[g] for one to six columns.
+// sum1 … sum6 return Σ_g w[g]·col[g] for one to six columns. They are
+// written out one by one on purpose: a loop over the columns inside the
+// loop over the clusters keeps the sums in memory rather than in
+// registers, and costs twice as much.
 func sum1[W weight](w []W, a []float64) (sa float64) {
 	a = a[:len(w)]
 	for g, x := range w {
@@ -307,21 +310,55 @@ func (r *Resampler) checkOpen(fn string) {
 // column adds the per-cluster sums of x (summed in case order) as a
 // column, or returns an existing column with the same sums.
 func (r *Resampler) column(x []float64, cluster []int) int {
-	s := make([]float64, r.g)
-	for i, c := range cluster {
-		if c < 0 || c >= r.g {
-			panic(fmt.Sprintf("stats: cluster index %d outside [0, %d)", c, r.g))
-		}
-		s[c] += x[i]
+	s := r.sums(x, cluster)
+	if s == nil {
+		panic(fmt.Sprintf("stats: a cluster index outside [0, %d)", r.g))
 	}
 	return r.addColumn(s)
 }
 
-func (r *Resampler) addColumn(s []float64) int {
+// sums returns the per-cluster sums of x, or nil when a cluster index is
+// outside 0..G−1.
+func (r *Resampler) sums(x []float64, cluster []int) []float64 {
+	s := make([]float64, r.g)
+	for i, c := range cluster {
+		if c < 0 || c >= r.g {
+			return nil
+		}
+		s[c] += x[i]
+	}
+	return s
+}
+
+// findColumn returns the registered column equal to s, or −1.
+func (r *Resampler) findColumn(s []float64) int {
+	if s == nil {
+		return -1
+	}
 	for k, c := range r.cols {
 		if slices.Equal(c, s) {
 			return k
 		}
+	}
+	return -1
+}
+
+// present counts the clusters that hold at least one case.
+func (r *Resampler) present(cluster []int) int {
+	seen := make([]bool, r.g)
+	n := 0
+	for _, c := range cluster {
+		if !seen[c] {
+			seen[c] = true
+			n++
+		}
+	}
+	return n
+}
+
+func (r *Resampler) addColumn(s []float64) int {
+	if k := r.findColumn(s); k >= 0 {
+		return k
 	}
 	r.cols = append(r.cols, s)
 	return len(r.cols) - 1
@@ -346,13 +383,7 @@ func (r *Resampler) Ratio(d RatioData) *RatioStat {
 	s.aB = r.column(d.AccB, d.Cluster)
 	s.cC = r.column(d.CostC, d.Cluster)
 	s.aC = r.column(d.AccC, d.Cluster)
-	seen := make([]bool, r.g)
-	for _, c := range d.Cluster {
-		if !seen[c] {
-			seen[c] = true
-			s.present++
-		}
-	}
+	s.present = r.present(d.Cluster)
 	return s
 }
 
@@ -362,32 +393,12 @@ func (r *Resampler) Ratio(d RatioData) *RatioStat {
 // nil.
 func (r *Resampler) Existing(d RatioData) *RatioStat {
 	n := d.check("Resampler.Existing")
-	find := func(x []float64) int {
-		s := make([]float64, r.g)
-		for i, c := range d.Cluster {
-			if c < 0 || c >= r.g {
-				return -1
-			}
-			s[c] += x[i]
-		}
-		for k, col := range r.cols {
-			if slices.Equal(col, s) {
-				return k
-			}
-		}
-		return -1
-	}
+	find := func(x []float64) int { return r.findColumn(r.sums(x, d.Cluster)) }
 	st := &RatioStat{r: r, n: n, cB: find(d.CostB), aB: find(d.AccB), cC: find(d.CostC), aC: find(d.AccC)}
 	if st.cB < 0 || st.aB < 0 || st.cC < 0 || st.aC < 0 {
 		return nil
 	}
-	seen := make([]bool, r.g)
-	for _, c := range d.Cluster {
-		if !seen[c] {
-			seen[c] = true
-			st.present++
-		}
-	}
+	st.present = r.present(d.Cluster)
 	return st
 }
 
