@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,10 +49,19 @@ func ParseOverride(kv string) (Override, error) {
 	return Override{Key: key, Value: value, Source: source}, nil
 }
 
-// applySets applies the overrides to the policy's mapping.
+// applySets applies the overrides to the policy's mapping. A key given
+// twice, or a key and a key inside it ("quality" and "quality.min_gain"),
+// is refused rather than the last one winning.
 func applySets(doc *yaml.Node, sets []Override) error {
 	var errs scorecard.ErrorList
+	var paths [][]string
 	for i, o := range sets {
+		path := splitKey(o.Key, reflect.TypeOf(Policy{}))
+		paths = append(paths, path)
+		if j := slices.IndexFunc(paths[:i], func(p []string) bool { return within(p, path) || within(path, p) }); j >= 0 {
+			errs = append(errs, &scorecard.InputError{File: o.Source, Msg: fmt.Sprintf("%q is already set by %s; give each key once", strings.Join(paths[j], "."), sets[j].Source)})
+			continue
+		}
 		var v yaml.Node
 		if err := yaml.Unmarshal([]byte(o.Value), &v); err != nil {
 			errs = append(errs, &scorecard.InputError{File: o.Source, Msg: fmt.Sprintf("the value is not YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))})
@@ -69,6 +79,11 @@ func applySets(doc *yaml.Node, sets []Override) error {
 		set(doc, splitKey(o.Key, reflect.TypeOf(Policy{})), val, setLine+i)
 	}
 	return errs.Err()
+}
+
+// within reports whether path inner is path outer or a key inside it.
+func within(outer, inner []string) bool {
+	return len(inner) >= len(outer) && slices.Equal(outer, inner[:len(outer)])
 }
 
 // splitKey splits a dotted key path into keys, guided by the type the

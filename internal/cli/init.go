@@ -2,12 +2,9 @@ package cli
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,29 +198,19 @@ func (a *app) init(out string, force bool, from []string) error {
 			return err
 		}
 	}
-	if out == "" || out == "-" {
+	if out == "" || toStdout(out) {
 		_, err := a.env.Stdout.Write(policy)
 		return err
 	}
-	if !force {
-		if _, err := os.Lstat(out); err == nil {
-			return usagef("%s already exists; use --force to overwrite it", out)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: %w", out, unwrapPath(err))
-		}
-	}
-	target, err := resolveOutput(out)
+	target, info, err := resolveOutput(out)
 	if err != nil {
-		return fmt.Errorf("%s: %w", out, err)
+		return usagef("--out %s: %v", out, err)
 	}
-	tmp, err := writeTemp(target, policy)
-	if err == nil {
-		if err = os.Rename(tmp, target); err != nil {
-			os.Remove(tmp)
-		}
+	if info != nil && !force {
+		return usagef("%s already exists; use --force to overwrite it", out)
 	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", out, unwrapPath(err))
+	if err := replaceAll(a, []staged{{name: out, target: target, data: policy}}); err != nil {
+		return err
 	}
 	fmt.Fprintf(a.env.Stderr, "wrote %s; check it with 'ftgate validate %s'\n", out, out)
 	return nil

@@ -84,6 +84,10 @@ func (a *app) merge(into string, runs []string, rf *readFlags, mo mergeOptions) 
 	case mo.Batch != "" && len(runs) > 1:
 		return usagef("merge --batch labels one run; give one RUN")
 	}
+	target, _, err := resolveOutput(into)
+	if err != nil {
+		return usagef("--into %s: %v", into, err)
+	}
 	for _, r := range runs {
 		if sameFile(r, into) {
 			return usagef("merge: %s is both the evidence file and a run", r)
@@ -121,8 +125,11 @@ func (a *app) merge(into string, runs []string, rf *readFlags, mo mergeOptions) 
 	if err := a.ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	if err := writeAtomic(into, encodeNativeJSONL(merged)); err != nil {
-		return fmt.Errorf("%s: %w", into, err)
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return fmt.Errorf("%s: %w", into, unwrapPath(err))
+	}
+	if err := replaceAll(a, []staged{{name: into, target: target, data: encodeNativeJSONL(merged)}}); err != nil {
+		return err
 	}
 	batches, cases := map[string]bool{}, map[string]bool{}
 	for _, s := range merged.Samples {
@@ -372,22 +379,4 @@ func encodeNativeJSONL(sc *scorecard.Scorecard) []byte {
 		b.WriteByte('\n')
 	}
 	return b.Bytes()
-}
-
-// writeAtomic replaces name with data: it writes a temporary file in the
-// same directory and renames it over name, so that a reader sees the old
-// file or the new one, never a part.
-func writeAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return unwrapPath(err)
-	}
-	tmp, err := writeTemp(name, data)
-	if err != nil {
-		return unwrapPath(err)
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		os.Remove(tmp)
-		return unwrapPath(err)
-	}
-	return nil
 }
