@@ -251,8 +251,7 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		}
 	}
 	if len(unmatched) > 0 && !o.AllowUnmatched {
-		return nil, Errorf(arms[0].Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)",
-			strings.Join(unmatched, "; "))
+		return nil, unmatchedError(arms, groups, only, len(kept)/A-len(missing), o)
 	}
 	if len(missing) > 0 {
 		p.CountedMissing = len(missing)
@@ -268,7 +267,7 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
 	}
 	if len(kept) == 0 {
-		return nil, Errorf(arms[0].Source, 0, "the scorecards have no case id in common")
+		return nil, unmatchedError(arms, groups, only, 0, o)
 	}
 
 	n := len(kept) / A

@@ -81,6 +81,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 
 	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms)), MissingCost: math.NaN()}
 	var unmatched []string
+	onlyOf := make([][]string, len(arms))
 	for a := range arms {
 		var only []string
 		for id := range byArm[a] {
@@ -89,6 +90,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 			}
 		}
 		sort.Strings(only)
+		onlyOf[a] = only
 		p.Unmatched[a] = len(only)
 		if len(only) > 0 {
 			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
@@ -97,9 +99,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	}
 	if len(unmatched) > 0 || len(missing) > 0 {
 		if !o.AllowUnmatched {
-			sc := arms[0]
-			return nil, Errorf(sc.Source, 0, "the scorecards do not cover the same cases: %s; evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)",
-				strings.Join(unmatched, "; "))
+			return nil, unmatchedError(arms, refGroups(arms), onlyOf, len(common)-len(missing), o)
 		}
 	}
 	if len(missing) > 0 {
@@ -127,7 +127,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
 	}
 	if len(common) == 0 {
-		return nil, Errorf(arms[0].Source, 0, "the scorecards have no case id in common")
+		return nil, unmatchedError(arms, refGroups(arms), onlyOf, 0, o)
 	}
 
 	clusterIdx := map[string]int{}
@@ -199,4 +199,14 @@ func refInAllArms(byArm []map[string]*refCaseInfo, id string) bool {
 		}
 	}
 	return true
+}
+
+// refGroups groups each arm's cases for the words of the pairing error,
+// which the reference shares with Pair.
+func refGroups(arms []*Scorecard) []armCases {
+	groups := make([]armCases, len(arms))
+	for a, sc := range arms {
+		groups[a], _ = groupCases(sc)
+	}
+	return groups
 }

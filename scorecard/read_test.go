@@ -283,7 +283,9 @@ func TestPairErrors(t *testing.T) {
 	}{
 		{"unmatched", `{"id":"a","workflow":"w1","accepted":true}
 {"id":"d","workflow":"w1","accepted":true}
-`, false, `b.jsonl: the scorecards do not cover the same cases: 2 of 3 cases in b.jsonl are missing from another scorecard ("b", "c"); 1 of 2 cases in c.jsonl are missing from another scorecard ("d"); evaluate both systems on the same case set, or set pairing: {allow_unmatched: true} in the policy (a case missing from the candidate then counts as a candidate failure, one missing from a baseline is dropped)`},
+`, false, `c.jsonl: the scorecards do not cover the same cases: 2 of the baseline b.jsonl's 3 cases are not in the candidate c.jsonl ("b", "c"); ` +
+			`1 of the candidate c.jsonl's 2 cases is not in the baseline b.jsonl ("d"); evaluate both systems on the same case set, or set pairing.allow_unmatched: true ` +
+			`(--set pairing.allow_unmatched=true), with which the 2 cases missing from the candidate would be dropped and the candidate's 1 case that the baseline lacks would be dropped`},
 		{"workflow differs", `{"id":"a","workflow":"w2","accepted":true}
 {"id":"b","workflow":"w1","accepted":true}
 {"id":"c","workflow":"w1","accepted":true}
@@ -293,7 +295,7 @@ func TestPairErrors(t *testing.T) {
 {"id":"c","workflow":"w1","accepted":true}
 `, false, `c.jsonl:2: case "b" has cluster "k" here but "" in b.jsonl:2; a case must have the same cluster in every scorecard`},
 		{"nothing in common", `{"id":"q","workflow":"w1","accepted":true}
-`, true, `b.jsonl: the scorecards have no case id in common`},
+`, true, `c.jsonl: the scorecards have no case id in common: the baseline's ids look like "a", "b", "c"; the candidate's ids look like "q"; evaluate both systems on the same case set, with the same ids`},
 	} {
 		_, err := scorecard.Pair([]*scorecard.Scorecard{read(t, "b.jsonl", base), read(t, "c.jsonl", tc.cand)}, scorecard.PairOptions{AllowUnmatched: tc.allow})
 		if err == nil || err.Error() != tc.want {

@@ -210,7 +210,7 @@ func TestBadInputsExit2(t *testing.T) {
 		{"malformed candidate", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", bad}, bad + ":2:11: accepted must be true or false, found 1"},
 		{"policy typo", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", filepath.Join(pass, "candidate.jsonl"), "--policy", typo},
 			typo + `:3:3: unknown key "quality.min_gian"; did you mean "quality.min_gain"?`},
-		{"mismatched cases", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", other}, "do not cover the same cases"},
+		{"mismatched cases", []string{"compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", other}, "the scorecards have no case id in common: the baseline's ids look like \"order-0001\""},
 		{"validate lists every problem", []string{"validate", bad, typo}, typo + ":3:3"},
 	} {
 		code, stdout, stderr := run(t, "", tc.args...)

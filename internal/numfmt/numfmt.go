@@ -145,6 +145,17 @@ func Int(n int) string {
 	return s
 }
 
+// Counted writes n things with thousands separators and the noun in the
+// form its number takes: "1 case", "0 cases", "1,200 cases". one and many
+// are the noun's two forms (they may be phrases: "case was", "cases
+// were").
+func Counted(n int, one, many string) string {
+	if n == 1 || n == -1 {
+		return Int(n) + " " + one
+	}
+	return Int(n) + " " + many
+}
+
 // Count formats a volume or a number of cases, rounded up to a whole
 // number, with thousands separators: "never" for +∞ (no volume is enough)
 // and "unknown" for NaN.

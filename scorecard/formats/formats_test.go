@@ -154,3 +154,33 @@ func TestForcedFormatNamesWhatTheFileIs(t *testing.T) {
 		t.Errorf("native on a broken native file: %v", err)
 	}
 }
+
+// An lm-eval samples file renamed by hand loses the task its ids take
+// from the harness's file name: the message says so and what to do.
+func TestUnmatchedRenamedLMEvalFile(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("..", "lmeval", "testdata", "samples_arc_easy_2026-01-02T03-04-05.678901.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arms []*scorecard.Scorecard
+	for _, name := range []string{"samples_arc_easy_2026-01-02T03-04-05.678901.jsonl", "candidate.jsonl"} {
+		sc, err := scorecard.Read(name, data, scorecard.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arms = append(arms, sc)
+	}
+	_, err = scorecard.Pair(arms, scorecard.PairOptions{CountMissing: true, Candidate: 1})
+	for _, want := range []string{
+		`candidate.jsonl: the scorecards have no case id in common: the baseline's ids look like "arc_easy:0", "arc_easy:1", "arc_easy:2"; the candidate's ids look like "0", "1", "2"; `,
+		`the baseline's ids carry the prefix "arc_easy:" that the candidate's lack: write the ids the same way on both sides; an lm-eval samples file whose documents do not name their task takes it from the harness's file name, samples_<task>_<timestamp>.jsonl: give candidate.jsonl that name back`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v\nwant it to contain %s", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "allow_unmatched") {
+		t.Errorf("no overlap, yet allow_unmatched is offered: %v", err)
+	}
+}

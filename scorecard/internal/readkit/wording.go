@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ftgate/ftgate/internal/numfmt"
 )
 
 // Suggest returns the candidate closest to s by edit distance when it is
@@ -94,12 +96,7 @@ func PickName(in *Input, what, flag, want string, have []string) (string, bool) 
 }
 
 // Counted writes n with the singular or plural phrase that follows it.
-func Counted(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
+func Counted(n int, one, many string) string { return numfmt.Counted(n, one, many) }
 
 // ByteSize writes n bytes for people: 512 B, 3.5 KiB, 64 MiB, 1 GiB.
 func ByteSize(n int64) string {
