@@ -131,6 +131,7 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	if err := d.res.run(); err != nil {
 		return nil, err
 	}
+	notePricing(d, p, in, pol)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -198,7 +199,11 @@ func verdict(d *Decision, pol Policy) {
 		add(FindingInfo, "Cost: not measured ("+c.NotMeasured+"); the policy sets cost.required: false, so the gate decides on quality alone.")
 	case !c.Measured:
 		open = true
-		add(FindingOpen, "Cost: not measured ("+c.NotMeasured+"), so the candidate cannot be shown to be cheaper per accepted outcome; add cost_usd or token usage with a pricing table, or set cost.required: false.")
+		remedy := c.Remedy
+		if remedy == "" {
+			remedy = "add cost_usd or token usage with a pricing table"
+		}
+		add(FindingOpen, "Cost: not measured ("+c.NotMeasured+"), so the candidate cannot be shown to be cheaper per accepted outcome; "+remedy+", or set cost.required: false.")
 	case c.Met:
 		add(FindingPass, fmt.Sprintf("Cost: the candidate's cost per accepted outcome is %s of the baseline's (%s → %s, %s %s %s); %s, so it is below the limit %s (%s).",
 			numfmt.Ratio(c.Ratio), numfmt.USD(c.BaselineCPA), numfmt.USD(c.CandidateCPA), numfmt.Pct(c.CILevel), costIntervalName(c), numfmt.RatioInterval(c.CILow, c.CIHigh), costPClause(c, pol.Alpha), numfmt.Ratio(c.MaxRatio), costMethodName(c, false)))

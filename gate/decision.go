@@ -152,6 +152,9 @@ type Cost struct {
 	// cost.zero_is_real.
 	Measured    bool
 	NotMeasured string
+	// Remedy, when cost is not measured, says what would measure it
+	// (empty: the general advice).
+	Remedy string
 	// Undefined says why the ratio is undefined (NaN), when it is.
 	Undefined                 string
 	Method                    string

@@ -25,3 +25,9 @@ func IsInputError(err error) bool { return readkit.IsInputError(err) }
 // name's length, and at most 3 edits), else the only candidate that s
 // begins, else "". It is the "did you mean" of every ftgate message.
 func Suggest(s string, candidates []string) string { return readkit.Suggest(s, candidates) }
+
+// Choices returns the messages of a Read error that only says the file
+// holds several systems (providers, prompts, scorers, metrics) and names
+// the option that picks one; nil for any other error. Such a file is well
+// formed: validate describes it instead of failing.
+func Choices(err error) []string { return readkit.Choices(err) }

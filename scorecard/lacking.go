@@ -11,7 +11,7 @@ var lacking = map[string]string{
 	"cluster":      "cluster (cases are treated as independent)",
 	"schema_valid": "schema_valid (the format constraint is not measured)",
 	"cost":         "cost or token usage (the cost check is not measured)",
-	"priced":       "cost (token usage is priced with the policy's price table)",
+	"priced":       "cost (computed from token usage at the policy's prices)",
 	"latency":      "latency (the latency constraint is not measured)",
 }
 

@@ -30,7 +30,9 @@ func (p Price) Cost(u Usage) float64 {
 // ApplyPricing fills in the cost of every sample that has usage but no
 // cost_usd, from the price table (keyed by usage.model). It then insists
 // that costs are all present or all absent: an arm with some costs missing
-// would make its cost per accepted outcome meaningless.
+// would make its cost per accepted outcome meaningless. Usage left without
+// a price is not an error (the cost is then not measured); UnpricedModels
+// says which models it names.
 func ApplyPricing(sc *Scorecard, prices map[string]Price) error {
 	var errs ErrorList
 	missingModels := map[string]int{}
@@ -73,10 +75,34 @@ func ApplyPricing(sc *Scorecard, prices map[string]Price) error {
 			msg += "; add these models to the policy's pricing table: " + quotedKeys(missingModels)
 		}
 		errs = append(errs, Errorf(sc.Source, s.Line, "%s", msg))
-	} else if priced == 0 && len(missingModels) > 0 {
-		sc.Warnings = append(sc.Warnings, fmt.Sprintf("%s: token usage present but no price for %s in the policy's pricing table: cost is not measured", sc.Source, quotedKeys(missingModels)))
 	}
 	return errs.Err()
+}
+
+// UnpricedModels counts, by the model its usage names, the samples that
+// have token usage but no cost: the models the pricing table lacks.
+func UnpricedModels(sc *Scorecard) map[string]int {
+	out := map[string]int{}
+	for i := range sc.Samples {
+		if s := &sc.Samples[i]; s.CostUSD == nil && s.Usage != nil {
+			out[s.Usage.Model]++
+		}
+	}
+	return out
+}
+
+// UsageModels lists the models that the samples' usage names, sorted.
+func UsageModels(sc *Scorecard) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range sc.Samples {
+		if u := sc.Samples[i].Usage; u != nil && !seen[u.Model] {
+			seen[u.Model] = true
+			out = append(out, u.Model)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func quotedKeys(m map[string]int) string {

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ftgate/ftgate/internal/cli"
 	"github.com/ftgate/ftgate/internal/golden"
@@ -242,16 +243,61 @@ func TestInitPolicyValidates(t *testing.T) {
 	}
 }
 
+// validate says what it understood of each scorecard, one aligned label a
+// line, wrapped at 100 columns; a file that holds several systems is
+// described with the choice to make, not refused.
 func TestValidateDescribes(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := run(t, "", "validate", filepath.Join("..", "..", "examples", "pass", "baseline.jsonl"))
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	for _, want := range []string{"format:   native", "system:   support-rag-v7", "cases:    600 (600 samples", "fields:   workflow, cluster"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("validate output lacks %q:\n%s", want, stdout)
-		}
+	for _, tc := range []struct {
+		name string
+		file []string
+		want []string
+	}{
+		{"native", []string{"examples", "pass", "baseline.jsonl"}, []string{
+			"  format:    native\n",
+			"  system:    support-rag-v7 (model gpt-4.1-mini)\n",
+			"  cases:     600 (600 samples, 472 accepted, 2 with errors)\n",
+			"  workflows: 3 (order-status, policy-qa, refund-email)\n",
+			"  clusters:  306\n",
+			"  fields:    workflow, cluster",
+		}},
+		{"lm-eval", []string{"scorecard", "lmeval", "testdata", "samples_arc_easy_2026-01-02T03-04-05.678901.jsonl"}, []string{
+			"  format:    lm-eval\n",
+			"  workflows: 1 (arc_easy)\n",
+			"  clusters:  none (each case is its own cluster)\n",
+			"  warning:   lm-eval input has no cluster",
+		}},
+		{"openai-evals", []string{"scorecard", "openaievals", "testdata", "ordered.jsonl"}, []string{
+			"  format:    openai-evals\n",
+			"  clusters:  none (each case is its own cluster)\n",
+			"  cases:     5 (6 samples, 2 accepted, 2 with errors)\n",
+			"  warning:   the token usage of \"gpt-4o-mini\" (6 samples) has no price in the policy's pricing\n",
+			"'pricing.gpt-4o-mini={input_per_mtok: IN, output_per_mtok: OUT}'",
+		}},
+		{"two providers", []string{"testdata", "tools", "promptfoo-providers", "results.json"}, []string{
+			"results.json: ok, but it holds several systems: pick one to\n  compare it\n",
+			"  format:    promptfoo\n",
+			"  choose:    this file has 2 providers (",
+			"pick one with --provider",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := run(t, "", "validate", filepath.Join(append([]string{"..", ".."}, tc.file...)...))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("validate output lacks %q:\n%s", want, stdout)
+				}
+			}
+			for _, line := range strings.Split(stdout, "\n") {
+				if n := utf8.RuneCountInString(line); n > 100 && strings.Contains(strings.TrimSpace(line), " ") {
+					t.Errorf("line of %d columns: %q", n, line)
+				}
+			}
+		})
 	}
 }
 

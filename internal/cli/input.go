@@ -50,6 +50,10 @@ type loader struct {
 	sets         []gate.Override
 	// schemaCheck also checks every policy file against its JSON Schema.
 	schemaCheck bool
+	// choices, when set, is given a scorecard whose only problem is that
+	// it holds several systems and was not told which to read (see
+	// scorecard.Choices), instead of that being an error.
+	choices func(name, format string, msgs []string)
 }
 
 func newLoader(a *app) *loader { return &loader{ctx: a.ctx, env: a.env, pol: gate.DefaultPolicy()} }
@@ -162,6 +166,14 @@ func (l *loader) scorecard(name string) *scorecard.Scorecard {
 		return nil
 	}
 	sc, err := scorecard.Read(name, data, l.opts)
+	if msgs := scorecard.Choices(err); msgs != nil && l.choices != nil {
+		format, _ := scorecard.Detect(name, data)
+		if l.opts.Format != "" && l.opts.Format != "auto" {
+			format = l.opts.Format
+		}
+		l.choices(name, format, msgs)
+		return nil
+	}
 	if err != nil {
 		l.fail(err)
 		return nil

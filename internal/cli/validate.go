@@ -3,11 +3,15 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/report"
 	"github.com/ftgate/ftgate/scorecard"
 )
@@ -57,6 +61,15 @@ func (a *app) validate(policy *policyFlags, rf *readFlags, files []string) error
 		return err
 	}
 	l.opts = opts
+	l.choices = func(name, format string, msgs []string) {
+		for _, line := range report.Wrap(name+": ok, but it holds several systems: pick one to compare it", 100, "", "  ") {
+			fmt.Fprintln(env.Stdout, line)
+		}
+		field(env.Stdout, "format", format)
+		for _, m := range msgs {
+			field(env.Stdout, "choose", m)
+		}
+	}
 	for _, f := range files {
 		if isPolicyFile(f) && opts.Format == "auto" {
 			before := len(l.errs)
@@ -76,7 +89,8 @@ func (a *app) validate(policy *policyFlags, rf *readFlags, files []string) error
 	return l.errs.Err()
 }
 
-// describe prints what was understood of a scorecard.
+// describe prints what was understood of a scorecard, one field a line,
+// each wrapped at 100 columns under its label.
 func describe(env Env, sc *scorecard.Scorecard) {
 	ids := map[string]bool{}
 	workflows := map[string]bool{}
@@ -112,26 +126,61 @@ func describe(env Env, sc *scorecard.Scorecard) {
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "%s: ok\n", sc.Source)
-	fmt.Fprintf(w, "  format:   %s\n", sc.Format)
-	fmt.Fprintf(w, "  system:   %s", clean(sc.System.Name))
+	field(w, "format", sc.Format)
+	system := clean(sc.System.Name)
 	if sc.System.Model != "" {
-		fmt.Fprintf(w, " (model %s)", clean(sc.System.Model))
+		system += " (model " + clean(sc.System.Model) + ")"
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  cases:    %d (%d samples, %d accepted, %d with errors)\n", len(ids), len(sc.Samples), accepted, errored)
-	if len(workflows) > 0 {
-		fmt.Fprintf(w, "  workflows: %d, clusters: %d\n", len(workflows), len(clusters))
+	field(w, "system", system)
+	field(w, "cases", fmt.Sprintf("%s (%s, %s accepted, %s)", numfmt.Int(len(ids)), numfmt.Counted(len(sc.Samples), "sample", "samples"),
+		numfmt.Int(accepted), numfmt.Counted(errored, "with an error", "with errors")))
+	switch {
+	case len(workflows) > 0:
+		field(w, "workflows", fmt.Sprintf("%s (%s)", numfmt.Int(len(workflows)), names(workflows, 6)))
+	default:
+		field(w, "workflows", "none (no per-workflow segments)")
+	}
+	switch {
+	case len(clusters) > 0:
+		field(w, "clusters", numfmt.Int(len(clusters)))
+	default:
+		field(w, "clusters", "none (each case is its own cluster)")
 	}
 	if len(present) == 0 {
 		present = []string{"(only id and accepted)"}
 	}
-	fmt.Fprintf(w, "  fields:   %s\n", strings.Join(present, ", "))
+	field(w, "fields", strings.Join(present, ", "))
 	if len(absent) > 0 {
-		fmt.Fprintf(w, "  absent:   %s\n", strings.Join(absent, ", "))
+		field(w, "absent", strings.Join(absent, ", "))
 	}
 	for _, warn := range sc.Warnings {
-		fmt.Fprintf(w, "  warning:  %s\n", clean(warn))
+		field(w, "warning", clean(strings.TrimPrefix(warn, sc.Source+": ")))
 	}
+	unpriced := scorecard.UnpricedModels(sc)
+	for _, m := range slices.Sorted(maps.Keys(unpriced)) {
+		field(w, "warning", fmt.Sprintf("the token usage of %q (%s) has no price in the policy's pricing table, so its cost is not measured; price it with --policy, or --set 'pricing.%s={input_per_mtok: IN, output_per_mtok: OUT}' (USD per million tokens)",
+			clean(m), numfmt.Counted(unpriced[m], "sample", "samples"), clean(m)))
+	}
+}
+
+// field writes one labelled line of describe, wrapped at 100 columns.
+func field(w io.Writer, label, value string) {
+	head := fmt.Sprintf("  %-11s", label+":")
+	for _, line := range report.Wrap(value, 100, head, strings.Repeat(" ", len(head))) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// names lists up to n of a set's names, sorted, with "…" for the rest.
+func names(set map[string]bool, n int) string {
+	all := slices.Sorted(maps.Keys(set))
+	if len(all) > n {
+		all = append(all[:n], "…")
+	}
+	for i := range all {
+		all[i] = clean(all[i])
+	}
+	return strings.Join(all, ", ")
 }
 
 func clean(s string) string { return report.Clean(s) }

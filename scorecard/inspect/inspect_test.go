@@ -46,7 +46,7 @@ func TestImportInspect(t *testing.T) {
 	}
 	logWarnings := []string{
 		`FILE: token usage of "openai/gpt-4o" is not readkit.Counted: only the evaluated model "openai/gpt-4.1-mini" is priced`,
-		"FILE: inspect input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (token usage is priced with the policy's price table)",
+		"FILE: inspect input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (computed from token usage at the policy's prices)",
 	}
 	numericSamples := func(threshold float64) []scorecard.Sample {
 		return []scorecard.Sample{
@@ -160,7 +160,7 @@ func TestImportInspectArchive(t *testing.T) {
 				{ID: "b", Sample: 1, Accepted: false, Score: readertest.F(0), Usage: readertest.Tokens(model, 60, 2, 0)},
 			},
 			warnings: []string{
-				"log.eval: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (token usage is priced with the policy's price table)",
+				"log.eval: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (computed from token usage at the policy's prices)",
 			},
 		},
 		{

@@ -29,7 +29,7 @@ func TestImportOpenAIEvals(t *testing.T) {
 	}
 	warnings := []string{
 		`FILE: 1 sample was sampled but never graded (no match event), so not accepted, with an error: "support-match.dev.3"`,
-		"FILE: openai-evals input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (token usage is priced with the policy's price table); latency (the latency constraint is not measured)",
+		"FILE: openai-evals input has no cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (computed from token usage at the policy's prices); latency (the latency constraint is not measured)",
 	}
 	readertest.RunCases(t, []readertest.Case{{
 		Name: "in order", File: "ordered.jsonl", Format: "openai-evals",

@@ -558,14 +558,14 @@ func promptfooSelect(in *readkit.Input, rows []pfRow, o scorecard.ReadOptions) (
 				msg += "; and a prompt with --prompt (its label, id or index), for a provider that ran several"
 			}
 		}
-		in.Fail("%s", msg)
+		in.FailChoice("%s", msg)
 		return nil, ""
 	case len(leftPrompts) > 1:
 		hint := pick("prompt", "its label, id or index") + "; to compare two prompts, give the file as both sides with --baseline-prompt and --candidate-prompt"
 		if o.BothSides {
 			hint = pick("prompt", "its label, id or index") + ": two prompts of one provider are two systems"
 		}
-		in.Fail("provider %s ran %d prompts (%s); %s", left[0].provider, len(leftPrompts), listPrompts(promptsOf(leftPrompts)), hint)
+		in.FailChoice("provider %s ran %d prompts (%s); %s", left[0].provider, len(leftPrompts), listPrompts(promptsOf(leftPrompts)), hint)
 		return nil, ""
 	}
 	chosen := left[0]

@@ -65,7 +65,7 @@ func TestImportPromptfoo(t *testing.T) {
 			},
 			Warnings: []string{
 				"FILE: every promptfoo cost is 0, which promptfoo writes when it has no price for the provider; cost is taken from token usage and the policy's price table instead",
-				"FILE: promptfoo input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (token usage is priced with the policy's price table)",
+				"FILE: promptfoo input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost (computed from token usage at the policy's prices)",
 			},
 		},
 		{

@@ -17,6 +17,10 @@ type InputError struct {
 	Line int // 1-based; 0 when unknown
 	Col  int // 1-based; 0 when unknown
 	Msg  string
+	// Choice is set when the file is well formed but holds several
+	// systems (providers, prompts, scorers) and the reader was not told
+	// which to read: Msg lists them and says how to pick one.
+	Choice bool
 }
 
 func (e *InputError) Error() string {
@@ -66,4 +70,32 @@ func (l ErrorList) Err() error {
 func IsInputError(err error) bool {
 	var ie *InputError
 	return errors.As(err, &ie)
+}
+
+// Choices returns the messages of err when every problem in it is a
+// choice left open (InputError.Choice): the file is well formed but holds
+// several systems. It returns nil when err is nil or holds any other
+// problem.
+func Choices(err error) []string {
+	var out []string
+	var walk func(error) bool
+	walk = func(err error) bool {
+		switch e := err.(type) {
+		case ErrorList:
+			for _, x := range e {
+				if !walk(x) {
+					return false
+				}
+			}
+			return true
+		case *InputError:
+			out = append(out, e.Msg)
+			return e.Choice
+		}
+		return false
+	}
+	if err == nil || !walk(err) {
+		return nil
+	}
+	return out
 }

@@ -75,6 +75,12 @@ func (in *Input) Fail(format string, args ...any) {
 	in.Add(in.place(&InputError{File: in.File, Msg: fmt.Sprintf(format, args...)}))
 }
 
+// FailChoice records that the file holds several systems and the reader
+// was not told which to read (InputError.Choice).
+func (in *Input) FailChoice(format string, args ...any) {
+	in.Add(in.place(&InputError{File: in.File, Msg: fmt.Sprintf(format, args...), Choice: true}))
+}
+
 // jsonError records an encoding/json error in the text that starts at base.
 func (in *Input) JSONError(base int, err error) {
 	in.Add(in.place(ErrorAt(in.File, in.Data, in.idx, base, err)))

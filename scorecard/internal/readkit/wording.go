@@ -91,7 +91,7 @@ func PickName(in *Input, what, flag, want string, have []string) (string, bool) 
 	if len(have) == 1 {
 		return have[0], true
 	}
-	in.Fail("this file has %d %ss (%s); pick one with --%s", len(have), what, QuoteList(have), flag)
+	in.FailChoice("this file has %d %ss (%s); pick one with --%s", len(have), what, QuoteList(have), flag)
 	return "", false
 }
 
