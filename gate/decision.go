@@ -138,6 +138,14 @@ type Quality struct {
 	Met, Missed         bool
 	// Discordant counts, for the McNemar and Tango paths only.
 	Discordant *Discordant
+	// Resamples is the number of weight vectors the cluster-t path's wild
+	// bootstrap used (6^G when it enumerated all of them), 0 when it drew
+	// none: on the single-sample paths, above 200 000 clusters, and with
+	// fewer than two clusters or a zero standard error. Resampling says
+	// how the number was chosen (ResamplingAdaptive or ResamplingFixed;
+	// "" when Resamples is 0).
+	Resamples  int
+	Resampling string
 }
 
 // Discordant counts the cases on which exactly one arm was accepted.
@@ -244,6 +252,9 @@ type Segment struct {
 	// (k tested segments): what "no regression" can vouch for. NaN when the segment is not
 	// tested or its differences do not vary; +Inf when no drop is detectable.
 	MDE float64
+	// Resamples is the number of weight vectors the segment's wild
+	// bootstrap used, as Quality.Resamples (0 on the single-sample paths).
+	Resamples int
 }
 
 // Power is the sample-size advice (methods.md §6) for the quality test and

@@ -117,7 +117,8 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 		}
 	default:
 		var cr stats.CR2Result
-		r.PValue, cr = clusteredTest(d, cluster, m, pol, true)
+		r.PValue, cr, r.Resamples = clusteredTest(d, cluster, m, pol, true, pol.Alpha)
+		r.Resampling = wildMode(r.Resamples, pol)
 		r.CILow, r.CIHigh = cr.Lo, cr.Hi
 		if len(cluster) > 0 && ct.G < 2 {
 			r.warnings = append(r.warnings, "quality: all cases are in one cluster, so there is no evidence about the gain")
@@ -154,17 +155,104 @@ const qualityMinClusters = 10
 // freedom and the restricted wild cluster bootstrap of the clustered t
 // statistic must both reject, so the p-value is the larger of the two
 // (the upper tail for H1 Δ > m, else the lower). It also returns the CR2
-// result, whose interval the report shows. With fewer than two clusters or
-// a zero standard error both p-values are those limits of ClusterT; the
-// callers then decide otherwise.
-func clusteredTest(d []float64, cluster []int, m float64, pol Policy, upper bool) (float64, stats.CR2Result) {
+// result, whose interval the report shows, and the wild bootstrap's draws
+// (0 when it did not draw). With fewer than two clusters or a zero
+// standard error both p-values are those limits of ClusterT; the callers
+// then decide otherwise.
+//
+// The wild bootstrap follows the run's resampling rules (methods.md §3.5):
+// with statistics.resamples it makes that many draws. Otherwise it is
+// adaptive: it draws 2 000 and goes on to statistics.max_resamples only
+// when the Monte Carlo error of its p-value could carry the test's
+// p-value across one of the thresholds (α for the quality test, Holm's
+// levels for the segments); a threshold below CR2's p-value is decided by
+// CR2 whatever the draws. When all 6^G weight vectors fit within
+// max_resamples they are enumerated (the exact p-value). Above
+// bootstrapMaxClusters clusters it is not drawn and CR2 decides alone.
+func clusteredTest(d []float64, cluster []int, m float64, pol Policy, upper bool, thresholds ...float64) (float64, stats.CR2Result, int) {
 	level := 1 - 2*pol.Alpha
 	cr := stats.ClusterCR2(d, cluster, m, level)
-	w := stats.WildClusterT(d, cluster, m, stats.BootstrapOptions{Resamples: pol.Statistics.Resamples, Seed: pol.Statistics.Seed, Level: level})
+	p := cr.PLower
 	if upper {
-		return math.Max(cr.PUpper, w.PUpper), cr
+		p = cr.PUpper
 	}
-	return math.Max(cr.PLower, w.PLower), cr
+	if cr.G > bootstrapMaxClusters {
+		return p, cr, 0
+	}
+	wild := func(B int) (float64, stats.WildResult) {
+		w := stats.WildClusterT(d, cluster, m, stats.BootstrapOptions{Resamples: B, Seed: pol.Statistics.Seed, Level: level})
+		if upper {
+			return w.PUpper, w
+		}
+		return w.PLower, w
+	}
+	st := pol.Statistics
+	if st.Resamples > 0 {
+		pw, w := wild(st.Resamples)
+		return math.Max(p, pw), cr, w.Draws
+	}
+	maxB := st.MaxResamples
+	if maxB <= 0 {
+		maxB = stats.DefaultResamples
+	}
+	// The draws come in seeded blocks: the first 2 000 of max_resamples
+	// draws are these.
+	pw, w := wild(min(adaptiveFirst, maxB))
+	if w.Draws > 0 && !w.Enumerated && w.Draws < maxB {
+		var open []float64 // the thresholds the draws can still decide
+		for _, t := range thresholds {
+			if p <= t {
+				open = append(open, t)
+			}
+		}
+		if enumerable(w.G, maxB) || !wildSettled(pw, w.Draws, open) {
+			pw, w = wild(maxB)
+		}
+	}
+	return math.Max(p, pw), cr, w.Draws
+}
+
+// wildMode names how the wild bootstrap's draws were chosen
+// (Quality.Resampling): "" when it made none.
+func wildMode(draws int, pol Policy) string {
+	switch {
+	case draws == 0:
+		return ""
+	case pol.Statistics.Resamples > 0:
+		return ResamplingFixed
+	}
+	return ResamplingAdaptive
+}
+
+// adaptiveFirst is the first batch of draws of adaptive resampling.
+const adaptiveFirst = 2000
+
+// enumerable reports whether the 6^G weight vectors of G clusters number
+// at most B.
+func enumerable(G, B int) bool {
+	n := 1
+	for range G {
+		if n *= 6; n > B {
+			return false
+		}
+	}
+	return true
+}
+
+// wildSettled reports whether the wild bootstrap's p-value (1 + k)/(1 + B)
+// stays on one side of every threshold over a Wilson interval for k/B at
+// 1 − DefaultMonteCarloRisk/2: the risk spent over both sides of the two
+// looks (after the first 2 000 draws and at max_resamples).
+func wildSettled(p float64, B int, thresholds []float64) bool {
+	k := int(math.Round(p*float64(B+1))) - 1
+	lo, hi := stats.Wilson(max(0, min(k, B)), B, 1-stats.DefaultMonteCarloRisk/2)
+	pLo, pHi := (1+lo*float64(B))/float64(1+B), (1+hi*float64(B))/float64(1+B)
+	for _, t := range thresholds {
+		if pLo <= t && t < pHi {
+			return false
+		}
+	}
+	return true
 }
 
 // tangoExactMaxDiscordant is the number of discordant pairs below which

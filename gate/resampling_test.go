@@ -2,9 +2,12 @@ package gate
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/stats"
@@ -132,5 +135,186 @@ func TestLargeGRule(t *testing.T) {
 	dr := stats.DeltaRatio(stats.RatioData{CostB: ones, AccB: ones, CostC: base.cost, AccC: base.acc, Cluster: cluster}, 1, 1-2*pol.Alpha)
 	if d.Tiers[0].CPALow != dr.Lo || d.Tiers[0].CPAHigh != dr.Hi {
 		t.Errorf("tier interval [%v, %v], delta method [%v, %v]", d.Tiers[0].CPALow, d.Tiers[0].CPAHigh, dr.Lo, dr.Hi)
+	}
+}
+
+// TestWildSettled: the wild bootstrap's p-value is settled when its
+// Monte Carlo interval leaves every threshold on one side.
+func TestWildSettled(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		p    float64
+		B    int
+		ths  []float64
+		want bool
+	}{
+		{0.0005, 2000, []float64{0.05}, true},
+		{0.3, 2000, []float64{0.05}, true},
+		{0.049, 2000, []float64{0.05}, false},
+		{0.052, 2000, []float64{0.05}, false},
+		{0.03, 2000, []float64{0.05, 0.025, 0.0167}, false}, // Holm's levels over 3 tests
+		{0.2, 2000, nil, true},
+		// k = 39 of 2 000: Wilson's upper end at z = 3.48 is 0.0335, so p
+		// stays below 0.0341.
+		{0.02, 2000, []float64{0.05}, true},
+	} {
+		if got := wildSettled(tc.p, tc.B, tc.ths); got != tc.want {
+			t.Errorf("p = %v, B = %d, thresholds %v: settled %v, want %v", tc.p, tc.B, tc.ths, got, tc.want)
+		}
+	}
+}
+
+// TestClusteredTestRules: how many draws the clustered test's wild
+// bootstrap makes. A fixed statistics.resamples makes exactly that many;
+// adaptive, a clear result keeps its first 2 000, one whose Monte Carlo
+// interval straddles an open threshold draws max_resamples, a threshold
+// CR2's p-value already exceeds is not open, and weight vectors that fit
+// within max_resamples are all enumerated; above bootstrapMaxClusters CR2
+// decides alone. The p-value is always the larger of CR2's and that of a
+// wild bootstrap run alone with the expected number of draws.
+func TestClusteredTestRules(t *testing.T) {
+	t.Parallel()
+	// data returns G clusters of 3 cases whose differences shift by s.
+	data := func(G int, s float64) ([]float64, []int) {
+		d, cl := make([]float64, 3*G), make([]int, 3*G)
+		for i := range d {
+			d[i], cl[i] = float64((i*7)%11)/10-0.5+s, i/3
+		}
+		return d, cl
+	}
+	for _, tc := range []struct {
+		name       string
+		G          int
+		shift      float64
+		resamples  int // statistics.resamples (0: adaptive)
+		max        int // statistics.max_resamples (0: the default)
+		thresholds []float64
+		wantDraws  int
+		// wantCR2Below: whether CR2's p-value is at most the first
+		// threshold (the test's precondition).
+		wantCR2Below bool
+	}{
+		{name: "clear", G: 40, shift: 0.2, thresholds: []float64{0.05}, wantDraws: 2000, wantCR2Below: true},
+		{name: "near α", G: 40, shift: 0.028, thresholds: []float64{0.05}, wantDraws: 10000, wantCR2Below: true},
+		{name: "near α, max 20 000", G: 40, shift: 0.028, max: 20000, thresholds: []float64{0.05}, wantDraws: 20000, wantCR2Below: true},
+		{name: "near α, CR2 above it", G: 40, shift: 0.026, thresholds: []float64{0.05}, wantDraws: 2000},
+		{name: "near a Holm level", G: 40, shift: 0.028, thresholds: []float64{0.1, 0.05}, wantDraws: 10000, wantCR2Below: true},
+		{name: "fixed", G: 40, shift: 0.028, resamples: 3000, thresholds: []float64{0.05}, wantDraws: 3000, wantCR2Below: true},
+		{name: "4 clusters: 6^4 vectors", G: 4, shift: 0.1, thresholds: []float64{0.05}, wantDraws: 1296},
+		{name: "5 clusters: 6^5 vectors within max", G: 5, shift: 0.1, thresholds: []float64{0.05}, wantDraws: 7776},
+		{name: "5 clusters, fixed below 6^5", G: 5, shift: 0.1, resamples: 3000, thresholds: []float64{0.05}, wantDraws: 3000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d, cl := data(tc.G, tc.shift)
+			pol := DefaultPolicy()
+			pol.Statistics.Resamples = tc.resamples
+			if tc.max > 0 {
+				pol.Statistics.MaxResamples = tc.max
+			}
+			cr := stats.ClusterCR2(d, cl, 0, 0.9)
+			if below := cr.PUpper <= tc.thresholds[0]; below != tc.wantCR2Below {
+				t.Fatalf("CR2's p-value %v: at most %v is %v, the case needs %v", cr.PUpper, tc.thresholds[0], below, tc.wantCR2Below)
+			}
+			got, _, draws := clusteredTest(d, cl, 0, pol, true, tc.thresholds...)
+			if draws != tc.wantDraws {
+				t.Errorf("%d draws, want %d", draws, tc.wantDraws)
+			}
+			w := stats.WildClusterT(d, cl, 0, stats.BootstrapOptions{Resamples: tc.wantDraws, Seed: pol.Statistics.Seed, Level: 0.9})
+			if want := math.Max(cr.PUpper, w.PUpper); got != want {
+				t.Errorf("p %v, want %v (CR2 %v, wild bootstrap alone with %d draws %v)", got, want, cr.PUpper, tc.wantDraws, w.PUpper)
+			}
+		})
+	}
+}
+
+// TestClusteredTestAboveCap: above bootstrapMaxClusters clusters the wild
+// bootstrap draws nothing and CR2 decides alone.
+func TestClusteredTestAboveCap(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("-short: 200 001 clusters")
+	}
+	big := bootstrapMaxClusters + 1
+	d, cl := make([]float64, big), make([]int, big)
+	for i := range d {
+		d[i], cl[i] = float64(i%7)/10-0.25, i
+	}
+	cr := stats.ClusterCR2(d, cl, 0, 0.9)
+	if got, _, draws := clusteredTest(d, cl, 0, DefaultPolicy(), true, 0.05); got != cr.PUpper || draws != 0 {
+		t.Errorf("above the cap: p %v with %d draws, want CR2's %v with none", got, draws, cr.PUpper)
+	}
+}
+
+// TestWildDrawsReported: the decision names the wild bootstrap's draws of
+// the quality test and of every segment, and how they were chosen; the
+// segments' draws are settled against Holm's levels α/k, …, α/1.
+func TestWildDrawsReported(t *testing.T) {
+	t.Parallel()
+	if diff := cmp.Diff([]float64{0.05, 0.025, 0.05 / 3}, holmLevels(0.05, 3)); diff != "" {
+		t.Errorf("Holm's levels (-want +got)\n%s", diff)
+	}
+	in := passInput(t)
+	for _, fixed := range []int{0, 3000} {
+		pol := DefaultPolicy()
+		pol.Statistics.Resamples = fixed
+		d, err := Decide(in, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := d.Quality
+		wantMode := map[int]string{0: ResamplingAdaptive, 3000: ResamplingFixed}[fixed]
+		wantDraws := map[int]int{0: adaptiveFirst, 3000: 3000}[fixed] // every p-value of the example is clear
+		if q.Method != "cluster-t" || q.Resamples != wantDraws || q.Resampling != wantMode {
+			t.Errorf("quality (%s): %d draws, %q; want %d, %q", q.Method, q.Resamples, q.Resampling, wantDraws, wantMode)
+		}
+		for _, s := range d.Segments {
+			if s.Tested && s.Resamples != wantDraws {
+				t.Errorf("segment %s: %d draws, want %d", s.Name, s.Resamples, wantDraws)
+			}
+		}
+	}
+}
+
+// TestWildAdaptiveRisk checks the promise of the wild bootstrap's adaptive
+// draws on data sets whose p-values lie near α: the decision it stops with
+// is the decision of 50 000 draws, but for at most a few data sets (the
+// bound is a probability of 0.001 per data set; near-ties with the
+// reference, which 50 000 draws do not settle either, are not counted).
+func TestWildAdaptiveRisk(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(41, 42))
+	const sets = 100
+	pol := DefaultPolicy()
+	differ, early := 0, 0
+	for i := range sets {
+		G := 30 + rng.IntN(40)
+		d, cl := make([]float64, 3*G), make([]int, 3*G)
+		for j := range d {
+			// A cluster effect and skewed case noise.
+			d[j], cl[j] = float64(j/3%5)/5+rng.ExpFloat64(), j/3
+		}
+		ct := stats.ClusterT(d, cl, 0, 0.9)
+		// The margin puts the clustered t statistic near its 5% point.
+		m := mean(d) - (1.45+0.5*rng.Float64())*ct.SE
+		pol.Statistics.Seed = uint64(i)
+		got, cr, draws := clusteredTest(d, cl, m, pol, true, pol.Alpha)
+		if draws < pol.Statistics.MaxResamples {
+			early++
+		}
+		ref := stats.WildClusterT(d, cl, m, stats.BootstrapOptions{Resamples: 50000, Seed: uint64(i), Level: 0.9}).PUpper
+		refP := math.Max(cr.PUpper, ref)
+		se := math.Sqrt(ref * (1 - ref) / 50000)
+		if (got <= pol.Alpha) != (refP <= pol.Alpha) && math.Abs(ref-pol.Alpha) > 3*se {
+			differ++
+			t.Logf("set %d: adaptive p %v after %d draws, reference p %v (wild %v ± %v)", i, got, draws, refP, ref, se)
+		}
+	}
+	t.Logf("%d of %d data sets stopped early", early, sets)
+	if differ > 1 {
+		t.Errorf("%d of %d adaptive decisions differ from 50 000 draws", differ, sets)
+	}
+	if early < sets/4 || early == sets {
+		t.Errorf("%d of %d data sets stopped early: the data sets are not near α", early, sets)
 	}
 }

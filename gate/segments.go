@@ -92,7 +92,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				}
 				cl := reindex(p, idx)
 				ct := stats.ClusterT(diff, cl, -drop, level)
-				s.PValue, _ = clusteredTest(diff, cl, -drop, pol, false)
+				s.PValue, _, s.Resamples = clusteredTest(diff, cl, -drop, pol, false, holmLevels(pol.Alpha, len(groups))...)
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
 					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"
@@ -145,6 +145,16 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 		d.Warnings = append(d.Warnings, "segments with fewer than "+itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
 	}
 	return segs
+}
+
+// holmLevels are the levels α/k, …, α/1 at which Holm's procedure over
+// up to k tests compares a p-value.
+func holmLevels(alpha float64, k int) []float64 {
+	ls := make([]float64, k)
+	for j := range ls {
+		ls[j] = alpha / float64(j+1)
+	}
+	return ls
 }
 
 // reindex maps the clusters of the cases idx onto 0..G'-1.

@@ -130,6 +130,8 @@ type jsonQuality struct {
 	PValue     Float           `json:"p_value"`
 	Met        bool            `json:"met"`
 	Missed     bool            `json:"missed"`
+	Resamples  int             `json:"resamples"`
+	Resampling string          `json:"resampling"`
 	Discordant *jsonDiscordant `json:"discordant,omitempty"`
 }
 
@@ -198,6 +200,7 @@ type jsonSegment struct {
 	Tested     bool   `json:"tested"`
 	NotTested  string `json:"not_tested,omitempty"`
 	MDE        Float  `json:"mde"`
+	Resamples  int    `json:"resamples"`
 }
 
 type jsonPower struct {
@@ -356,7 +359,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	q := d.Quality
 	r.Quality = jsonQuality{Method: q.Method, Baseline: Float(q.Baseline), Candidate: Float(q.Candidate), Delta: Float(q.Delta),
 		Margin: Float(q.Margin), CILow: Float(q.CILow), CIHigh: Float(q.CIHigh), CILevel: Float(q.CILevel), PValue: Float(q.PValue),
-		Met: q.Met, Missed: q.Missed}
+		Met: q.Met, Missed: q.Missed, Resamples: q.Resamples, Resampling: q.Resampling}
 	if q.Discordant != nil {
 		r.Quality.Discordant = &jsonDiscordant{q.Discordant.CandidateOnly, q.Discordant.BaselineOnly}
 	}
@@ -374,7 +377,7 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	r.Segments = make([]jsonSegment, 0, len(d.Segments))
 	for _, s := range d.Segments {
 		r.Segments = append(r.Segments, jsonSegment{s.Name, s.Cases, Float(s.Baseline), Float(s.Candidate), Float(s.Delta),
-			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested, Float(s.MDE)})
+			Float(s.PValue), Float(s.PAdjusted), s.Regression, s.Tested, s.NotTested, Float(s.MDE), s.Resamples})
 	}
 	r.Sequential = newJSONSequential(d.Sequential)
 	p := d.Power

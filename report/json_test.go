@@ -152,6 +152,7 @@ func TestJSONNumbers(t *testing.T) {
 		"cases.counted_as_failures": float64(d.Cases.CountedAsFailures),
 		"quality.baseline":          q.Baseline, "quality.candidate": q.Candidate, "quality.delta": q.Delta, "quality.margin": q.Margin,
 		"quality.ci_low": q.CILow, "quality.ci_high": q.CIHigh, "quality.ci_level": q.CILevel, "quality.p_value": q.PValue,
+		"quality.resamples":                 float64(q.Resamples),
 		"quality.discordant.candidate_only": float64(q.Discordant.CandidateOnly), "quality.discordant.baseline_only": float64(q.Discordant.BaselineOnly),
 		"cost.baseline_cpa": c.BaselineCPA, "cost.candidate_cpa": c.CandidateCPA, "cost.ratio": c.Ratio, "cost.max_ratio": c.MaxRatio,
 		"cost.ci_low": c.CILow, "cost.ci_high": c.CIHigh, "cost.ci_level": c.CILevel, "cost.p_value": c.PValue,
@@ -166,7 +167,7 @@ func TestJSONNumbers(t *testing.T) {
 		"format.baseline_valid_rate": f.BaselineValidRate, "format.candidate_valid_rate": f.CandidateValidRate,
 		"format.constraints.0.limit": f.Constraints[0].Limit, "format.constraints.0.value": f.Constraints[0].Value,
 		"segments.0.cases": float64(s.Cases), "segments.0.baseline": s.Baseline, "segments.0.candidate": s.Candidate, "segments.0.delta": s.Delta,
-		"segments.0.p_value": s.PValue, "segments.0.p_adjusted": s.PAdjusted, "segments.0.mde": s.MDE,
+		"segments.0.p_value": s.PValue, "segments.0.p_adjusted": s.PAdjusted, "segments.0.mde": s.MDE, "segments.0.resamples": float64(s.Resamples),
 		"power.effect": p.Effect, "power.target": p.Target, "power.cases_needed": p.CasesNeeded, "power.more_cases_needed": float64(p.MoreCasesNeeded),
 		"power.mde": p.MDE, "power.cost_ratio": p.CostRatio, "power.cost_cases_needed": p.CostCasesNeeded,
 		"power.cost_more_cases_needed": float64(p.CostMoreCasesNeeded), "power.cost_variance": p.CostVariance,
@@ -221,7 +222,7 @@ func TestJSONKeyOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for block, want := range map[string][]string{
-		"quality": {"method", "baseline", "candidate", "delta", "margin", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed", "discordant"},
+		"quality": {"method", "baseline", "candidate", "delta", "margin", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed", "resamples", "resampling", "discordant"},
 		"cost": {"method", "measured", "baseline_cpa", "candidate_cpa", "ratio", "max_ratio", "ci_low", "ci_high", "ci_level", "p_value", "met", "missed",
 			"delta_ci_low", "delta_ci_high", "delta_p_value", "resamples", "resampling", "p_value_mc_error", "seed", "baseline_total_usd", "candidate_total_usd"},
 		"power": {"effect", "target", "cases_needed", "more_cases_needed", "mde", "cost_ratio", "cost_cases_needed", "cost_more_cases_needed", "cost_variance"},
