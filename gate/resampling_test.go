@@ -37,7 +37,9 @@ func passInput(t *testing.T) Input {
 
 // TestSharedDraws checks that the cost test, both tiers and the latency
 // intervals of one decision come from the same draws: each equals the
-// statistic bootstrapped alone with that many draws and the same seed.
+// statistic bootstrapped alone with that many draws and the same seed. The
+// decision also names the draws of the quality and workflow tests' wild
+// bootstrap and how they were chosen.
 func TestSharedDraws(t *testing.T) {
 	t.Parallel()
 	in := passInput(t)
@@ -52,6 +54,17 @@ func TestSharedDraws(t *testing.T) {
 		wantMode := map[int]string{0: ResamplingAdaptive, 3000: ResamplingFixed}[fixed]
 		if c.Resampling != wantMode || (fixed > 0 && c.Resamples != fixed) || c.Resamples < 2000 || !(c.MCError >= 0) {
 			t.Fatalf("resamples %d, mode %q, Monte Carlo error %v; want %q", c.Resamples, c.Resampling, c.MCError, wantMode)
+		}
+		// The wild bootstrap of the clustered tests draws on its own, by
+		// the same rules: every p-value of the example is clear.
+		dq, wantDraws := d.Quality, map[int]int{0: adaptiveFirst, 3000: 3000}[fixed]
+		if dq.Method != "cluster-t" || dq.Resamples != wantDraws || dq.Resampling != wantMode {
+			t.Errorf("quality (%s): %d draws, %q; want %d, %q", dq.Method, dq.Resamples, dq.Resampling, wantDraws, wantMode)
+		}
+		for _, s := range d.Segments {
+			if s.Tested && s.Resamples != wantDraws {
+				t.Errorf("segment %s: %d draws, want %d", s.Name, s.Resamples, wantDraws)
+			}
 		}
 		o := stats.BootstrapOptions{Resamples: c.Resamples, Seed: pol.Statistics.Seed, Level: 1 - 2*pol.Alpha}
 		base, cand := armOf(in.Paired, 0), armOf(in.Paired, 1)
@@ -246,33 +259,12 @@ func TestClusteredTestAboveCap(t *testing.T) {
 	}
 }
 
-// TestWildDrawsReported: the decision names the wild bootstrap's draws of
-// the quality test and of every segment, and how they were chosen; the
-// segments' draws are settled against Holm's levels α/k, …, α/1.
-func TestWildDrawsReported(t *testing.T) {
+// TestSegmentHolmLevels: the thresholds the workflows' wild bootstrap is
+// settled against.
+func TestSegmentHolmLevels(t *testing.T) {
 	t.Parallel()
 	if diff := cmp.Diff([]float64{0.05, 0.025, 0.05 / 3}, holmLevels(0.05, 3)); diff != "" {
 		t.Errorf("Holm's levels (-want +got)\n%s", diff)
-	}
-	in := passInput(t)
-	for _, fixed := range []int{0, 3000} {
-		pol := DefaultPolicy()
-		pol.Statistics.Resamples = fixed
-		d, err := Decide(in, pol)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := d.Quality
-		wantMode := map[int]string{0: ResamplingAdaptive, 3000: ResamplingFixed}[fixed]
-		wantDraws := map[int]int{0: adaptiveFirst, 3000: 3000}[fixed] // every p-value of the example is clear
-		if q.Method != "cluster-t" || q.Resamples != wantDraws || q.Resampling != wantMode {
-			t.Errorf("quality (%s): %d draws, %q; want %d, %q", q.Method, q.Resamples, q.Resampling, wantDraws, wantMode)
-		}
-		for _, s := range d.Segments {
-			if s.Tested && s.Resamples != wantDraws {
-				t.Errorf("segment %s: %d draws, want %d", s.Name, s.Resamples, wantDraws)
-			}
-		}
 	}
 }
 
