@@ -69,6 +69,9 @@ type Decision struct {
 	// (accepted or a failure class) turned into the candidate's: what the
 	// tune fixed and what it broke.
 	FailureTransitions []Transition
+	// TransitionTotals adds the transitions up by kind (fixed, broke,
+	// changed class, same class).
+	TransitionTotals TransitionTotals
 	// CaseChanges lists, case by case, what the candidate broke, fixed or
 	// failed differently (the cases behind FailureTransitions): broken
 	// cases first, then fixed, then changed class.

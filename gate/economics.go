@@ -426,7 +426,7 @@ func firstLine(s string) string {
 // checklist answers the decision checklist of economics.md on every run,
 // and fills the failure-class and transition tables.
 func checklist(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) []ChecklistItem {
-	d.FailureClasses, d.FailureTransitions = failureTables(base, cand)
+	d.FailureClasses, d.FailureTransitions, d.TransitionTotals = failureTables(base, cand)
 	items := []ChecklistItem{
 		labelledItem(base, pol),
 		mixItem(p, pol),
@@ -603,13 +603,28 @@ func volumeItem(d *Decision) ChecklistItem {
 	return it
 }
 
+// TransitionClasses is how many failure classes keep a row and a column
+// of their own in the transition table: the most frequent ones (by
+// baseline plus candidate samples, ties by name). Unlabelled failures keep
+// theirs too; every other class is counted under OtherClasses, so the
+// table has at most TransitionClasses+3 outcomes however many classes the
+// scorecards name.
+const TransitionClasses = 10
+
+// OtherClasses is the outcome that stands, in the transition table, for
+// the failure classes beyond the TransitionClasses most frequent.
+const OtherClasses = "(other classes)"
+
 // failureTables counts the not-accepted samples of each arm by class and
 // the case-by-case transitions from the baseline's outcome to the
 // candidate's. A case with K_B baseline and K_C candidate samples adds
 // 1/(K_B·K_C) to the transition of every pair of its samples' outcomes, so
 // with one sample per case the counts are whole cases. Accepted → accepted
-// is left out.
-func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
+// is left out. The transitions run between the outcomes of
+// transitionOutcomes (the most frequent classes, the rest under
+// OtherClasses), so their number is bounded whatever the classes; the
+// class counts are linear in the samples.
+func failureTables(base, cand arm) ([]FailureClassCount, []Transition, TransitionTotals) {
 	classes := map[string]*FailureClassCount{}
 	row := func(k string) *FailureClassCount {
 		r, ok := classes[k]
@@ -619,36 +634,15 @@ func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
 		}
 		return r
 	}
-	// A case with samples bs and cs adds 1/(|bs||cs|) for every pair of
-	// a baseline and a candidate sample, so outcome from → to gets
-	// n_B(from)·n_C(to)/(|bs||cs|): counted per outcome, in time linear in
-	// the samples (the pairs themselves are quadratic).
-	trans := map[[2]string]float64{}
-	count := func(samples []*scorecard.Sample, side func(*FailureClassCount)) map[string]int {
-		n := map[string]int{}
-		for _, s := range samples {
-			o := outcomeOf(s)
-			n[o]++
-			if o != Accepted {
-				side(row(o))
+	for i := range base.samples {
+		for _, s := range base.samples[i] {
+			if o := outcomeOf(s); o != Accepted {
+				row(o).Baseline++
 			}
 		}
-		return n
-	}
-	for i := range base.samples {
-		bs, cs := base.samples[i], cand.samples[i]
-		nb := count(bs, func(r *FailureClassCount) { r.Baseline++ })
-		nc := count(cs, func(r *FailureClassCount) { r.Candidate++ })
-		if len(bs) == 0 || len(cs) == 0 {
-			continue
-		}
-		pairs := float64(len(bs)) * float64(len(cs))
-		for from, kb := range nb {
-			for to, kc := range nc {
-				if from == Accepted && to == Accepted {
-					continue
-				}
-				trans[[2]string{from, to}] += float64(kb) * float64(kc) / pairs
+		for _, s := range cand.samples[i] {
+			if o := outcomeOf(s); o != Accepted {
+				row(o).Candidate++
 			}
 		}
 	}
@@ -663,6 +657,63 @@ func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
 		}
 		return a.Baseline+a.Candidate > b.Baseline+b.Candidate
 	})
+	kept := map[string]bool{}
+	for _, o := range TransitionOutcomes(fc) {
+		kept[o] = true
+	}
+	label := func(s *scorecard.Sample) string {
+		if s.Accepted {
+			return Accepted
+		}
+		if o := outcomeOf(s); kept[o] && o != Accepted {
+			return o
+		}
+		return OtherClasses
+	}
+	// A case with samples bs and cs adds 1/(|bs||cs|) for every pair of
+	// a baseline and a candidate sample, so outcome from → to gets
+	// n_B(from)·n_C(to)/(|bs||cs|): counted per outcome, in time linear in
+	// the samples (the pairs themselves are quadratic, and the outcomes
+	// of one case at most TransitionClasses+3 a side).
+	trans := map[[2]string]float64{}
+	var totals TransitionTotals
+	count := func(samples []*scorecard.Sample, outcome func(*scorecard.Sample) string) map[string]int {
+		n := map[string]int{}
+		for _, s := range samples {
+			n[outcome(s)]++
+		}
+		return n
+	}
+	for i := range base.samples {
+		bs, cs := base.samples[i], cand.samples[i]
+		if len(bs) == 0 || len(cs) == 0 {
+			continue
+		}
+		pairs := float64(len(bs)) * float64(len(cs))
+		// The totals come from the classes themselves, so two classes
+		// counted under OtherClasses are a change, not the same class.
+		ob, oc := count(bs, outcomeOf), count(cs, outcomeOf)
+		nf, nfc := len(bs)-ob[Accepted], len(cs)-oc[Accepted]
+		totals.Fixed += float64(nf) * float64(oc[Accepted]) / pairs
+		totals.Broke += float64(ob[Accepted]) * float64(nfc) / pairs
+		same := 0.0
+		for o, kb := range ob {
+			if o != Accepted {
+				same += float64(kb) * float64(oc[o])
+			}
+		}
+		totals.Same += same / pairs
+		totals.Changed += (float64(nf)*float64(nfc) - same) / pairs
+		nb, nc := count(bs, label), count(cs, label)
+		for from, kb := range nb {
+			for to, kc := range nc {
+				if from == Accepted && to == Accepted {
+					continue
+				}
+				trans[[2]string{from, to}] += float64(kb) * float64(kc) / pairs
+			}
+		}
+	}
 	var tr []Transition
 	for k, v := range trans {
 		tr = append(tr, Transition{From: k[0], To: k[1], Cases: v})
@@ -677,5 +728,47 @@ func failureTables(base, cand arm) ([]FailureClassCount, []Transition) {
 		}
 		return a.To < b.To
 	})
-	return fc, tr
+	return fc, tr, totals
+}
+
+// TransitionTotals adds up the transitions by kind: the cases the
+// candidate fixed (a failure became accepted), broke (accepted became a
+// failure), failed in another class, and failed in the same class.
+// Counted from the classes themselves, so a change between two classes
+// that the table counts under OtherClasses is a change.
+type TransitionTotals struct {
+	Fixed, Broke, Changed, Same float64
+}
+
+// TransitionOutcomes returns the rows (and columns) of the transition
+// table for the class counts fc, in the order failureTables sorts them
+// (most frequent first, unlabelled last): Accepted, the TransitionClasses
+// most frequent classes, Unlabelled when some failure carries no class,
+// and OtherClasses when fc holds more classes than that (or a class
+// spelled like Accepted or OtherClasses, which is counted there).
+func TransitionOutcomes(fc []FailureClassCount) []string {
+	out := []string{Accepted}
+	labelled, other, unlabelled := 0, false, false
+	for _, c := range fc {
+		switch {
+		case c.Class == Unlabelled:
+			unlabelled = true
+		case c.Class == Accepted || c.Class == OtherClasses:
+			// A class that spells an outcome of the table's own is
+			// counted with the other classes, never as that outcome.
+			other = true
+		case labelled < TransitionClasses:
+			out = append(out, c.Class)
+			labelled++
+		default:
+			other = true
+		}
+	}
+	if unlabelled {
+		out = append(out, Unlabelled)
+	}
+	if other {
+		out = append(out, OtherClasses)
+	}
+	return out
 }

@@ -347,7 +347,7 @@ func TestFailureTables(t *testing.T) {
 		base.samples = append(base.samples, mk(c.b))
 		cand.samples = append(cand.samples, mk(c.c))
 	}
-	classes, trans := failureTables(base, cand)
+	classes, trans, _ := failureTables(base, cand)
 	wantClasses := []FailureClassCount{{"format", 0, 3}, {"tone", 3, 0}, {Unlabelled, 1, 1}}
 	if diff := cmp.Diff(wantClasses, classes); diff != "" {
 		t.Errorf("classes (-want +got):\n%s", diff)

@@ -152,8 +152,9 @@ type htmlPage struct {
 
 	Checklist []htmlCheck
 
-	FailureClasses []htmlClassCount
-	Transitions    *htmlMatrix
+	FailureClasses     []htmlClassCount
+	FailureClassesNote string
+	Transitions        *htmlMatrix
 
 	Cases *htmlCases
 
@@ -1074,7 +1075,11 @@ func answerClass(a string) string {
 }
 
 func htmlFailures(p *htmlPage, d *gate.Decision) {
-	for _, c := range d.FailureClasses {
+	rows, folded := classRows(d)
+	if folded > 0 {
+		p.FailureClassesNote = fmt.Sprintf("The %d most frequent failure classes have rows of their own; %s holds the other %s.", gate.TransitionClasses, gate.OtherClasses, numfmt.Int(folded))
+	}
+	for _, c := range rows {
 		p.FailureClasses = append(p.FailureClasses, htmlClassCount{clean(c.Class), strconv.Itoa(c.Baseline), strconv.Itoa(c.Candidate)})
 	}
 	trs := transitionsOf(d)

@@ -525,27 +525,26 @@ func (m *md) tiers(names Names) {
 	m.close()
 }
 
-// failures shows the failure classes and the transition table.
+// failures shows the failure classes and the transition table (the most
+// frequent classes, the others added up in one row and column).
 func (m *md) failures() {
 	d := m.d
 	if len(d.FailureClasses) == 0 {
 		return
 	}
 	m.open("Failure classes and transitions")
+	rows, folded := classRows(d)
+	if folded > 0 {
+		m.p("The %s most frequent failure classes have rows of their own; %s %s holds the other %s.\n\n",
+			numfmt.Int(gate.TransitionClasses), "the row", MarkdownText(gate.OtherClasses), numfmt.Int(folded))
+	}
 	m.p("| Class | Baseline | Candidate |\n")
 	m.p("| --- | ---: | ---: |\n")
-	for _, c := range d.FailureClasses {
+	for _, c := range rows {
 		m.p("| %s | %s | %s |\n", MarkdownText(c.Class), numfmt.Int(c.Baseline), numfmt.Int(c.Candidate))
 	}
-	if len(d.FailureTransitions) > 0 {
-		outcomes := []string{gate.Accepted}
-		for _, c := range d.FailureClasses {
-			outcomes = append(outcomes, c.Class)
-		}
-		cell := map[[2]string]float64{}
-		for _, t := range d.FailureTransitions {
-			cell[[2]string{t.From, t.To}] = t.Cases
-		}
+	if trs := transitionsOf(d); trs != nil {
+		outcomes, cell := trs.outcomes, trs.cases
 		m.p("\nCases by baseline outcome (rows) and candidate outcome (columns):\n\n| |")
 		for _, o := range outcomes {
 			m.p(" %s |", MarkdownText(o))

@@ -529,8 +529,12 @@ func (t *terminal) failures() {
 		return
 	}
 	t.heading("failure classes (rejected samples)")
+	rows, folded := classRows(d)
+	if folded > 0 {
+		t.para(fmt.Sprintf("the %d most frequent classes have rows of their own; %s holds the other %s", gate.TransitionClasses, gate.OtherClasses, numfmt.Int(folded)), "  ", "  ", plain)
+	}
 	tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}}, header: []string{"class", "baseline", "candidate"}}
-	for _, fc := range d.FailureClasses {
+	for _, fc := range rows {
 		tb.add(c(clean(fc.Class)), c(numfmt.Int(fc.Baseline)), c(numfmt.Int(fc.Candidate)))
 	}
 	t.table(tb)

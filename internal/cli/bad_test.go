@@ -38,9 +38,12 @@ func TestBadInvocations(t *testing.T) {
 					t.Skipf("%s: %v", l[0], err)
 				}
 			}
-			code, stdout, stderr := run(t, "", c.args...)
-			if code != c.exit || strings.Contains(stdout, "verdict") {
+			code, stdout, stderr := run(t, c.stdin, c.args...)
+			if code != c.exit || (c.exit == 2 && strings.Contains(stdout, "verdict")) {
 				t.Errorf("exit %d (want %d), stdout:\n%s\nstderr:\n%s", code, c.exit, stdout, stderr)
+			}
+			if c.maxOutput > 0 && len(stdout)+len(stderr) > c.maxOutput {
+				t.Errorf("%d bytes of output, want at most %d", len(stdout)+len(stderr), c.maxOutput)
 			}
 			golden.Check(t, strings.TrimSuffix(path, ".txt")+".want", strings.ReplaceAll(stderr, dir, "{dir}"))
 			for name, want := range c.files {
@@ -59,14 +62,26 @@ func TestBadInvocations(t *testing.T) {
 	}
 }
 
+// A badCase is one file of testdata/bad: a command, the exit code it must
+// give, links and files to make first, what to feed its standard input
+// ("stdin NAME"), and for a run that must stay small however large its
+// input ("max-output N"), the most bytes it may print. Files may hold
+// {repeat N TEXT} (TEXT N times) and {seq N TEXT} (TEXT N times, each #
+// in it replaced by the count from 0).
 type badCase struct {
-	args  []string
-	exit  int
-	links [][3]string
-	files map[string]string
+	args      []string
+	exit      int
+	links     [][3]string
+	files     map[string]string
+	stdin     string
+	stdinName string
+	maxOutput int
 }
 
-var repeat = regexp.MustCompile(`\{repeat (\d+) ([^}]*)\}`)
+var (
+	repeat = regexp.MustCompile(`\{repeat (\d+) ([^}]*)\}`)
+	seq    = regexp.MustCompile(`\{seq (\d+) ([^}]*)\}`)
+)
 
 func parseCase(t *testing.T, path, dir string) badCase {
 	t.Helper()
@@ -85,6 +100,10 @@ func parseCase(t *testing.T, path, dir string) badCase {
 			c.args = f[1:]
 		case f[0] == "exit" && len(f) == 2:
 			c.exit, _ = strconv.Atoi(f[1])
+		case f[0] == "stdin" && len(f) == 2:
+			c.stdinName = f[1]
+		case f[0] == "max-output" && len(f) == 2:
+			c.maxOutput, _ = strconv.Atoi(f[1])
 		case (f[0] == "link" || f[0] == "symlink") && len(f) == 3:
 			c.links = append(c.links, [3]string{f[0], f[1], f[2]})
 		default:
@@ -100,13 +119,25 @@ func parseCase(t *testing.T, path, dir string) badCase {
 				n, _ := strconv.Atoi(sm[1])
 				return strings.Repeat(sm[2], n)
 			})
+			content = seq.ReplaceAllStringFunc(content, func(m string) string {
+				sm := seq.FindStringSubmatch(m)
+				n, _ := strconv.Atoi(sm[1])
+				var b strings.Builder
+				for i := range n {
+					b.WriteString(strings.ReplaceAll(sm[2], "#", strconv.Itoa(i)))
+				}
+				return b.String()
+			})
 			c.files[name] = content
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if len(c.args) == 0 || c.exit == 0 {
+	if c.stdinName != "" {
+		c.stdin = c.files[c.stdinName]
+	}
+	if len(c.args) == 0 || (c.exit == 0 && c.maxOutput == 0) {
 		t.Fatalf("%s: no command or no exit code", path)
 	}
 	return c
