@@ -46,6 +46,9 @@ func TestBadInvocations(t *testing.T) {
 				t.Errorf("%d bytes of output, want at most %d", len(stdout)+len(stderr), c.maxOutput)
 			}
 			golden.Check(t, strings.TrimSuffix(path, ".txt")+".want", strings.ReplaceAll(stderr, dir, "{dir}"))
+			if c.stdoutGolden {
+				golden.Check(t, strings.TrimSuffix(path, ".txt")+".stdout", strings.ReplaceAll(stdout, dir, "{dir}"))
+			}
 			for name, want := range c.files {
 				got, err := os.ReadFile(filepath.Join(dir, name))
 				if err != nil || string(got) != want {
@@ -65,7 +68,8 @@ func TestBadInvocations(t *testing.T) {
 // A badCase is one file of testdata/bad: a command, the exit code it must
 // give, links and files to make first, what to feed its standard input
 // ("stdin NAME"), and for a run that must stay small however large its
-// input ("max-output N"), the most bytes it may print. Files may hold
+// input ("max-output N"), the most bytes it may print; "stdout" compares
+// standard output with NAME.stdout. Files may hold
 // {repeat N TEXT} (TEXT N times) and {seq N TEXT} (TEXT N times, each #
 // in it replaced by the count from 0).
 type badCase struct {
@@ -76,6 +80,8 @@ type badCase struct {
 	stdin     string
 	stdinName string
 	maxOutput int
+	// stdoutGolden: standard output is compared with NAME.stdout.
+	stdoutGolden bool
 }
 
 var (
@@ -102,6 +108,8 @@ func parseCase(t *testing.T, path, dir string) badCase {
 			c.exit, _ = strconv.Atoi(f[1])
 		case f[0] == "stdin" && len(f) == 2:
 			c.stdinName = f[1]
+		case f[0] == "stdout" && len(f) == 1:
+			c.stdoutGolden = true
 		case f[0] == "max-output" && len(f) == 2:
 			c.maxOutput, _ = strconv.Atoi(f[1])
 		case (f[0] == "link" || f[0] == "symlink") && len(f) == 3:
@@ -137,7 +145,7 @@ func parseCase(t *testing.T, path, dir string) badCase {
 	if c.stdinName != "" {
 		c.stdin = c.files[c.stdinName]
 	}
-	if len(c.args) == 0 || (c.exit == 0 && c.maxOutput == 0) {
+	if len(c.args) == 0 || (c.exit == 0 && c.maxOutput == 0 && !c.stdoutGolden) {
 		t.Fatalf("%s: no command or no exit code", path)
 	}
 	return c

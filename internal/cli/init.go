@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,12 +31,11 @@ var starter = template.Must(template.New("starter.yaml").Parse(starterTemplate))
 // the schema URL) is the plain starter.
 type starterFacts struct {
 	SchemaURL string
-	// From names the scorecards the facts come from.
-	From string
+	// From names the scorecards and Workflows lists the workflows seen,
+	// each written by yamlKey.
+	From, Workflows string
 	// NoCost: the scorecards carry no cost.
 	NoCost bool
-	// Workflows lists the workflows seen.
-	Workflows string
 	// Models lists the models seen, quoted for YAML keys, when the
 	// scorecards carry no cost (the pricing skeleton).
 	Models []string
@@ -65,10 +65,10 @@ func renderStarter(f starterFacts) []byte {
 // mix and acceptance rates.
 func starterFrom(base, cand *scorecard.Scorecard) ([]byte, error) {
 	pol := gate.DefaultPolicy()
-	f := starterFacts{From: base.Source, Effect: strconv.FormatFloat(pol.EffectivePowerEffect(), 'f', -1, 64)}
+	f := starterFacts{From: yamlKey(base.Source), Effect: strconv.FormatFloat(pol.EffectivePowerEffect(), 'f', -1, 64)}
 	cards := []*scorecard.Scorecard{base}
 	if cand != nil {
-		f.From += " and " + cand.Source
+		f.From += " and " + yamlKey(cand.Source)
 		cards = append(cards, cand)
 	}
 	models := map[string]bool{}
@@ -105,12 +105,13 @@ func starterFrom(base, cand *scorecard.Scorecard) ([]byte, error) {
 	}
 	if len(count) > 0 {
 		names := slices.Sorted(maps.Keys(count))
-		f.Workflows = strings.Join(names, ", ")
-		var parts []string
+		var parts, quoted []string
 		for _, w := range names {
+			quoted = append(quoted, yamlKey(w))
 			share := math.Round(1000*float64(count[w])/float64(len(cases))) / 1000
 			parts = append(parts, yamlKey(w)+": "+strconv.FormatFloat(share, 'f', -1, 64))
 		}
+		f.Workflows = strings.Join(quoted, ", ")
 		f.Mix = "{" + strings.Join(parts, ", ") + "}"
 	}
 	lines, err := observedPower(base, cand, pol)
@@ -156,12 +157,30 @@ func observedPower(base, cand *scorecard.Scorecard, pol gate.Policy) ([]string, 
 	return lines, nil
 }
 
-// yamlKey quotes a mapping key when plain YAML would misread it.
+// plainName matches the names that YAML reads back as the same string
+// when written plain, anywhere in a line: a letter or digit, then letters,
+// digits, '_', '.' or '/', then also '-', with a letter or '_' in it.
+var plainName = regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./-]*$`)
+
+// yamlKey writes a name taken from a scorecard (a workflow, a model, a
+// file name) for the starter policy, in a mapping or in a comment: plain
+// when it is an ordinary name, otherwise a double-quoted YAML scalar in
+// which line breaks (including NEL and U+2028/2029), every other control
+// character and the bidi controls are escapes and "##[" is broken up. So
+// no name can end a comment, start a key, or hide text in an editor.
 func yamlKey(s string) string {
-	if s == "" || strings.ContainsAny(s, ":#{}[],&*!|>'\"%@` ") || s != strings.TrimSpace(s) {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf":
 		return strconv.Quote(s)
 	}
-	return s
+	if plainName.MatchString(s) && strings.ContainsAny(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz_") {
+		return s
+	}
+	// strconv.Quote escapes what Go does not print (C0, DEL, C1, the
+	// line and paragraph separators, format characters such as the bidi
+	// controls) with \x, \u and \U, which YAML's double quotes read the
+	// same; "\x23" is YAML's '#'.
+	return strings.ReplaceAll(strconv.Quote(s), "##[", `#\x23[`)
 }
 
 func newInit(a *app) *cobra.Command {

@@ -1,13 +1,20 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/scorecard"
-	"github.com/google/go-cmp/cmp"
 )
 
 // configLine matches a commented-out policy line ("# latency:",
@@ -98,7 +105,7 @@ func TestStarterFrom(t *testing.T) {
 	text := string(policy)
 	for _, want := range []string{
 		"# Filled in from baseline.jsonl and candidate.jsonl.",
-		"# Workflows in the scorecards: policy qa, refund-email.",
+		`# Workflows in the scorecards: "policy qa", refund-email.`,
 		"# The scorecards read carry no costs",
 		`#   "ft:gpt-4.1-nano:acme:v1": {input_per_mtok: 0.0, output_per_mtok: 0.0, cached_input_per_mtok: 0.0}`,
 		"#   gpt-4.1-mini: {input_per_mtok: 0.0,",
@@ -132,4 +139,79 @@ func boolText(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// Names from the scorecards reach the starter policy only as plain names
+// or double-quoted scalars: a workflow or model name that holds a line
+// break and policy keys, other line breaks (NEL, U+2028), bidi controls or
+// "##[" adds no key, as written or with every block turned on, and no such
+// character is written raw.
+func TestStarterFromHostileNames(t *testing.T) {
+	t.Parallel()
+	inject := "refunds\nsegments: {block_on_regression: false, max_drop: 0.5}\npairing: {allow_unmatched: true, unmatched: drop}\nlatency: {required: false}\n#"
+	for _, name := range []string{inject, "a\u0085latency: {required: false}", "b\u2028pairing: {allow_unmatched: true}",
+		"c\u202e##[error]x", "d\r\npricing: {}", "yes", "1e3", "-x", "#"} {
+		t.Run(strconv.Quote(name), func(t *testing.T) {
+			t.Parallel()
+			policy := starterNamed(t, name)
+			for _, bad := range []string{"\r", "\u0085", "\u2028", "\u202e", "##[", "\nsegments:", "\npairing:", "\nlatency:", "\npricing: {}"} {
+				if strings.Contains(policy, bad) {
+					t.Errorf("the policy holds %q:\n%s", bad, policy)
+				}
+			}
+			for name, text := range map[string][]byte{"as written": []byte(policy), "every block on": uncomment([]byte(policy))} {
+				var doc map[string]any
+				if err := yaml.Unmarshal(text, &doc); err != nil {
+					t.Fatalf("%s: %v\n%s", name, err, text)
+				}
+				var starter map[string]any
+				src := []byte(starterNamed(t, "plain"))
+				if name != "as written" {
+					src = uncomment(src)
+				}
+				if err := yaml.Unmarshal(src, &starter); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(slices.Sorted(maps.Keys(starter)), slices.Sorted(maps.Keys(doc))); diff != "" {
+					t.Errorf("%s: top-level keys (-starter +got):\n%s", name, diff)
+				}
+				if _, err := gate.ParsePolicy("gate.yaml", text); err != nil && name == "as written" {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			var doc struct {
+				Checklist struct {
+					ProductionMix map[string]float64 `yaml:"production_mix"`
+				}
+				Pricing map[string]any
+			}
+			if err := yaml.Unmarshal(uncomment([]byte(policy)), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := doc.Checklist.ProductionMix[name]; !ok || len(doc.Checklist.ProductionMix) != 1 {
+				t.Errorf("production_mix reads back %q", slices.Sorted(maps.Keys(doc.Checklist.ProductionMix)))
+			}
+		})
+	}
+}
+
+// starterNamed is init --from on two scorecards whose workflow (and model)
+// is name.
+func starterNamed(t *testing.T, name string) string {
+	t.Helper()
+	var b, c strings.Builder
+	for i := range 40 {
+		line := func(acc bool) string {
+			v, _ := json.Marshal(map[string]any{"id": fmt.Sprint("c", i), "workflow": name, "accepted": acc,
+				"usage": map[string]any{"model": name + "m", "input_tokens": 10, "output_tokens": 1}})
+			return string(v) + "\n"
+		}
+		b.WriteString(line(i%2 == 0))
+		c.WriteString(line(i%3 == 0))
+	}
+	out, err := starterFrom(readCard(t, "b.jsonl", b.String()), readCard(t, "c.jsonl", c.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
