@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -41,7 +42,7 @@ func TestMetAtPEqualsAlpha(t *testing.T) {
 	quality := func(base, cand arm, cl []int, G, K int, m float64, method string) func(Policy) result {
 		return func(pol Policy) result {
 			pol.Quality.MinGain = m
-			q, err := qualityTest(shape(len(cl), G, K), base, cand, cl, pol)
+			q, err := qualityTest(context.Background(), shape(len(cl), G, K), base, cand, cl, pol)
 			if err != nil || q.Method != method {
 				t.Fatalf("%s: method %s, error %v", method, q.Method, err)
 			}

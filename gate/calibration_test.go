@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -301,7 +302,7 @@ func qualityRow(kind, method, setting string, m float64, K, G, short, long int, 
 			pol := calPolicy(rng)
 			pol.Quality.MinGain = m
 			base, cand, cl := draw(rng)
-			q, err := qualityTest(shape(len(cl), G, K), base, cand, cl, pol)
+			q, err := qualityTest(context.Background(), shape(len(cl), G, K), base, cand, cl, pol)
 			if err != nil {
 				panic(err)
 			}
@@ -365,7 +366,7 @@ func unmatchedRow(n int, lose float64, mode string, short, long int, bound float
 			if err != nil {
 				panic(err)
 			}
-			q, err := qualityTest(p, armOf(p, 0), armOf(p, 1), p.ClusterIndex(), pol)
+			q, err := qualityTest(context.Background(), p, armOf(p, 0), armOf(p, 1), p.ClusterIndex(), pol)
 			if err != nil {
 				panic(err)
 			}
@@ -517,7 +518,7 @@ func gatePowerRows() []gateCal {
 		pol.Power.Target = 0.8
 		pol.Power.Effect = &pw.gain
 		base, cand, cl := pw.draw(rng)
-		q, err := qualityTest(shape(len(cl), pw.G, pw.K), base, cand, cl, pol)
+		q, err := qualityTest(context.Background(), shape(len(cl), pw.G, pw.K), base, cand, cl, pol)
 		if err != nil {
 			panic(err)
 		}
@@ -566,7 +567,7 @@ func baselinePlanRow() gateCal {
 		run: func(rng *rand.Rand) (bool, float64) {
 			pol := calPolicy(rng)
 			b, c, cl := ts.draw(rng)
-			q, err := qualityTest(shape(len(cl), ts.G, ts.K), b, c, cl, pol)
+			q, err := qualityTest(context.Background(), shape(len(cl), ts.G, ts.K), b, c, cl, pol)
 			if err != nil {
 				panic(err)
 			}

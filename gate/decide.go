@@ -117,7 +117,7 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	}
 	cluster := p.ClusterIndex()
 
-	q, err := qualityTest(p, base, cand, cluster, pol)
+	q, err := qualityTest(ctx, p, base, cand, cluster, pol)
 	if err != nil {
 		return nil, err
 	}

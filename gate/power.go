@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -178,7 +179,7 @@ func PlanPower(in Input, pol Policy) (*PowerPlan, error) {
 		return nil, fmt.Errorf("no paired cases")
 	}
 	base, cand := armOf(p, in.Baselines[0]), armOf(p, in.Candidate)
-	q, err := qualityTest(p, base, cand, p.ClusterIndex(), pol)
+	q, err := qualityTest(context.Background(), p, base, cand, p.ClusterIndex(), pol)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -76,7 +77,7 @@ func mean(x []float64) float64 {
 }
 
 // qualityTest runs methods.md §2 on the two arms.
-func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy) (qualityResult, error) {
+func qualityTest(ctx context.Context, p *scorecard.Paired, base, cand arm, cluster []int, pol Policy) (qualityResult, error) {
 	method, err := qualityMethod(p, pol)
 	if err != nil {
 		return qualityResult{}, err
@@ -117,7 +118,7 @@ func qualityTest(p *scorecard.Paired, base, cand arm, cluster []int, pol Policy)
 		}
 	default:
 		var cr stats.CR2Result
-		r.PValue, cr, r.Resamples = clusteredTest(d, cluster, m, pol, true, pol.Alpha)
+		r.PValue, cr, r.Resamples = clusteredTest(ctx, d, cluster, m, pol, true, pol.Alpha)
 		r.Resampling = wildMode(r.Resamples, pol)
 		r.CILow, r.CIHigh = cr.Lo, cr.Hi
 		if len(cluster) > 0 && ct.G < 2 {
@@ -169,7 +170,8 @@ const qualityMinClusters = 10
 // CR2 whatever the draws. When all 6^G weight vectors fit within
 // max_resamples they are enumerated (the exact p-value). Above
 // bootstrapMaxClusters clusters it is not drawn and CR2 decides alone.
-func clusteredTest(d []float64, cluster []int, m float64, pol Policy, upper bool, thresholds ...float64) (float64, stats.CR2Result, int) {
+// Once ctx is done it stops drawing; the caller then discards the result.
+func clusteredTest(ctx context.Context, d []float64, cluster []int, m float64, pol Policy, upper bool, thresholds ...float64) (float64, stats.CR2Result, int) {
 	level := 1 - 2*pol.Alpha
 	cr := stats.ClusterCR2(d, cluster, m, level)
 	p := cr.PLower
@@ -180,7 +182,7 @@ func clusteredTest(d []float64, cluster []int, m float64, pol Policy, upper bool
 		return p, cr, 0
 	}
 	wild := func(B int) (float64, stats.WildResult) {
-		w := stats.WildClusterT(d, cluster, m, stats.BootstrapOptions{Resamples: B, Seed: pol.Statistics.Seed, Level: level})
+		w := stats.WildClusterT(d, cluster, m, stats.BootstrapOptions{Resamples: B, Seed: pol.Statistics.Seed, Level: level, Context: ctx})
 		if upper {
 			return w.PUpper, w
 		}

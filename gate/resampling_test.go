@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -229,7 +230,7 @@ func TestClusteredTestRules(t *testing.T) {
 			if below := cr.PUpper <= tc.thresholds[0]; below != tc.wantCR2Below {
 				t.Fatalf("CR2's p-value %v: at most %v is %v, the case needs %v", cr.PUpper, tc.thresholds[0], below, tc.wantCR2Below)
 			}
-			got, _, draws := clusteredTest(d, cl, 0, pol, true, tc.thresholds...)
+			got, _, draws := clusteredTest(context.Background(), d, cl, 0, pol, true, tc.thresholds...)
 			if draws != tc.wantDraws {
 				t.Errorf("%d draws, want %d", draws, tc.wantDraws)
 			}
@@ -254,7 +255,7 @@ func TestClusteredTestAboveCap(t *testing.T) {
 		d[i], cl[i] = float64(i%7)/10-0.25, i
 	}
 	cr := stats.ClusterCR2(d, cl, 0, 0.9)
-	if got, _, draws := clusteredTest(d, cl, 0, DefaultPolicy(), true, 0.05); got != cr.PUpper || draws != 0 {
+	if got, _, draws := clusteredTest(context.Background(), d, cl, 0, DefaultPolicy(), true, 0.05); got != cr.PUpper || draws != 0 {
 		t.Errorf("above the cap: p %v with %d draws, want CR2's %v with none", got, draws, cr.PUpper)
 	}
 }
@@ -290,7 +291,7 @@ func TestWildAdaptiveRisk(t *testing.T) {
 		// The margin puts the clustered t statistic near its 5% point.
 		m := mean(d) - (1.45+0.5*rng.Float64())*ct.SE
 		pol.Statistics.Seed = uint64(i)
-		got, cr, draws := clusteredTest(d, cl, m, pol, true, pol.Alpha)
+		got, cr, draws := clusteredTest(context.Background(), d, cl, m, pol, true, pol.Alpha)
 		if draws < pol.Statistics.MaxResamples {
 			early++
 		}

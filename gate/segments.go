@@ -92,7 +92,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				}
 				cl := reindex(p, idx)
 				ct := stats.ClusterT(diff, cl, -drop, level)
-				s.PValue, _, s.Resamples = clusteredTest(diff, cl, -drop, pol, false, holmLevels(pol.Alpha, len(groups))...)
+				s.PValue, _, s.Resamples = clusteredTest(d.ctx, diff, cl, -drop, pol, false, holmLevels(pol.Alpha, len(groups))...)
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
 					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"

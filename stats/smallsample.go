@@ -144,6 +144,9 @@ type WildResult struct {
 // (with the seed mixed, so that the two tests do not share random numbers)
 // and are identical whatever GOMAXPROCS is.
 //
+// With o.Context done it stops drawing (the result is then meaningless,
+// and the caller checks Context.Err()).
+//
 // With fewer than two clusters both p-values are 1 (ErrFewClusters); with
 // a zero standard error (ClusterT's ErrZeroSE) the test is not run and
 // both are 1 with the warning: the caller decides by a sign test. It
@@ -217,7 +220,7 @@ func WildClusterT(d []float64, cluster []int, m float64, o BootstrapOptions) Wil
 	B := o.Resamples
 	ts := make([]float64, B)
 	// Streams of their own: the cost bootstrap's with the seed mixed.
-	forBlocks(B, mix64(o.Seed^wildSeedMix), func(src *randSource, lo, hi int) {
+	forBlocksUntil(o.done(), B, mix64(o.Seed^wildSeedMix), func(src *randSource, lo, hi int) {
 		w := make([]float64, G)
 		for k := lo; k < hi; k++ {
 			for j := range w {
