@@ -14,9 +14,9 @@ func tool(t *testing.T, parts ...string) string {
 // TestActionToolOutputs gates each eval tool's current output through the
 // action: a zstd Inspect log and a DeepEval test run with the reader
 // options from the policy, a promptfoo prompt A/B file whose two prompts
-// the baseline-prompt and candidate-prompt inputs pick, and a file of two
-// providers by two prompts whose providers the inputs pick over the
-// policy's.
+// the baseline-prompt and candidate-prompt inputs pick (or the policy
+// alone), and a file of two providers by two prompts whose providers the
+// inputs pick over the policy's.
 func TestActionToolOutputs(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -36,6 +36,12 @@ func TestActionToolOutputs(t *testing.T) {
 		{"promptfoo prompt inputs", map[string]string{
 			"baseline": tool(t, "promptfoo-prompts", "results.json"), "candidate": tool(t, "promptfoo-prompts", "results.json"),
 			"baseline-prompt": "Answer the customer: {{question}}", "candidate-prompt": " 1 ",
+		}, []string{"openai:chat:gpt-4.1-mini [Answer the customer: {{question}}]", "openai:chat:gpt-4.1-mini [You are the support desk. Check the pol…]"}, "pass"},
+		// The same file with the prompts picked by the policy's importers
+		// block: no input beyond the files and the policy.
+		{"promptfoo prompts from the policy", map[string]string{
+			"baseline": tool(t, "promptfoo-prompts", "results.json"), "candidate": tool(t, "promptfoo-prompts", "results.json"),
+			"policy": tool(t, "promptfoo-prompts", "gate.yaml"),
 		}, []string{"openai:chat:gpt-4.1-mini [Answer the customer: {{question}}]", "openai:chat:gpt-4.1-mini [You are the support desk. Check the pol…]"}, "pass"},
 		// The policy names base as the baseline and tuned as the candidate;
 		// the inputs swap them, and the gate fails the base model.
