@@ -269,6 +269,7 @@ func mergeScorecards(name string, evidence *scorecard.Scorecard, runs []*scoreca
 			newCases := map[string]bool{}
 			next := map[string]int{}
 			inRun := map[string]int{}
+			var repeated []repeatedSample // samples whose number the evidence already has
 			for i := range samples {
 				s := &samples[i]
 				if g, ok := group[s.ID]; ok && (g[0] != s.Workflow || g[1] != s.Cluster) {
@@ -291,7 +292,7 @@ func mergeScorecards(name string, evidence *scorecard.Scorecard, runs []*scoreca
 				}
 				key := s.ID + "\x00" + fmt.Sprint(s.Sample)
 				if w, dup := seen[key]; dup {
-					errs = append(errs, scorecard.Errorf(run.Source, s.Line, "case %q sample %d is already in %s (from %s line %d); a re-run needs new sample numbers: use --renumber to number them after the case's last sample", s.ID, s.Sample, name, w.file, w.line))
+					repeated = append(repeated, repeatedSample{line: s.Line, id: s.ID, sample: s.Sample, file: w.file, at: w.line})
 					bad = true
 				} else if line, dup := inRun[key]; dup {
 					errs = append(errs, scorecard.Errorf(run.Source, s.Line, "case %q sample %d appears twice in the run (first at line %d)", s.ID, s.Sample, line))
@@ -299,6 +300,7 @@ func mergeScorecards(name string, evidence *scorecard.Scorecard, runs []*scoreca
 				}
 				inRun[key] = s.Line
 			}
+			errs = append(errs, repeatedErrors(run.Source, name, repeated, len(samples))...)
 			if bad {
 				continue
 			}
@@ -379,4 +381,29 @@ func encodeNativeJSONL(sc *scorecard.Scorecard) []byte {
 		b.WriteByte('\n')
 	}
 	return b.Bytes()
+}
+
+// A repeatedSample is a run's sample at line whose case id and sample
+// number the evidence already has, from file at line at.
+type repeatedSample struct {
+	line, sample, at int
+	id, file         string
+}
+
+// repeatedErrors says what is wrong with a run's repeated samples: one
+// error each when there are a few; more (a re-run merged without
+// --renumber repeats every case) are said once, at the first of them,
+// with their count out of the run's samples.
+func repeatedErrors(source, evidence string, repeated []repeatedSample, samples int) []error {
+	const fix = "a re-run needs new sample numbers: use --renumber to number them after each case's last sample"
+	if len(repeated) > 3 {
+		r := repeated[0]
+		return []error{scorecard.Errorf(source, r.line, "%d of the run's %d samples repeat a case and sample number already in %s (the first: case %q sample %d, from %s line %d); %s",
+			len(repeated), samples, evidence, r.id, r.sample, r.file, r.at, fix)}
+	}
+	var errs []error
+	for _, r := range repeated {
+		errs = append(errs, scorecard.Errorf(source, r.line, "case %q sample %d is already in %s (from %s line %d); %s", r.id, r.sample, evidence, r.file, r.at, fix))
+	}
+	return errs
 }

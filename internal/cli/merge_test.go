@@ -98,6 +98,29 @@ func TestMerge(t *testing.T) {
 	}
 }
 
+// A re-run merged without --renumber repeats every case's sample number:
+// said once with the count, not once a case.
+func TestMergeReRunSaidOnce(t *testing.T) {
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "evidence.jsonl")
+	var first, again []string
+	for i := range 10 {
+		first = append(first, fmt.Sprintf(`{"id": "q%02d", "accepted": true}`, i))
+		again = append(again, fmt.Sprintf(`{"id": "q%02d", "accepted": %v}`, i, i%2 == 0))
+	}
+	r1 := mergeRun(t, dir, "r1.jsonl", "cand", "run-1", first...)
+	r2 := mergeRun(t, dir, "r2.jsonl", "cand", "run-2", again...)
+	if code, _, stderr := run(t, "", "merge", "--into", ev, r1); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := run(t, "", "merge", "--into", ev, r2)
+	want := r2 + `:2: 10 of the run's 10 samples repeat a case and sample number already in ` + ev + ` (the first: case "q00" sample 0, from ` + ev +
+		` line 2); a re-run needs new sample numbers: use --renumber to number them after each case's last sample` + "\n"
+	if code != 2 || stdout != "" || stderr != want {
+		t.Errorf("exit %d\nstdout %q\nstderr %q\nwant   %q", code, stdout, stderr, want)
+	}
+}
+
 // A refused merge leaves the evidence as it was.
 func TestMergeRefusedLeavesEvidence(t *testing.T) {
 	dir := t.TempDir()
