@@ -241,6 +241,12 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		}
 	}
 
+	// No id in every arm: nothing was compared, whatever the pairing
+	// options say (counting every case as a candidate failure, or
+	// dropping them all, would decide on no evidence).
+	if len(kept)/A == len(missing) {
+		return nil, unmatchedError(arms, groups, allIDs(groups), 0, o)
+	}
 	p := &Paired{Arms: arms, Unmatched: make([]int, A), MissingCost: math.NaN()}
 	var unmatched []string
 	for a := range arms {
@@ -265,9 +271,6 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	}
 	if len(unmatched) > 0 {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
-	}
-	if len(kept) == 0 {
-		return nil, unmatchedError(arms, groups, only, 0, o)
 	}
 
 	n := len(kept) / A
@@ -387,6 +390,17 @@ func summarise(samples []*Sample) ArmCase {
 		ac.Cost = cost / k
 	}
 	return ac
+}
+
+// allIDs lists each arm's case ids in sorted order.
+func allIDs(groups []armCases) [][]string {
+	ids := make([][]string, len(groups))
+	for a := range groups {
+		for i := range groups[a].len() {
+			ids[a] = append(ids[a], groups[a].id(i))
+		}
+	}
+	return ids
 }
 
 func firstFew(ids []string, n int) string {

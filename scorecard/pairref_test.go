@@ -78,6 +78,10 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	}
 	sort.Strings(common)
 	sort.Strings(missing)
+	if len(common) == len(missing) {
+		groups := refGroups(arms)
+		return nil, unmatchedError(arms, groups, allIDs(groups), 0, o)
+	}
 
 	p := &Paired{Arms: arms, Unmatched: make([]int, len(arms)), MissingCost: math.NaN()}
 	var unmatched []string
@@ -125,9 +129,6 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	}
 	if len(unmatched) > 0 {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))
-	}
-	if len(common) == 0 {
-		return nil, unmatchedError(arms, refGroups(arms), onlyOf, 0, o)
 	}
 
 	clusterIdx := map[string]int{}

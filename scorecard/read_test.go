@@ -270,6 +270,40 @@ func TestPairCountsMissingCandidateCases(t *testing.T) {
 	}
 }
 
+// Scorecards without a case id in common are refused whatever the pairing
+// options: counting every baseline case as a candidate failure, or
+// dropping them all, would decide on cases that were never compared. The
+// error is the same as without allow_unmatched, and points out ids that
+// differ by a prefix.
+func TestPairNothingInCommon(t *testing.T) {
+	t.Parallel()
+	base := read(t, "b.jsonl", `{"id":"0","accepted":true}
+{"id":"1","accepted":false}
+{"id":"2","accepted":true}
+{"id":"3","accepted":true}
+`)
+	cand := read(t, "c.jsonl", `{"id":"arc:0","accepted":true}
+{"id":"arc:1","accepted":true}
+`)
+	_, err := scorecard.Pair([]*scorecard.Scorecard{base, cand}, scorecard.PairOptions{})
+	if err == nil || !strings.Contains(err.Error(), "no case id in common") || !strings.Contains(err.Error(), `"arc:"`) {
+		t.Fatalf("without allow_unmatched: %v", err)
+	}
+	want := err.Error()
+	for _, o := range []scorecard.PairOptions{
+		{AllowUnmatched: true},
+		{AllowUnmatched: true, CountMissing: true, Candidate: 1},
+	} {
+		if _, err := scorecard.Pair([]*scorecard.Scorecard{base, cand}, o); err == nil || err.Error() != want {
+			t.Errorf("%+v: %v\nwant %s", o, err, want)
+		}
+	}
+	// The candidate first: its cases are all missing from the baseline.
+	if p, err := scorecard.Pair([]*scorecard.Scorecard{cand, base}, scorecard.PairOptions{AllowUnmatched: true, CountMissing: true}); err == nil {
+		t.Errorf("candidate first: %d cases, no error", len(p.Cases))
+	}
+}
+
 func TestPairErrors(t *testing.T) {
 	t.Parallel()
 	base := `{"id":"a","workflow":"w1","accepted":true}
