@@ -155,7 +155,7 @@ func (r *nativeReader) fastCase(line int, raw []byte) bool {
 			}
 			s.Usage, ok = fastUsage(v, r.slab.usage())
 		case fMetadata:
-			ok = null || v[0] == '{'
+			ok = null || (v[0] == '{' && readkit.FindDuplicateKey(v) == nil)
 		}
 		return ok
 	})
@@ -168,7 +168,7 @@ func (r *nativeReader) fastCase(line int, raw []byte) bool {
 
 // fastUsage decodes a usage object as usage does when usage would report
 // no error or warning; ok is false otherwise. A repeated key, which usage
-// allows (the last one wins), is also left to usage.
+// refuses, is left to usage.
 func fastUsage(raw []byte, u *Usage) (*Usage, bool) {
 	if raw[0] != '{' {
 		return nil, false

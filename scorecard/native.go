@@ -82,6 +82,19 @@ func (r *nativeReader) errorAt(off int, format string, args ...any) {
 	r.errs = append(r.errs, &InputError{File: r.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
+// noDuplicateKeys reports, at the second occurrence, a key that an object
+// inside the value v (at offset off, named where) gives twice, at any
+// depth: system, run, usage and metadata are read exactly or not at all.
+func (r *nativeReader) noDuplicateKeys(off int, where string, v []byte) bool {
+	d := readkit.FindDuplicateKey(v)
+	if d == nil {
+		return true
+	}
+	line, _ := r.lines().Pos(off + d.First)
+	r.errorAt(off+d.Off, "%s has the key %q twice (first at line %d)", where, d.Key, line)
+	return false
+}
+
 func (r *nativeReader) unknownField(off int, where, key string, known []string) {
 	msg := fmt.Sprintf("unknown %s field %q", where, key)
 	if s := Suggest(key, known); s != "" {
@@ -154,6 +167,7 @@ func (r *nativeReader) readDocument() {
 		case "run":
 			r.run(base, f.Value)
 		case "metadata":
+			r.noDuplicateKeys(base, "metadata", f.Value)
 		case "cases":
 			sawCases = true
 			elems, err := readkit.ArrayElements(f.Value)
@@ -252,6 +266,7 @@ func (r *nativeReader) header(base int, fields []readkit.Field) {
 		case "run":
 			r.run(vbase, f.Value)
 		case "metadata":
+			r.noDuplicateKeys(vbase, "metadata", f.Value)
 		case "cases":
 			r.errorAt(off, `a JSONL header carries no "cases": put one case per line after it`)
 		default:
@@ -281,6 +296,9 @@ func (r *nativeReader) system(off int, v json.RawMessage) {
 		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))
 		return
 	}
+	if !r.noDuplicateKeys(off, "system", v) {
+		return
+	}
 	for _, f := range fields {
 		dst := map[string]*string{"name": &r.sc.System.Name, "role": &r.sc.System.Role,
 			"model": &r.sc.System.Model, "tier": &r.sc.System.Tier}[f.Key]
@@ -297,6 +315,9 @@ func (r *nativeReader) run(off int, v json.RawMessage) {
 	fields, err := readkit.ObjectFields(v)
 	if err != nil {
 		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), off, err))
+		return
+	}
+	if !r.noDuplicateKeys(off, "run", v) {
 		return
 	}
 	for _, f := range fields {
@@ -430,6 +451,8 @@ func (r *nativeReader) caseFieldsAt(base int, fields []readkit.Field) {
 		case "metadata":
 			if !null && readkit.FirstNonSpace(f.Value) != '{' {
 				bad(off, "metadata must be an object, found %s", readkit.Describe(f.Value))
+			} else if !r.noDuplicateKeys(off+bytes.Index(r.data[off:], f.Value), "metadata", f.Value) {
+				ok = false
 			}
 		default:
 			r.unknownField(off, "case", f.Key, caseFields)
@@ -450,6 +473,9 @@ func (r *nativeReader) usage(base int, raw json.RawMessage) (*Usage, bool) {
 	fields, err := readkit.ObjectFields(raw)
 	if err != nil {
 		r.errs = append(r.errs, readkit.ErrorAt(r.file, r.data, r.lines(), base, err))
+		return nil, false
+	}
+	if !r.noDuplicateKeys(base, "usage", raw) {
 		return nil, false
 	}
 	u := &Usage{}

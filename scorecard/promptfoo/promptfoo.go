@@ -178,6 +178,10 @@ func promptfooRow(r readkit.Object, order int) pfRow {
 	row := pfRow{order: order, testIdx: -1, promptIdx: -1}
 	s := &row.sample
 	s.Line = in.Line(r.Off)
+	// The grading decides the failure class; no key of it may be read
+	// two ways.
+	exact := r.NoDuplicateKeys("gradingResult", "gradingResult")
+	r.NoDuplicateKeys("namedScores", "namedScores")
 	success := r.Boolean("success", "success")
 	if success == nil {
 		if !r.Has("success") {
@@ -249,7 +253,9 @@ func promptfooRow(r readkit.Object, order int) pfRow {
 		}
 		s.Accepted = false
 	} else if success != nil && !*success {
-		s.FailureClass = promptfooFailedAssertion(r)
+		if exact {
+			s.FailureClass = promptfooFailedAssertion(r)
+		}
 	}
 	s.Score = r.Number("score", "score", false)
 	s.LatencyMS = r.Number("latencyMs", "latencyMs", true)

@@ -177,6 +177,22 @@ func (o Object) Member(key string) (raw json.RawMessage, off int, ok bool) {
 	return nil, 0, false
 }
 
+// NoDuplicateKeys refuses, at its second occurrence, a key that an object
+// inside the member key (path in messages) gives twice, at any depth: for
+// a member whose nested objects a reader looks into.
+func (o Object) NoDuplicateKeys(key, path string) bool {
+	raw, off, ok := o.Member(key)
+	if !ok {
+		return true
+	}
+	d := FindDuplicateKey(raw)
+	if d == nil {
+		return true
+	}
+	o.In.FailAt(off+d.Off, "%s has the key %q twice (first at line %d)", path, d.Key, o.In.Line(off+d.First))
+	return false
+}
+
 // has reports whether key is present with a non-null value.
 func (o Object) Has(key string) bool {
 	_, _, ok := o.Member(key)
