@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ftgate/ftgate/scorecard/internal/readkit"
 )
@@ -194,11 +195,26 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 	} else {
 		fail(1, "row %q has no accepted value", s.ID)
 	}
-	s.Workflow, _, _ = get("workflow")
-	s.Cluster, _, _ = get("cluster")
-	s.FailureClass, _, _ = get("failure_class")
-	s.Error, _, _ = get("error")
-	s.Batch, _, _ = get("batch")
+	// Text that groups or labels cases is read exactly or not at all:
+	// bytes that are not UTF-8 would be written out as U+FFFD, and two
+	// different workflows would read the same in every report.
+	text := func(key string) string {
+		v, c, ok := get(key)
+		switch {
+		case !ok:
+		case strings.IndexByte(v, 0) >= 0:
+			fail(c, "%s %q holds a NUL byte, which no text holds; is the file binary or in UTF-16?", key, v)
+		case key != "id" && !utf8.ValidString(v):
+			fail(c, "%s %q is not valid UTF-8, so two different values could read the same once written out; write the file as UTF-8", key, v)
+		}
+		return v
+	}
+	text("id")
+	s.Workflow = text("workflow")
+	s.Cluster = text("cluster")
+	s.FailureClass = text("failure_class")
+	s.Error = text("error")
+	s.Batch = text("batch")
 	if v, c, ok := get("sample"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -248,7 +264,7 @@ func csvSample(file string, cr *csv.Reader, rec []string, col map[string]int, li
 		*t.dst = n
 		hasUsage = true
 	}
-	if m, _, ok := get("model"); ok {
+	if m := text("model"); m != "" {
 		u.Model = m
 		hasUsage = true
 	}

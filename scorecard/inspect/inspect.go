@@ -312,7 +312,7 @@ func (b *archiveBudget) read(f *zip.File) ([]byte, error) {
 // refusal is the error for an archive whose budget ran out at member.
 func (b *archiveBudget) refusal(file, member string) *scorecard.InputError {
 	return scorecard.Errorf(file, 0, "%s: the archive's members decompress to more than %s, the most ftgate reads from a %s archive (%d times its size, at least %s, at most %s); refusing it as a possible zip bomb",
-		member, readkit.ByteSize(b.limit), readkit.ByteSize(b.archive), archiveRatio, readkit.ByteSize(archiveMinBytes), readkit.ByteSize(archiveMaxBytes))
+		readkit.Name(member), readkit.ByteSize(b.limit), readkit.ByteSize(b.archive), archiveRatio, readkit.ByteSize(archiveMinBytes), readkit.ByteSize(archiveMaxBytes))
 }
 
 // archiveMaxWindow bounds the Zstandard window (the history a decoder
@@ -328,13 +328,13 @@ var zstdMember = zstd.ZipDecompressor(zstd.WithDecoderMaxWindow(archiveMaxWindow
 func memberError(file string, f *zip.File, err error) *scorecard.InputError {
 	switch {
 	case errors.Is(err, zip.ErrAlgorithm):
-		return scorecard.Errorf(file, 0, "%s: compressed with zip method %d, which ftgate does not read (it reads stored, deflate and zstd members, which is what Inspect writes); is this archive an Inspect log?", f.Name, f.Method)
+		return scorecard.Errorf(file, 0, "%s: compressed with zip method %d, which ftgate does not read (it reads stored, deflate and zstd members, which is what Inspect writes); is this archive an Inspect log?", readkit.Name(f.Name), f.Method)
 	case errors.Is(err, zstd.ErrWindowSizeExceeded):
-		return scorecard.Errorf(file, 0, "%s: its Zstandard frame asks for a window of more than %s of memory, the most ftgate allows; refusing it as a possible zip bomb", f.Name, readkit.ByteSize(archiveMaxWindow))
+		return scorecard.Errorf(file, 0, "%s: its Zstandard frame asks for a window of more than %s of memory, the most ftgate allows; refusing it as a possible zip bomb", readkit.Name(f.Name), readkit.ByteSize(archiveMaxWindow))
 	case errors.Is(err, zip.ErrChecksum):
-		return scorecard.Errorf(file, 0, "%s: the member is corrupt (its checksum does not match); the archive was damaged after Inspect wrote it", f.Name)
+		return scorecard.Errorf(file, 0, "%s: the member is corrupt (its checksum does not match); the archive was damaged after Inspect wrote it", readkit.Name(f.Name))
 	}
-	return scorecard.Errorf(file, 0, "%s: cannot read the member: %v", f.Name, err)
+	return scorecard.Errorf(file, 0, "%s: cannot read the member: %v", readkit.Name(f.Name), err)
 }
 
 // idLess orders ids: integers numerically, before strings.
@@ -467,7 +467,7 @@ func inspectUsage(s *inspectSample, evalModel string) []string {
 	}
 	var entries []entry
 	for _, f := range mu.Fields {
-		path := "model_usage." + f.Key
+		path := "model_usage." + readkit.Name(f.Key)
 		if o, ok := s.in.Object(readkit.ValueStart(s.in.Data, mu.Off+f.Off), f.Value, path); ok {
 			entries = append(entries, entry{f.Key, o})
 		}
@@ -505,7 +505,7 @@ func inspectUsage(s *inspectSample, evalModel string) []string {
 		return left
 	}
 	e := entries[pick]
-	p := "model_usage." + e.model + "."
+	p := "model_usage." + readkit.Name(e.model) + "."
 	in := e.obj.Count("input_tokens", p+"input_tokens")
 	out := e.obj.Count("output_tokens", p+"output_tokens")
 	read := e.obj.Count("input_tokens_cache_read", p+"input_tokens_cache_read")

@@ -47,7 +47,7 @@ func (in *Input) place(ie *InputError) *InputError {
 	if in.Member == "" {
 		return ie
 	}
-	loc := in.Member
+	loc := Name(in.Member)
 	if ie.Line > 0 {
 		loc += ":" + strconv.Itoa(ie.Line)
 		if ie.Col > 0 {

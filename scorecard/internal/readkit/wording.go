@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ftgate/ftgate/internal/numfmt"
 )
@@ -153,4 +154,21 @@ func Truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// Name writes a name taken from the input (an archive member, a key joined
+// into a path such as model_usage.NAME.input_tokens) for a message: as it
+// is when every character is printable and none is white space, quoted
+// with %q otherwise, so that a line break, a control or a bidi character in
+// a name keeps the message on one line and shows what the name holds.
+func Name(s string) string {
+	if s == "" || !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if r == '"' || r == ' ' || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
