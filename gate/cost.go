@@ -146,7 +146,7 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 		d.Warnings = append(d.Warnings, "cost: every cluster has the same cost and acceptance, so the data carry no evidence about the cost ratio either way (p = 1)")
 	}
 	if g := stats.EffectiveClusters(cluster); dr.G >= 2 && g < costMinClusters {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: %s; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed or a few clusters hold much of the data (docs/methods.md, calibration)", effectiveClause(dr.G, g), costMinClusters))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("cost: %s; below %d the cost test is a large-sample approximation whose false-pass rate can exceed α when per-case costs are heavily skewed or a few clusters hold much of the data (%smethods.md#11-calibration)", effectiveClause(dr.G, g), costMinClusters, DocsURL))
 	}
 	if c.Method == "bootstrap" {
 		// The decision turns on the bootstrap p-value at α (when the delta

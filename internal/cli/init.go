@@ -31,6 +31,8 @@ var starter = template.Must(template.New("starter.yaml").Parse(starterTemplate))
 // the schema URL) is the plain starter.
 type starterFacts struct {
 	SchemaURL string
+	// DocsURL is where the comments' references point (gate.DocsURL).
+	DocsURL string
 	// From names the scorecards and Workflows lists the workflows seen,
 	// each written by yamlKey.
 	From, Workflows string
@@ -53,6 +55,7 @@ func StarterPolicy() []byte { return renderStarter(starterFacts{}) }
 
 func renderStarter(f starterFacts) []byte {
 	f.SchemaURL = PolicySchemaURL
+	f.DocsURL = gate.DocsURL
 	var b strings.Builder
 	if err := starter.Execute(&b, f); err != nil {
 		panic(err) // the template is fixed and tested
