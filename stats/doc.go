@@ -14,8 +14,8 @@
 // can produce (slices of different lengths, a level outside (0, 1)) make the
 // functions panic, as gonum's distributions do.
 //
-// The methods and their references are those of the ftgate methods contract
-// (docs: methods.md, sections 2, 3, 5, 6 and 7).
+// The methods and their references are described in docs/methods.md,
+// sections 2, 3, 5, 6 and 7.
 package stats
 
 import "errors"

@@ -10,7 +10,7 @@ import (
 
 // heavy are packages that once made a cold build of the binary take half
 // as long again, each for a lighter job another package does
-// (docs/performance.md, "Build").
+// (docs/performance.md, "The cold build" under "Measured").
 var heavy = []string{
 	"gonum.org/v1/gonum/stat/distuv", // the normal and t distributions: stats uses gonum's mathext
 	"gonum.org/v1/gonum/mat",         // matrices, pulled in by distuv

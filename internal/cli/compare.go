@@ -107,7 +107,7 @@ files are model tiers, gated as the routed baseline.`,
 	r.StringVar(&f.plot, "plot", "write an SVG chart of cost per accepted outcome against quality to `FILE`")
 	r.StringVar(&f.html, "html", "write the HTML report (one self-contained page: charts, flipped cases) to `FILE`")
 	o := in(cmd, groupOutput)
-	o.BoolVar(&f.quiet, "quiet", "print only the verdict line and the reasons for it")
+	o.BoolVar(&f.quiet, "quiet", "print only the verdict line, warnings about the inputs and what blocks the release")
 	o.BoolVar(&f.details, "details", "print every table: the tests behind each number, spend, latency, tiers, economics, the checklist, failure classes and transitions")
 	f.read.register(cmd)
 	f.read.registerSides(cmd)
