@@ -175,6 +175,10 @@ func costTest(d *Decision, base, cand arm, cluster []int, pol Policy) Cost {
 			for _, w := range br.Warnings {
 				d.Warnings = append(d.Warnings, "cost (bootstrap): "+w.Error())
 			}
+			if c.CILow == 0 && c.Ratio > 0 {
+				d.Warnings = append(d.Warnings, fmt.Sprintf("cost (bootstrap): the BCa interval has no lower end: with %s, some resamples hold no case the baseline accepts, where its cost per accepted outcome is infinite and the ratio 0; the delta method's interval is %s",
+					numfmt.Counted(dr.G, "cluster", "clusters"), numfmt.RatioInterval(c.DeltaCILow, c.DeltaCIHigh)))
+			}
 			c.Met = c.PValue <= pol.Alpha
 			// With no variation across clusters there is no evidence
 			// either way.
@@ -216,9 +220,9 @@ func scaleCosts(b, c []float64) ([]float64, []float64) {
 // effectiveClause describes G clusters whose effective number is g.
 func effectiveClause(G int, g float64) string {
 	if float64(G)-g < 0.05 {
-		return fmt.Sprintf("only %d clusters of about equal size", G)
+		return fmt.Sprintf("only %s of about equal size", numfmt.Counted(G, "cluster", "clusters"))
 	}
-	return fmt.Sprintf("the %d clusters are as informative as about %s of equal size (their effective number: a few clusters hold much of the data)", G, numfmt.Num(math.Round(g*10)/10))
+	return fmt.Sprintf("the %s clusters are as informative as about %s of equal size (their effective number: a few clusters hold much of the data)", numfmt.Int(G), numfmt.Num(math.Round(g*10)/10))
 }
 
 func allZero(x []float64) bool {

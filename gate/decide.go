@@ -95,7 +95,7 @@ func decide(ctx context.Context, in Input, pol Policy) (*Decision, error) {
 	d.Cases.BaselineOnly += p.CountedMissing
 	d.Cases.CandidateOnly = p.Unmatched[in.Candidate]
 	if pol.Pairing.AllowUnmatched && pol.Pairing.Unmatched == "drop" && d.Cases.BaselineOnly > 0 {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("pairing.unmatched: drop dropped %d cases missing from the candidate: a harness that writes no row for a case it failed on makes the candidate look better than it is; the default (candidate-fails) counts them as candidate failures", d.Cases.BaselineOnly))
+		d.Warnings = append(d.Warnings, fmt.Sprintf("pairing.unmatched: drop dropped %s missing from the candidate: a harness that writes no row for a case it failed on makes the candidate look better than it is; the default (candidate-fails) counts them as candidate failures", numfmt.Counted(d.Cases.BaselineOnly, "case", "cases")))
 	}
 
 	cand := armOf(p, in.Candidate)
@@ -237,8 +237,8 @@ func verdict(d *Decision, pol Policy) {
 		} else {
 			verb, status = "does not block (segments.block_on_regression: false)", FindingInfo
 		}
-		add(status, fmt.Sprintf("Segment %q regresses: %s → %s (%s) over %d cases, Holm-adjusted %s ≤ α = %s; this %s.",
-			s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), s.Cases, numfmt.PEquals(s.PAdjusted), numfmt.Num(pol.Alpha), verb))
+		add(status, fmt.Sprintf("Segment %q regresses: %s → %s (%s) over %s, Holm-adjusted %s ≤ α = %s; this %s.",
+			s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), numfmt.Counted(s.Cases, "case", "cases"), numfmt.PEquals(s.PAdjusted), numfmt.Num(pol.Alpha), verb))
 	}
 
 	check = CheckConstraint

@@ -334,7 +334,7 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 		return cd
 	}
 	if runs < pp.MinRuns || runs <= pp.Window {
-		cd.Detail = fmt.Sprintf("%d baseline runs (%d from --baseline-history and the current one), fewer than economics.plateau.min_runs %d", runs, len(in.History), max(pp.MinRuns, pp.Window+1))
+		cd.Detail = fmt.Sprintf("%s (%d from --baseline-history and the current one), fewer than economics.plateau.min_runs %d", numfmt.Counted(runs, "baseline run", "baseline runs"), len(in.History), max(pp.MinRuns, pp.Window+1))
 		return cd
 	}
 	arms := append([]*scorecard.Scorecard{}, in.History...)
@@ -398,12 +398,12 @@ func plateauCondition(d *Decision, p *scorecard.Paired, in Input, base arm, pol 
 	if oldName == "" {
 		oldName = in.History[old].Source
 	}
-	desc := fmt.Sprintf("the current baseline gains %s over %s, %d runs back (%s interval %s, %s, %d cases)",
-		numfmt.Points(gain), oldName, pp.Window, numfmt.Pct(level), numfmt.PointsInterval(lo, hi), method, n)
+	desc := fmt.Sprintf("the current baseline gains %s over %s, %s back (%s interval %s, %s, %s)",
+		numfmt.Points(gain), oldName, numfmt.Counted(pp.Window, "run", "runs"), numfmt.Pct(level), numfmt.PointsInterval(lo, hi), method, numfmt.Counted(n, "case", "cases"))
 	met := fmt.Sprintf(": even the upper end is below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
 	if math.IsNaN(hi) {
-		desc = fmt.Sprintf("the current baseline gains %s over %s, %d runs back (the same in every cluster, so the %s decides; %d cases)",
-			numfmt.Points(gain), oldName, pp.Window, method, n)
+		desc = fmt.Sprintf("the current baseline gains %s over %s, %s back (the same in every cluster, so the %s decides; %s)",
+			numfmt.Points(gain), oldName, numfmt.Counted(pp.Window, "run", "runs"), method, numfmt.Counted(n, "case", "cases"))
 		met = fmt.Sprintf(": the clusters show the gain below economics.plateau.min_gain %s", numfmt.Points(pp.MinGain))
 	}
 	if below {
@@ -483,8 +483,8 @@ func labelledItem(base arm, pol Policy) ChecklistItem {
 		return it
 	}
 	share := float64(labelled) / float64(failed)
-	it.Detail = fmt.Sprintf("%d of the baseline's %d rejected samples (%s) carry a failure_class; checklist.min_labelled is %s",
-		labelled, failed, numfmt.Pct(share), numfmt.Pct(pol.Checklist.MinLabelled))
+	it.Detail = fmt.Sprintf("%s of the baseline's %s (%s) carry a failure_class; checklist.min_labelled is %s",
+		numfmt.Int(labelled), numfmt.Counted(failed, "rejected sample", "rejected samples"), numfmt.Pct(share), numfmt.Pct(pol.Checklist.MinLabelled))
 	it.Answer = AnswerNo
 	if share >= pol.Checklist.MinLabelled {
 		it.Answer = AnswerYes
@@ -562,7 +562,7 @@ func regressionItem(d *Decision, pol Policy) ChecklistItem {
 			hi = i
 		}
 	}
-	it.Detail = fmt.Sprintf("%d of %d workflows tested for a drop in acceptance (Holm-adjusted)", tested, len(d.Segments))
+	it.Detail = fmt.Sprintf("%d of %s tested for a drop in acceptance (Holm-adjusted)", tested, numfmt.Counted(len(d.Segments), "workflow", "workflows"))
 	if tested == len(d.Segments) {
 		it.Answer = AnswerYes
 	} else {

@@ -106,3 +106,43 @@ func TestPricedUsageIsQuiet(t *testing.T) {
 		}
 	}
 }
+
+// With three clusters and one case the baseline accepts, a third of the
+// resamples leave the baseline nothing accepted: its cost per accepted
+// outcome is infinite there and the bootstrap ratio 0. The interval is
+// said to have no lower end, with the delta method's beside it, never
+// printed as a ratio of 0.
+func TestCostIntervalWithoutLowerEnd(t *testing.T) {
+	t.Parallel()
+	b := `{"id":"a","accepted":true,"cost_usd":0.0001}
+{"id":"b","accepted":false,"cost_usd":0.0001}
+{"id":"c","accepted":false,"cost_usd":0.0001}
+`
+	c := `{"id":"a","accepted":true,"cost_usd":0.003}
+{"id":"b","accepted":true,"cost_usd":0.003}
+{"id":"c","accepted":true,"cost_usd":0.004}
+`
+	d := decidePair(t, b, c, gate.DefaultPolicy())
+	if d.Cost.Method != "bootstrap" || d.Cost.CILow != 0 {
+		t.Fatalf("method %s, interval [%v, %v]; want the bootstrap's lower end at 0", d.Cost.Method, d.Cost.CILow, d.Cost.CIHigh)
+	}
+	var finding string
+	for _, f := range d.Findings {
+		if strings.HasPrefix(f.Text, "Cost:") {
+			finding = f.Text
+		}
+	}
+	if !strings.Contains(finding, "BCa interval [no lower end, ") || strings.Contains(finding, "0.000×") {
+		t.Errorf("cost finding: %s", finding)
+	}
+	found := false
+	for _, w := range d.Warnings {
+		if strings.HasPrefix(w, "cost (bootstrap): the BCa interval has no lower end: with 3 clusters, ") &&
+			strings.Contains(w, "the delta method's interval is [") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning on the interval's lower end in %q", d.Warnings)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
 	"github.com/ftgate/ftgate/stats"
 )
@@ -46,11 +47,11 @@ func qualityMethod(p *scorecard.Paired, pol Policy) (string, error) {
 func describeStructure(p *scorecard.Paired) string {
 	switch {
 	case !p.Single() && p.Clustered():
-		return fmt.Sprintf("up to %d samples per case and %d clusters over %d cases", p.MaxSamples, len(p.Clusters), len(p.Cases))
+		return fmt.Sprintf("up to %s per case and %s over %s", numfmt.Counted(p.MaxSamples, "sample", "samples"), numfmt.Counted(len(p.Clusters), "cluster", "clusters"), numfmt.Counted(len(p.Cases), "case", "cases"))
 	case !p.Single():
-		return fmt.Sprintf("up to %d samples per case", p.MaxSamples)
+		return fmt.Sprintf("up to %s per case", numfmt.Counted(p.MaxSamples, "sample", "samples"))
 	default:
-		return fmt.Sprintf("%d clusters over %d cases", len(p.Clusters), len(p.Cases))
+		return fmt.Sprintf("%s over %s", numfmt.Counted(len(p.Clusters), "cluster", "clusters"), numfmt.Counted(len(p.Cases), "case", "cases"))
 	}
 }
 

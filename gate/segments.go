@@ -96,7 +96,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
 					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"
-					d.Warnings = append(d.Warnings, fmt.Sprintf("segment %q: its %d cases are all in one cluster, so it cannot be tested for a regression (change %s)", name, len(idx), numfmt.Points(s.Delta)))
+					d.Warnings = append(d.Warnings, fmt.Sprintf("segment %q: its %s cases are all in one cluster, so it cannot be tested for a regression (change %s)", name, numfmt.Int(len(idx)), numfmt.Points(s.Delta)))
 					segs = append(segs, s)
 					continue
 				}

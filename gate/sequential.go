@@ -537,14 +537,14 @@ func sequentialReasons(d *Decision, pol Policy, add func(string)) {
 	if sq.Looks == 1 {
 		looks = "1 look"
 	}
-	add(fmt.Sprintf("Sequential: the gate is sequential (confidence sequences, %s for quality); the decision rests on %s over %d paired cases with %d candidate and %d baseline samples, and its false-pass rate stays at α = %s however many times the gate is evaluated as cases accumulate.",
-		seqMethodName(sq.Quality.Method), looks, d.Cases.Paired, sq.CandidateSamples, sq.BaselineSamples, numfmt.Num(pol.Alpha)))
+	add(fmt.Sprintf("Sequential: the gate is sequential (confidence sequences, %s for quality); the decision rests on %s over %s paired cases with %s candidate and %s baseline samples, and its false-pass rate stays at α = %s however many times the gate is evaluated as cases accumulate.",
+		seqMethodName(sq.Quality.Method), looks, numfmt.Int(d.Cases.Paired), numfmt.Int(sq.CandidateSamples), numfmt.Int(sq.BaselineSamples), numfmt.Num(pol.Alpha)))
 	if sq.Futile {
 		add("Futility: " + sq.Futility + "; stop adding cases unless a smaller gain is worth the evals.")
 	}
 	if !math.IsInf(sq.ExpectedCases, 0) && !sq.Quality.Met && !sq.Quality.Missed && !sq.Futile && !d.Cost.Missed {
-		add(fmt.Sprintf("Plan: at a true gain of %s, looking every %d cases, the sequential test decides after about %d paired cases on average and passes with %s power by %s cases (the fixed-sample plan needs %s, looking once).",
-			numfmt.Points(d.Power.Effect), sq.LookEvery, int(math.Ceil(sq.ExpectedCases)), numfmt.Pct(d.Power.Target), casesText(sq.CasesForPower), casesText(sq.FixedCases)))
+		add(fmt.Sprintf("Plan: at a true gain of %s, looking every %s, the sequential test decides after about %s paired cases on average and passes with %s power by %s cases (the fixed-sample plan needs %s, looking once).",
+			numfmt.Points(d.Power.Effect), numfmt.Counted(sq.LookEvery, "case", "cases"), numfmt.Cases(sq.ExpectedCases), numfmt.Pct(d.Power.Target), casesText(sq.CasesForPower), casesText(sq.FixedCases)))
 	}
 }
 
@@ -556,8 +556,5 @@ func seqMethodName(m string) string {
 }
 
 func casesText(x float64) string {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return "no number of"
-	}
-	return fmt.Sprint(int(math.Ceil(x)))
+	return numfmt.Cases(x)
 }

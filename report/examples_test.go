@@ -256,3 +256,43 @@ func TestJSONFindings(t *testing.T) {
 		t.Errorf("blocking findings %q of %d", blocking, len(rep.Findings))
 	}
 }
+
+// The changed cases are listed by the command for the report actually
+// written: its path quoted for a shell when it must be, a command that
+// lists a regressed workflow's broken cases, and a backslash continuation
+// (never a cut word) where the command is too long for the width.
+func TestCasesCommand(t *testing.T) {
+	t.Parallel()
+	d, names := decideExample(t, examples[3]) // segment-regression: policy-qa regresses
+	for _, tc := range []struct {
+		name, path string
+		want       []string
+	}{
+		{"no report", "", []string{"; write the JSON report with --json FILE to list\n  them with 'ftgate cases FILE'.\n"}},
+		{"standard output", "-", []string{"pipe the JSON report into 'ftgate cases -'"}},
+		{"plain path", "out/r.json", []string{
+			"; list them with:\n    ftgate cases out/r.json\n",
+			"  and the broken cases of policy-qa with:\n    ftgate cases out/r.json --broke --workflow policy-qa\n",
+		}},
+		{"quoted path", "my reports/it's.json", []string{
+			"    ftgate cases 'my reports/it'\\''s.json' --broke --workflow policy-qa\n",
+		}},
+		{"long path", "/" + strings.Repeat("d", 60) + "/report.json", []string{
+			"    ftgate cases /" + strings.Repeat("d", 60) + "/report.json --broke \\\n      --workflow policy-qa\n",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := TextWith(&buf, d, names, TextOptions{JSONPath: tc.path}); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("report lacks %q:\n%s", want, buf.String())
+				}
+			}
+			checkWidth(t, tc.name, buf.String(), DefaultWidth)
+		})
+	}
+}

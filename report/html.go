@@ -121,6 +121,8 @@ type htmlPage struct {
 	Findings      []htmlFindingGroup
 	InputWarnings []string
 	Warnings      []string
+	// WarningsTitle heads the collapsed warnings ("3 warnings").
+	WarningsTitle string
 
 	Metrics     []htmlRow
 	MetricsHead []string
@@ -196,7 +198,7 @@ type htmlConstraint struct {
 }
 
 type htmlSegment struct {
-	Name, Cases, Baseline, Candidate, Change, Interval, Level, P, DropSeen, Result, Class string
+	Name, Cases, Baseline, Candidate, Change, Interval, Level, P, Detectable, Result, Class string
 }
 
 type htmlTier struct {
@@ -271,7 +273,10 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 		p.Against, p.AgainstRole = RoutedName, ""
 	}
 	c := d.Cases
-	p.CasesLine = fmt.Sprintf("%d paired cases in %d clusters, up to %d sample(s) per case", c.Paired, c.Clusters, c.MaxSamplesPerCase)
+	p.CasesLine = fmt.Sprintf("%s paired cases in %s", numfmt.Int(c.Paired), numfmt.Counted(c.Clusters, "cluster", "clusters"))
+	if c.MaxSamplesPerCase > 1 {
+		p.CasesLine += fmt.Sprintf(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
+	}
 	if c.BaselineOnly+c.CandidateOnly > 0 {
 		p.CasesLine += fmt.Sprintf("; %d baseline-only and %d candidate-only cases dropped", c.BaselineOnly, c.CandidateOnly)
 	}
@@ -298,6 +303,7 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 	for _, w := range otherWarnings(d) {
 		p.Warnings = append(p.Warnings, clean(w))
 	}
+	p.WarningsTitle = numfmt.Counted(len(p.Warnings), "warning", "warnings")
 	htmlMetrics(p, d)
 	htmlSequential(p, d)
 	p.Quality, p.QualityNote = qualityChart(d)
@@ -313,7 +319,7 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 	p.Cases = htmlCasesOf(caseRowsOf(d))
 	for _, in := range inputs {
 		p.Inputs = append(p.Inputs, htmlInput{Role: in.Role, File: clean(in.File), Format: clean(in.Format), System: clean(in.System),
-			SHA256: in.SHA256, Samples: strconv.Itoa(in.Samples)})
+			SHA256: in.SHA256, Samples: numfmt.Int(in.Samples)})
 	}
 	p.Policy = fmt.Sprintf("One-sided tests at α = %s; intervals are %s two-sided unless marked.", numfmt.Num(d.Policy.Alpha), numfmt.Pct(1-2*d.Policy.Alpha))
 	p.DecidedBy = decidedBy(d, clean)
@@ -586,13 +592,13 @@ func htmlSegments(p *htmlPage, d *gate.Decision) {
 	}
 	for _, s := range d.Segments {
 		row := htmlSegment{Name: clean(s.Name), Cases: numfmt.Int(s.Cases), Baseline: numfmt.Pct(s.Baseline), Candidate: numfmt.Pct(s.Candidate),
-			Change: numfmt.Points(s.Delta), Interval: "-", Level: "-", P: numfmt.P(s.PAdjusted), DropSeen: dropSeen(s.MDE), Result: "no regression", Class: "good"}
+			Change: numfmt.Points(s.Delta), Interval: "-", Level: "-", P: numfmt.P(s.PAdjusted), Detectable: detectableDrop(s.MDE), Result: "ok", Class: "good"}
 		if hasInterval(s) {
 			row.Interval, row.Level = numfmt.PointsInterval(s.CILow, s.CIHigh), numfmt.Pct(s.CILevel)
 		}
 		switch {
 		case !s.Tested:
-			row.P, row.DropSeen, row.Result, row.Class = "-", "-", "not tested: "+notTested(s), "muted"
+			row.P, row.Detectable, row.Result, row.Class = "-", "-", "not tested: "+notTested(s), "muted"
 		case s.Regression && d.Policy.Segments.BlockOnRegression:
 			row.Result, row.Class = "regression", "bad"
 		case s.Regression:
@@ -725,7 +731,7 @@ func htmlTiers(p *htmlPage, d *gate.Decision) {
 			CPA:                usdOrDash(t.CPA), CPAInterval: usdInterval(t.CPALow, t.CPAHigh), Frontier: t.OnFrontier})
 	}
 	for _, r := range d.Routes {
-		p.Routes = append(p.Routes, htmlRoute{Workflow: clean(r.Workflow), Cases: strconv.Itoa(r.Cases), Tier: clean(r.Tier),
+		p.Routes = append(p.Routes, htmlRoute{Workflow: clean(r.Workflow), Cases: numfmt.Int(r.Cases), Tier: clean(r.Tier),
 			Acceptance: numfmt.Pct(r.Acceptance), CPA: usdOrDash(r.CPA), Best: clean(r.BestTier) + " (" + numfmt.Pct(r.BestAcceptance) + ")"})
 	}
 	p.Frontier = frontierChart(d)
@@ -737,30 +743,21 @@ func htmlTiers(p *htmlPage, d *gate.Decision) {
 func frontierChart(d *gate.Decision) *chart {
 	const w, h, left, right, top, bottom = 960.0, 440.0, 84.0, 940.0, 24.0, 400.0
 	var xs, ys []float64
-	maxCPA := 0.0
 	for _, t := range d.Tiers {
 		if !finite(t.CPA) || !finite(t.Quality) {
 			continue
 		}
 		xs = append(xs, t.Quality, t.QualityLow, t.QualityHigh)
 		ys = append(ys, t.CPA, t.CPALow, t.CPAHigh)
-		maxCPA = math.Max(maxCPA, t.CPA)
 	}
 	if len(xs) == 0 {
 		return nil
-	}
-	unit, per := 1.0, "accepted outcome"
-	switch {
-	case maxCPA > 0 && maxCPA < 1e-4:
-		unit, per = 1e6, "1,000,000 accepted outcomes"
-	case maxCPA > 0 && maxCPA < 0.1:
-		unit, per = 1e3, "1,000 accepted outcomes"
 	}
 	x0, x1 := span(0.1, 0.01, xs...)
 	x0, x1 = math.Max(0, x0), math.Min(1, x1)
 	_, y1 := span(0.12, 0, ys...)
 	x := scale{x0, x1, left, right}
-	y := scale{0, y1 * unit, bottom, top + 60} // the top band holds the legend
+	y := scale{0, y1, bottom, top + 60} // the top band holds the legend
 	var names []string
 	for _, t := range d.Tiers {
 		names = append(names, clean(t.Name))
@@ -771,13 +768,18 @@ func frontierChart(d *gate.Decision) *chart {
 		c.Grid = append(c.Grid, chartLine{x.at(t), top, x.at(t), bottom, "grid"})
 		c.Texts = append(c.Texts, chartText{x.at(t), bottom + 18, "middle", "tick", trimZeros(strconv.FormatFloat(100*t, 'f', 1, 64)) + "%"})
 	}
-	for _, t := range y.ticks(6) {
+	yt := y.ticks(6)
+	for _, t := range yt {
+		step := y.d1
+		if len(yt) > 1 {
+			step = yt[1] - yt[0]
+		}
 		c.Grid = append(c.Grid, chartLine{left, y.at(t), right, y.at(t), "grid"})
-		c.Texts = append(c.Texts, chartText{left - 8, y.at(t) + 4, "end", "tick", "$" + trimZeros(strconv.FormatFloat(t, 'f', 3, 64))})
+		c.Texts = append(c.Texts, chartText{left - 8, y.at(t) + 4, "end", "tick", usdTick(t, step)})
 	}
 	c.Grid = append(c.Grid, chartLine{left, bottom, right, bottom, "axis"}, chartLine{left, top, left, bottom, "axis"})
 	c.Texts = append(c.Texts, chartText{(left + right) / 2, h - 8, "middle", "axis-label", "acceptance (share of cases accepted)"})
-	c.Vertical = append(c.Vertical, chartText{18, (top + bottom) / 2, "middle", "axis-label", "cost per " + per + " (USD)"})
+	c.Vertical = append(c.Vertical, chartText{18, (top + bottom) / 2, "middle", "axis-label", "cost per accepted outcome (USD)"})
 	shapes := map[string]string{gate.RoleBaseline: "circle", gate.RoleRouted: "square", gate.RoleCandidate: "triangle"}
 	var fx, fy []float64
 	type pt struct{ x, y float64 }
@@ -788,13 +790,13 @@ func frontierChart(d *gate.Decision) *chart {
 			continue
 		}
 		roles[t.Role] = true
-		px, py := x.at(t.Quality), y.at(t.CPA*unit)
+		px, py := x.at(t.Quality), y.at(t.CPA)
 		cls := "role-" + t.Role
 		if finite(t.QualityLow) && finite(t.QualityHigh) {
 			c.Lines = append(c.Lines, whiskerLines(x.at(math.Max(t.QualityLow, x0)), x.at(math.Min(t.QualityHigh, x1)), py, 5, false, "iv "+cls)...)
 		}
 		if finite(t.CPALow) && finite(t.CPAHigh) {
-			c.Lines = append(c.Lines, whiskerLines(y.at(t.CPALow*unit), y.at(math.Min(t.CPAHigh*unit, y.d1)), px, 5, true, "iv "+cls)...)
+			c.Lines = append(c.Lines, whiskerLines(y.at(t.CPALow), y.at(math.Min(t.CPAHigh, y.d1)), px, 5, true, "iv "+cls)...)
 		}
 		name := clean(t.Name)
 		c.Marks = append(c.Marks, mark(shapes[t.Role], px, py, 6, "pt "+cls, fmt.Sprintf("%s (%s): %s accepted, %s per accepted outcome", name, t.Role, numfmt.Pct(t.Quality), numfmt.USD(t.CPA))))
@@ -1024,8 +1026,8 @@ func powerChart(d *gate.Decision, at func(int) float64) *chart {
 	x := scale{0, float64(last), left, right}
 	y := scale{0, 1, bottom, top}
 	need, needLabel := curveNeeded(d)
-	desc := fmt.Sprintf("Power of the quality test against a gain of %s, from 0 to %d paired cases: %s now with %d cases; the target %s is reached at %s cases.",
-		numfmt.Points(pw.Effect), last, numfmt.Pct(at(n)), n, numfmt.Pct(pw.Target), numfmt.Count(need))
+	desc := fmt.Sprintf("Power of the quality test against a gain of %s, from 0 to %s paired cases: %s now with %s; the target %s is reached at %s cases.",
+		numfmt.Points(pw.Effect), numfmt.Int(last), numfmt.Pct(at(n)), numfmt.Counted(n, "case", "cases"), numfmt.Pct(pw.Target), numfmt.Count(need))
 	if d.Sequential != nil {
 		desc += " The curve is the fixed-sample test's; the sequential test's number is in the table."
 	}
@@ -1053,8 +1055,8 @@ func powerChart(d *gate.Decision, at func(int) float64) *chart {
 	c.Texts = append(c.Texts, chartText{left + 6, y.at(pw.Target) - 6, "start", "ref-label", "target " + numfmt.Pct(pw.Target)})
 	// "Now" labels on the upper row, "needed" on the lower one.
 	c.Lines = append(c.Lines, chartLine{x.at(float64(n)), top - 20, x.at(float64(n)), bottom, "now-line"})
-	c.Marks = append(c.Marks, mark("circle", x.at(float64(n)), y.at(at(n)), 5, "pt now", fmt.Sprintf("now: %d cases, power %s", n, numfmt.Pct(at(n)))))
-	c.Texts = append(c.Texts, chartText{x.at(float64(n)), top - 26, anchorFor(x.at(float64(n)), left, right), "value now", fmt.Sprintf("now: %d cases, power %s", n, numfmt.Pct(at(n)))})
+	c.Marks = append(c.Marks, mark("circle", x.at(float64(n)), y.at(at(n)), 5, "pt now", fmt.Sprintf("now: %s, power %s", numfmt.Counted(n, "case", "cases"), numfmt.Pct(at(n)))))
+	c.Texts = append(c.Texts, chartText{x.at(float64(n)), top - 26, anchorFor(x.at(float64(n)), left, right), "value now", fmt.Sprintf("now: %s, power %s", numfmt.Counted(n, "case", "cases"), numfmt.Pct(at(n)))})
 	if finite(need) && finite(at(int(need))) {
 		text := needLabel + ": " + numfmt.Int(int(need)) + " cases"
 		c.Lines = append(c.Lines, chartLine{x.at(need), top - 4, x.at(need), bottom, "needed-line"})
@@ -1080,7 +1082,7 @@ func htmlFailures(p *htmlPage, d *gate.Decision) {
 		p.FailureClassesNote = fmt.Sprintf("The %d most frequent failure classes have rows of their own; %s holds the other %s.", gate.TransitionClasses, gate.OtherClasses, numfmt.Int(folded))
 	}
 	for _, c := range rows {
-		p.FailureClasses = append(p.FailureClasses, htmlClassCount{clean(c.Class), strconv.Itoa(c.Baseline), strconv.Itoa(c.Candidate)})
+		p.FailureClasses = append(p.FailureClasses, htmlClassCount{clean(c.Class), numfmt.Int(c.Baseline), numfmt.Int(c.Candidate)})
 	}
 	trs := transitionsOf(d)
 	if trs == nil {
@@ -1275,9 +1277,9 @@ func htmlCasesOf(rows []htmlCaseRow) *htmlCases {
 		views[i].Ranks[len(keys)] = rank
 	}
 	t.Rows = views
-	t.Summary = fmt.Sprintf("%d cases changed outcome", t.Total)
+	t.Summary = fmt.Sprintf("%s changed outcome", numfmt.Counted(t.Total, "case", "cases"))
 	if t.Shown < t.Total {
-		t.Summary += fmt.Sprintf("; the first %d are listed here (broken cases first), all of them are in the JSON report", t.Shown)
+		t.Summary += fmt.Sprintf("; the first %s are listed here (broken cases first), all of them are in the JSON report", numfmt.Int(t.Shown))
 	}
 	return t
 }

@@ -331,7 +331,7 @@ func TestHTMLCasesCap(t *testing.T) {
 	if tb.Total != maxHTMLCases+2 || tb.Shown != maxHTMLCases || len(tb.Rows) != maxHTMLCases {
 		t.Errorf("total %d, shown %d, rows %d", tb.Total, tb.Shown, len(tb.Rows))
 	}
-	want := "5002 cases changed outcome; the first 5000 are listed here (broken cases first), all of them are in the JSON report"
+	want := "5,002 cases changed outcome; the first 5,000 are listed here (broken cases first), all of them are in the JSON report"
 	if tb.Summary != want {
 		t.Errorf("summary %q, want %q", tb.Summary, want)
 	}

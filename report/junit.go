@@ -131,7 +131,7 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 
 	for _, s := range d.Segments {
 		sc := junitCase{Name: "segment: " + s.Name, Classname: "ftgate.segments"}
-		msg := fmt.Sprintf("Segment %q: %s → %s (%s) over %d cases", s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), s.Cases)
+		msg := fmt.Sprintf("Segment %q: %s → %s (%s) over %s", s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), numfmt.Counted(s.Cases, "case", "cases"))
 		switch {
 		case !s.Tested:
 			sc.Skipped = &junitSkipped{xmlText(msg + ": not tested (" + notTested(s) + ")")}
@@ -179,8 +179,20 @@ func JUnit(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "verdict: %s (exit code %d)\n", strings.ToUpper(string(d.Verdict)), d.ExitCode)
-	for _, r := range d.Reasons {
-		fmt.Fprintf(&out, "- %s\n", r)
+	// What blocks the release first, as in every report.
+	for _, g := range groupFindings(d) {
+		if len(g.findings) == 0 {
+			continue
+		}
+		fmt.Fprintf(&out, "%s:\n", g.title)
+		for _, f := range g.findings {
+			fmt.Fprintf(&out, "- %s\n", f.Text)
+		}
+	}
+	if len(d.Findings) == 0 {
+		for _, r := range d.Reasons {
+			fmt.Fprintf(&out, "- %s\n", r)
+		}
 	}
 	out.WriteString(decidedBy(d, func(s string) string { return s }) + "\n")
 	if len(d.Warnings) > 0 {

@@ -52,7 +52,7 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	}
 	m.p("**%s** (candidate) against %s: %s paired cases in %s clusters", MarkdownText(names.Candidate), against, numfmt.Int(c.Paired), numfmt.Int(c.Clusters))
 	if c.MaxSamplesPerCase > 1 {
-		m.p(", up to %d samples per case", c.MaxSamplesPerCase)
+		m.p(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
 	}
 	if c.BaselineOnly+c.CandidateOnly > 0 {
 		m.p("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
@@ -334,7 +334,7 @@ func (m *md) segmentsCollapsed() {
 
 func (m *md) segmentTable() {
 	d := m.d
-	m.p("\n| Workflow | Cases | Baseline | Candidate | Change | p (adj.) | Drop seen | Result |\n")
+	m.p("\n| Workflow | Cases | Baseline | Candidate | Change | p (adj.) | MDE | Result |\n")
 	m.p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, s := range d.Segments {
 		res, padj := "✅ ok", mdNum(numfmt.P(s.PAdjusted))
@@ -347,9 +347,9 @@ func (m *md) segmentTable() {
 			res = "⚠️ regression (not blocking)"
 		}
 		m.p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", MarkdownText(s.Name), numfmt.Int(s.Cases), numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate),
-			numfmt.Points(s.Delta), padj, dropSeen(s.MDE), res)
+			numfmt.Points(s.Delta), padj, detectableDrop(s.MDE), res)
 	}
-	m.p("\nOne-sided regression test per workflow, Holm-adjusted across the tested ones; _drop seen_ is the smallest drop each test detects with %s power.\n",
+	m.p("\nOne-sided regression test per workflow, Holm-adjusted across the tested ones; _MDE_ (minimum detectable drop) is the smallest drop each test detects with %s power.\n",
 		mdNum(numfmt.Pct(d.Policy.Power.Target)))
 }
 

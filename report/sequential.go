@@ -79,11 +79,11 @@ func sequentialLine(s *gate.Sequential) string {
 	if !s.Labelled {
 		looks += " (no batch labels: pool runs with ftgate merge)"
 	}
-	line := fmt.Sprintf("sequential gate (confidence sequences, valid at every look): %s, %d candidate and %d baseline samples", looks, s.CandidateSamples, s.BaselineSamples)
+	line := fmt.Sprintf("sequential gate (confidence sequences, valid at every look): %s, %s candidate and %s baseline samples", looks, numfmt.Int(s.CandidateSamples), numfmt.Int(s.BaselineSamples))
 	if s.Futile {
 		line += "; futile: more cases cannot reach a pass at the planned gain"
 	} else if !math.IsInf(s.ExpectedCases, 0) && !s.Quality.Met && !s.Quality.Missed {
-		line += fmt.Sprintf("; expected about %d paired cases to a decision (fixed-sample plan %s)", int(math.Ceil(s.ExpectedCases)), numfmt.Cases(s.FixedCases))
+		line += fmt.Sprintf("; expected about %s paired cases to a decision (fixed-sample plan %s)", numfmt.Cases(s.ExpectedCases), numfmt.Cases(s.FixedCases))
 	}
 	return line
 }

@@ -124,10 +124,7 @@ func SVG(w io.Writer, d *gate.Decision, names Names) error {
 	xTicks := ticks(ax.xMin, ax.xMax, func(v, _ float64) string {
 		return trimZeros(strconv.FormatFloat(100*v, 'f', 1, 64)) + "%"
 	})
-	yTicks := ticks(ax.yMin, ax.yMax, func(v, step float64) string {
-		decimals := max(2, int(math.Ceil(-math.Log10(step)))+1)
-		return "$" + trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
-	})
+	yTicks := ticks(ax.yMin, ax.yMax, usdTick)
 
 	// The plotting area: below the title, above the x axis's labels, right
 	// of the y axis's labels.
@@ -346,6 +343,13 @@ func ticks(min, max float64, f func(v, step float64) string) []tick {
 		ts = append(ts, t)
 	}
 	return ts
+}
+
+// usdTick labels a tick of an axis in USD whose labelled ticks are step
+// apart: as many decimals as the step needs, at least two.
+func usdTick(v, step float64) string {
+	decimals := max(2, int(math.Ceil(-math.Log10(step)))+1)
+	return "$" + trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
 }
 
 func tickLength(labelled bool) float64 {

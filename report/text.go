@@ -32,6 +32,10 @@ type TextOptions struct {
 	// Quiet writes only the verdict, the warnings about the inputs and
 	// what blocks the release (for --quiet).
 	Quiet bool
+	// JSONPath is where the JSON report is written (--json; "-" for
+	// standard output), for the command that lists the changed cases;
+	// empty when no JSON report is written.
+	JSONPath string
 }
 
 // Text writes the terminal report with the default options: the verdict
@@ -122,7 +126,7 @@ func (t *terminal) headline(names Names) {
 	c := d.Cases
 	what := fmt.Sprintf("candidate %s against %s: %s paired cases in %s clusters", clean(names.Candidate), against, numfmt.Int(c.Paired), numfmt.Int(c.Clusters))
 	if c.MaxSamplesPerCase > 1 {
-		what += fmt.Sprintf(", up to %d samples per case", c.MaxSamplesPerCase)
+		what += fmt.Sprintf(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
 	}
 	if c.BaselineOnly+c.CandidateOnly > 0 {
 		what += fmt.Sprintf("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
@@ -349,9 +353,9 @@ func (t *terminal) segments() {
 	}
 	t.heading("workflows (one-sided regression tests, Holm-adjusted)")
 	tb := &table{indent: "  ", cols: []column{{flex: true}, {right: true}, {right: true}, {right: true}, {right: true}, {right: true}, {right: true}, {flex: true}},
-		header: []string{"workflow", "cases", "baseline", "candidate", "change", "p (adj.)", "drop seen", "result"}}
+		header: []string{"workflow", "cases", "baseline", "candidate", "change", "p (adj.)", "MDE", "result"}}
 	for _, s := range d.Segments {
-		res, padj, mde := cell{"ok", green}, numfmt.P(s.PAdjusted), dropSeen(s.MDE)
+		res, padj, mde := cell{"ok", green}, numfmt.P(s.PAdjusted), detectableDrop(s.MDE)
 		switch {
 		case !s.Tested:
 			res, padj, mde = c("not tested: "+notTested(s)), "-", "-"
@@ -363,11 +367,11 @@ func (t *terminal) segments() {
 		tb.add(c(clean(s.Name)), c(numfmt.Int(s.Cases)), c(numfmt.Pct(s.Baseline)), c(numfmt.Pct(s.Candidate)), c(numfmt.Points(s.Delta)), c(padj), c(mde), res)
 	}
 	t.table(tb)
-	t.para(fmt.Sprintf("drop seen: the smallest drop each test detects with %s power.", numfmt.Pct(d.Policy.Power.Target)), "  ", "  ", dim)
+	t.para(fmt.Sprintf("MDE: the minimum detectable drop, the smallest drop each test detects with %s power.", numfmt.Pct(d.Policy.Power.Target)), "  ", "  ", dim)
 }
 
-// dropSeen formats a segment's smallest detectable drop.
-func dropSeen(x float64) string {
+// detectableDrop formats a segment's smallest detectable drop.
+func detectableDrop(x float64) string {
 	switch {
 	case math.IsNaN(x):
 		return "-"
@@ -385,8 +389,52 @@ func (t *terminal) changes() {
 		return
 	}
 	t.heading("cases that changed")
-	t.para(fmt.Sprintf("%s broke, %s fixed, %s failed with another class; list them with 'ftgate cases REPORT.json' (the JSON report of --json).",
-		numfmt.Int(broke), numfmt.Int(fixed), numfmt.Int(class)), "  ", "  ", plain)
+	counts := fmt.Sprintf("%s broke, %s fixed, %s failed with another class", numfmt.Int(broke), numfmt.Int(fixed), numfmt.Int(class))
+	switch path := t.o.JSONPath; path {
+	case "":
+		t.para(counts+"; write the JSON report with --json FILE to list them with 'ftgate cases FILE'.", "  ", "  ", plain)
+	case "-":
+		t.para(counts+"; pipe the JSON report into 'ftgate cases -' to list them.", "  ", "  ", plain)
+	default:
+		t.para(counts+"; list them with:", "  ", "  ", plain)
+		cmd := []string{"ftgate", "cases", shellWord(path)}
+		t.command(cmd)
+		for _, s := range t.d.Segments {
+			if s.Regression {
+				t.para(fmt.Sprintf("and the broken cases of %s with:", clean(s.Name)), "  ", "  ", plain)
+				t.command(append(cmd, "--broke", "--workflow", shellWord(clean(s.Name))))
+			}
+		}
+	}
+}
+
+// command writes a shell command to copy, indented, its words never cut:
+// a line that would pass the width ends with a backslash and the command
+// goes on, further indented, on the next.
+func (t *terminal) command(words []string) {
+	const first, rest = "    ", "      "
+	line := first + words[0]
+	for _, w := range words[1:] {
+		if width(line)+1+width(w)+2 > t.o.Width {
+			t.line(line + " \\")
+			line = rest + w
+			continue
+		}
+		line += " " + w
+	}
+	t.line(line)
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but letters,
+// digits and the punctuation that a shell reads literally.
+func shellWord(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@,+=%", r))
+	}) < 0
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (t *terminal) power() {

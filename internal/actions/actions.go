@@ -37,6 +37,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/ftgate/ftgate/gate"
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/internal/visible"
 	"github.com/ftgate/ftgate/report"
 )
@@ -211,8 +212,9 @@ func guard(what string, f func()) (err error) {
 	return nil
 }
 
-// number formats an output value: up to six significant digits, and the
-// empty string for a value that is not defined.
+// number formats an output value as a plain decimal (never exponent
+// notation: 0.0000189938, not 1.89938e-05) rounded to six significant
+// digits, and the empty string for a value that is not defined.
 func number(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return ""
@@ -220,7 +222,8 @@ func number(x float64) string {
 	if x == 0 {
 		return "0"
 	}
-	return strconv.FormatFloat(x, 'g', 6, 64)
+	rounded, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
+	return strconv.FormatFloat(rounded, 'f', -1, 64)
 }
 
 // Outputs returns the step outputs of a result, in a fixed order.
@@ -304,8 +307,8 @@ func (p *Publisher) Annotate(r Result) error {
 			kind = "warning"
 		}
 		note(kind, fmt.Sprintf("ftgate: workflow %q regressed", s.Name),
-			fmt.Sprintf("Workflow %q: acceptance %.1f%% → %.1f%% (%+.1f pts) over %d cases, Holm-adjusted p = %.4g.",
-				s.Name, 100*s.Baseline, 100*s.Candidate, 100*s.Delta, s.Cases, s.PAdjusted))
+			fmt.Sprintf("Workflow %q: acceptance %s → %s (%s) over %s, Holm-adjusted %s.",
+				s.Name, numfmt.Pct(s.Baseline), numfmt.Pct(s.Candidate), numfmt.Points(s.Delta), numfmt.Counted(s.Cases, "case", "cases"), numfmt.PEquals(s.PAdjusted)))
 	}
 	for _, group := range [][]gate.Constraint{d.Latency.Constraints, d.Format.Constraints} {
 		for _, k := range group {

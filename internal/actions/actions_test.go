@@ -96,7 +96,7 @@ func TestPublishOutputsSummaryAnnotations(t *testing.T) {
 	}
 
 	want := map[string]string{"verdict": "fail", "quality-delta": "0.05", "quality-p": "0.0123", "cost-ratio": "0.8",
-		"cost-p": "1.23457e-05", "report": "out/report.json"}
+		"cost-p": "0.0000123457", "report": "out/report.json"}
 	if diff := cmp.Diff(want, parseOutputFile(t, outFile)); diff != "" {
 		t.Errorf("step outputs (-want +got):\n%s", diff)
 	}
@@ -256,5 +256,29 @@ func TestFailOn(t *testing.T) {
 	}
 	if d := decision(gate.Fail, 1); ApplyFailOn(d, FailOnFail) || d.ExitCode != 1 {
 		t.Errorf("a fail verdict was let through")
+	}
+}
+
+// Step outputs are plain decimals rounded to six significant digits,
+// never exponent notation, so that a workflow can compare them as text.
+func TestOutputNumbers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		x    float64
+		want string
+	}{
+		{1.8993812e-05, "0.0000189938"},
+		{0.3133333333, "0.313333"},
+		{1.4966, "1.4966"},
+		{-0.0512345678, "-0.0512346"},
+		{1234567.8, "1234570"},
+		{2e-9, "0.000000002"},
+		{0, "0"},
+		{math.NaN(), ""},
+		{math.Inf(1), ""},
+	} {
+		if got := number(tc.x); got != tc.want {
+			t.Errorf("number(%v) = %q, want %q", tc.x, got, tc.want)
+		}
 	}
 }

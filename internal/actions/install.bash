@@ -181,9 +181,21 @@ build_from_source() {
 
   out="$RUNNER_TEMP/ftgate-source/$exe"
   mkdir -p "$(dirname "$out")"
-  if [[ -n $ref ]]; then
-    stamp="devel ($shown_ref)"
-  elif rev=$(git -C "$GITHUB_ACTION_PATH" rev-parse --short=12 HEAD 2>/dev/null); then
+  # The version names the commit that decides: the ref when it is one,
+  # else the checkout's commit when the action is a git checkout (a local
+  # action), else the branch or tag it was built from, said as such.
+  rev=""
+  if [[ -e $GITHUB_ACTION_PATH/.git ]]; then
+    rev=$(git -C "$GITHUB_ACTION_PATH" rev-parse --short=12 HEAD 2>/dev/null || true)
+    [[ $rev =~ ^[0-9a-f]{12}$ ]] || rev=""
+  fi
+  if [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
+    stamp="devel ($ref)"
+  elif [[ -n $ref && -n $rev ]]; then
+    stamp="devel ($shown_ref at $rev)"
+  elif [[ -n $ref ]]; then
+    stamp="devel (source build of $shown_ref)"
+  elif [[ -n $rev ]]; then
     stamp="devel ($rev)"
   else
     stamp="devel (source build)"

@@ -369,6 +369,15 @@ func TestActionInstallsReleaseOfCommit(t *testing.T) {
 	}
 	noLeaks(t, r)
 	t.Logf("install step: %v building from source (warm Go build cache)", r.durations["install"])
+
+	// At a branch, the version names the commit of the checkout that was
+	// built, so that a run can be traced to the code that decided.
+	with := passInputs(t)
+	with["install"] = "source"
+	r = runActionWith(t, actionRun{with: with, ref: "main", release: release, stopAfter: "install"})
+	if got := r.outputs["ftgate-version"]; !regexp.MustCompile(`^devel \(main at [0-9a-f]{12}\)$`).MatchString(got) {
+		t.Errorf("source build at a branch: ftgate-version %q, want \"devel (main at COMMIT)\"\nstdout:\n%s\nstderr:\n%s", got, r.stdout, r.stderr)
+	}
 }
 
 // TestActionInstallChecksumMismatch serves an archive that does not match

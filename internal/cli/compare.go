@@ -225,7 +225,7 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		terminal, commands, color = a.env.Stderr, a.stderr, a.colorStderr
 	}
 	var text bytes.Buffer
-	if err := report.TextWith(&text, dec, names, report.TextOptions{Color: color, Quiet: f.quiet.value, Details: f.details.value}); err != nil {
+	if err := report.TextWith(&text, dec, names, report.TextOptions{Color: color, Quiet: f.quiet.value, Details: f.details.value, JSONPath: f.json}); err != nil {
 		return 0, &internalError{err}
 	}
 	if err := a.ctx.Err(); err != nil {

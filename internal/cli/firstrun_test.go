@@ -85,6 +85,13 @@ func checkOutput(t *testing.T, name, out string) {
 	golden.Check(t, filepath.Join("testdata", "golden", name), out)
 }
 
+// withReportPath replaces the JSON report's path, a new folder each run,
+// by its base name in the commands that list the changed cases, joining
+// the lines that a long path made the command continue on.
+func withReportPath(stdout, path string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(stdout, " \\\n      ", " "), path, filepath.Base(path))
+}
+
 // flat joins text on single spaces, so that a check does not depend on
 // where the terminal report wraps.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -123,7 +130,7 @@ func TestFirstRunDecidesOnQualityAndCost(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d\n%s%s", tc.name, code, stdout, stderr)
 		}
-		checkOutput(t, tc.name+".stdout", stdout)
+		checkOutput(t, tc.name+".stdout", withReportPath(stdout, out))
 		rs := reasons(t, out)
 		if len(rs) != 2 || !strings.HasPrefix(rs[0], "Quality:") || !strings.HasPrefix(rs[1], "Cost:") {
 			t.Errorf("%s: reasons are not quality and cost alone: %q", tc.name, rs)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ftgate/ftgate/internal/numfmt"
 	"github.com/ftgate/ftgate/scorecard"
 )
 
@@ -136,9 +137,9 @@ func (a *app) merge(into string, runs []string, rf *readFlags, mo mergeOptions) 
 		batches[s.Batch], cases[s.ID] = true, true
 	}
 	for _, b := range added {
-		fmt.Fprintf(env.Stdout, "%s: %d samples merged as batch %q (%d new cases)\n", b.Source, b.Samples, b.Label, b.NewCases)
+		fmt.Fprintf(env.Stdout, "%s: %s merged as batch %q (%s)\n", b.Source, numfmt.Counted(b.Samples, "sample", "samples"), b.Label, numfmt.Counted(b.NewCases, "new case", "new cases"))
 	}
-	fmt.Fprintf(env.Stdout, "%s: %d batches, %d samples, %d cases\n", into, len(batches), len(merged.Samples), len(cases))
+	fmt.Fprintf(env.Stdout, "%s: %s, %s, %s\n", into, numfmt.Counted(len(batches), "batch", "batches"), numfmt.Counted(len(merged.Samples), "sample", "samples"), numfmt.Counted(len(cases), "case", "cases"))
 	return nil
 }
 

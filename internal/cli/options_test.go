@@ -32,8 +32,15 @@ func TestJSONToStandardOutput(t *testing.T) {
 	if code != 0 || stdout2 != string(want) {
 		t.Errorf("exit %d; --json - wrote %d bytes, --json FILE %d", code, len(stdout2), len(want))
 	}
-	if !strings.HasPrefix(stderr, "ftgate: PASS\n") || stderr[:len(stdout)] != stdout {
+	// The same terminal report, but for the command that lists the
+	// changed cases, which reads the report from standard input.
+	same, _, _ := strings.Cut(stdout, "cases that changed")
+	if !strings.HasPrefix(stderr, "ftgate: PASS\n") || !strings.HasPrefix(stderr, same) ||
+		!strings.Contains(stderr, "pipe the JSON report into 'ftgate cases -'") {
 		t.Errorf("the terminal report is not on standard error:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "list them with:\n    ftgate cases "+file+"\n") {
+		t.Errorf("the terminal report does not give the command that lists the cases of %s:\n%s", file, stdout)
 	}
 	var rep map[string]any
 	if err := json.Unmarshal([]byte(stdout2), &rep); err != nil || rep["verdict"] != "pass" {

@@ -119,7 +119,7 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	}
 	fmt.Fprintf(w, "  effect to detect:  %s over the margin %s\n", numfmt.Points(p.Effect), numfmt.Points(p.Margin))
 	if p.Cases > 0 {
-		fmt.Fprintf(w, "  baseline accepts:  %s of %d cases\n", numfmt.Pct(p.Baseline), p.Cases)
+		fmt.Fprintf(w, "  baseline accepts:  %s of %s\n", numfmt.Pct(p.Baseline), numfmt.Counted(p.Cases, "case", "cases"))
 	} else {
 		fmt.Fprintf(w, "  baseline accepts:  %s (assumed)\n", numfmt.Pct(p.Baseline))
 	}
@@ -136,32 +136,32 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	case math.IsInf(p.CasesNeeded, 0) || math.IsNaN(p.CasesNeeded):
 		fmt.Fprintf(w, "  cases needed:      no number of cases is enough\n")
 	case p.Cases == 0:
-		fmt.Fprintf(w, "  cases needed:      %d\n", int(math.Ceil(p.CasesNeeded)))
+		fmt.Fprintf(w, "  cases needed:      %s\n", numfmt.Cases(p.CasesNeeded))
 	default:
-		fmt.Fprintf(w, "  cases needed:      %d", int(math.Ceil(p.CasesNeeded)))
+		fmt.Fprintf(w, "  cases needed:      %s", numfmt.Cases(p.CasesNeeded))
 		if p.MoreCasesNeeded > 0 {
-			fmt.Fprintf(w, " (%d more than the %d at hand)", p.MoreCasesNeeded, p.Cases)
+			fmt.Fprintf(w, " (%s more than the %s at hand)", numfmt.Int(p.MoreCasesNeeded), numfmt.Int(p.Cases))
 		} else {
-			fmt.Fprintf(w, " (the %d at hand are enough)", p.Cases)
+			fmt.Fprintf(w, " (the %s at hand are enough)", numfmt.Int(p.Cases))
 		}
 		fmt.Fprintln(w)
 	}
 	if p.Cases > 0 {
-		fmt.Fprintf(w, "  detectable now:    a gain of %s with %d cases\n", numfmt.Points(p.MDE), p.Cases)
+		fmt.Fprintf(w, "  detectable now:    a gain of %s with %s\n", numfmt.Points(p.MDE), numfmt.Counted(p.Cases, "case", "cases"))
 	}
 	if p.CostCasesNeeded > 0 {
 		fmt.Fprintf(w, "power of the cost test (delta method, true cost ratio %s against the limit %s)\n", numfmt.Ratio(p.CostRatio), numfmt.Ratio(pol.Cost.MaxRatio))
 		fmt.Fprintf(w, "  variance per case: %s (log cost ratio, with the design effect)\n", numfmt.Num(p.CostVariance))
 		fmt.Fprintf(w, "  cases needed:      %s", numfmt.Cases(p.CostCasesNeeded))
 		if p.CostMoreCasesNeeded > 0 {
-			fmt.Fprintf(w, " (%d more than the %d at hand)", p.CostMoreCasesNeeded, p.Cases)
+			fmt.Fprintf(w, " (%s more than the %s at hand)", numfmt.Int(p.CostMoreCasesNeeded), numfmt.Int(p.Cases))
 		} else {
-			fmt.Fprintf(w, " (the %d at hand are enough)", p.Cases)
+			fmt.Fprintf(w, " (the %s at hand are enough)", numfmt.Int(p.Cases))
 		}
 		fmt.Fprintln(w)
 	}
 	if s := p.Sequential; s != nil {
-		fmt.Fprintf(w, "sequential test (statistics.sequential), looking after every %d cases\n", s.LookEvery)
+		fmt.Fprintf(w, "sequential test (statistics.sequential), looking after every %s\n", numfmt.Counted(s.LookEvery, "case", "cases"))
 		fmt.Fprintf(w, "  expected cases:    about %s paired cases to a decision at the effect\n", numfmt.Cases(s.ExpectedCases))
 		fmt.Fprintf(w, "  cases for power:   %s (the fixed-sample test, looked at once: %s)\n", numfmt.Cases(s.CasesForPower), numfmt.Cases(p.CasesNeeded))
 	}

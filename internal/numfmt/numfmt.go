@@ -62,21 +62,32 @@ func PointsInterval(lo, hi float64) string {
 	return "[" + strings.TrimSuffix(Points(lo), " pts") + ", " + strings.TrimSuffix(Points(hi), " pts") + "] pts"
 }
 
-// Ratio formats a ratio with three decimals and a multiplication sign.
+// Ratio formats a ratio with three decimals and a multiplication sign;
+// below 0.001 with three significant digits ("0.000412×"), so that a
+// ratio above 0 never reads as 0.
 func Ratio(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return Num(x)
+	}
+	if x != 0 && math.Abs(x) < 0.0005 {
+		return strconv.FormatFloat(x, 'f', significantDecimals(x)-1, 64) + "×"
 	}
 	return strconv.FormatFloat(x, 'f', 3, 64) + "×"
 }
 
 // RatioInterval formats an interval of ratios, or "none" when it is
-// undefined.
+// undefined. A lower end of exactly 0 (a bootstrap whose resamples can
+// leave a side without an accepted case, which makes the ratio 0 there)
+// is written "no lower end": no cost ratio is 0.
 func RatioInterval(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return "none"
 	}
-	return "[" + Ratio(lo) + ", " + Ratio(hi) + "]"
+	low := Ratio(lo)
+	if lo == 0 && hi > 0 {
+		low = "no lower end"
+	}
+	return "[" + low + ", " + Ratio(hi) + "]"
 }
 
 // USD formats dollars: cents from one dollar up, four significant digits
