@@ -304,6 +304,11 @@ func (m *md) regressions() {
 		}
 		m.open(fmt.Sprintf("Cases the candidate broke in %s (%s)", MarkdownText(s.Name), shownOf(len(broke))))
 		m.caseTable(broke)
+		// The command is given only for a name that needs no quoting
+		// in a shell nor escaping in a code span.
+		if name := clean(s.Name); shellWord(name) == name {
+			m.p("\n`ftgate cases REPORT.json --broke --workflow %s` lists them from the JSON report (`--json REPORT.json`).\n", name)
+		}
 		m.close()
 	}
 }
