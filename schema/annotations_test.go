@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/ftgate/ftgate/gate"
+
 // policyAnns describes every policy key, with the limits gate.ParsePolicy
 // enforces (docs: README.md "Policy", docs/economics.md).
 var policyAnns = map[string]ann{
@@ -19,7 +21,7 @@ var policyAnns = map[string]ann{
 	"statistics.resamples":                  {desc: "A fixed number of bootstrap draws (1000 to 100000). Unset or 0: adaptive, draws in batches of 2000 until their Monte Carlo error cannot change the decision, at most max_resamples.", min: f(1000), max: f(100_000), orZero: true},
 	"statistics.max_resamples":              {desc: "The most draws adaptive resampling makes (only without a fixed resamples). Default 10000.", min: f(1000), max: f(100_000)},
 	"statistics.seed":                       {desc: "Seed of the bootstrap: the same seed gives the same report. Default 20261128."},
-	"statistics.sequential":                 {desc: "Decide quality and cost by confidence sequences, valid however often the gate runs as evidence accumulates (docs/methods.md §12). Default false."},
+	"statistics.sequential":                 {desc: "Decide quality and cost by confidence sequences, valid however often the gate runs as evidence accumulates (" + gate.DocsURL + "methods.md#12-sequential-mode-evidence-that-accumulates). Default false."},
 	"pairing":                               {desc: "How scorecards are matched case by case."},
 	"pairing.allow_unmatched":               {desc: "true: accept scorecards that do not cover the same cases instead of stopping with an error; pairing.unmatched says what becomes of the cases one side lacks (by default a case missing from the candidate counts as its failure). Default false."},
 	"pairing.ignore_roles":                  {desc: "true: compare a scorecard whose header (system.role) names the other side as it is given, with a warning in every report, instead of stopping with an error. Default false."},
@@ -135,7 +137,7 @@ var reportAnns = map[string]ann{
 	"segments[].mde":                {desc: "The smallest drop in acceptance the workflow's test detects with the target power at Holm's strictest level; null when not tested."},
 	"power":                         {desc: "The sample-size advice."},
 	"economics":                     {desc: "Break-even and the threshold rule; null when the run has neither hidden costs, tiers nor history."},
-	"sequential":                    {desc: "Sequential mode's evidence: looks, samples, the confidence sequences' running bounds, futility and the plan (docs/report.md); absent unless statistics.sequential."},
+	"sequential":                    {desc: "Sequential mode's evidence: looks, samples, the confidence sequences' running bounds, futility and the plan (" + gate.DocsURL + "report.md); absent unless statistics.sequential."},
 	"sequential.looks":              {desc: "The batches of evidence the scorecards record (1 without batch labels).", min: f(1)},
 	"sequential.quality.method":     {desc: "The quality decision's confidence sequence.", enum: []string{"sequential-betting", "sequential-asymptotic"}},
 	"sequential.quality.decided_at": {desc: "The look at which the decision was first reached; 0 if not decided.", min: f(0)},
