@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -131,8 +132,45 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 	}()
 	root := newRoot(a)
 	root.SetArgs(args)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		defer guardStderr(a.stderr)()
+	}
 	cmd, err := root.ExecuteContextC(ctx)
 	return a.exit(cmd, err)
+}
+
+// stderrMu serialises guardStderr, which swaps a process-wide variable.
+var stderrMu sync.Mutex
+
+// guardStderr points os.Stderr at a pipe whose every byte is copied
+// through the output guard w, until the returned function restores it.
+// cobra's shell-completion request (ftgate __complete ARGS) writes its
+// errors and debug lines to os.Stderr itself, not to the command's error
+// writer: this keeps them under the one escaping point like every other
+// byte. The restore waits until the copy has written everything.
+func guardStderr(w io.Writer) (restore func()) {
+	stderrMu.Lock()
+	r, pw, err := os.Pipe()
+	if err != nil {
+		// No pipe: silence what cobra would print raw.
+		old := os.Stderr
+		os.Stderr = nil
+		return func() { os.Stderr = old; stderrMu.Unlock() }
+	}
+	old := os.Stderr
+	os.Stderr = pw
+	done := make(chan struct{})
+	go func() {
+		io.Copy(w, r)
+		close(done)
+	}()
+	return func() {
+		os.Stderr = old
+		pw.Close()
+		<-done
+		r.Close()
+		stderrMu.Unlock()
+	}
 }
 
 // A commandError is an error returned by one of ftgate's commands, as

@@ -82,3 +82,33 @@ func TestCompletionOffersValues(t *testing.T) {
 		}
 	}
 }
+
+// A completion request (ftgate __complete ARGS) whose arguments hold
+// workflow commands: cobra writes its error about them to os.Stderr
+// itself, and that too passes the output guard, inside GitHub Actions as
+// anywhere.
+func TestCompletionErrorsPassTheGuard(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "GITHUB_ACTIONS" {
+			return "true"
+		}
+		return ""
+	}
+	for _, req := range []string{"__complete", "__completeNoDesc"} {
+		var out, errb bytes.Buffer
+		arg := "--nosuch=\n::error title=X::forged\n##[error]x\u2028y"
+		code := Run(context.Background(), []string{req, "compare", arg, ""}, Env{Stdout: &out, Stderr: &errb, Getenv: getenv})
+		if code != 0 {
+			t.Errorf("%s: exit %d", req, code)
+		}
+		got := errb.String()
+		if !strings.Contains(got, "unknown flag: --nosuch") {
+			t.Errorf("%s: cobra's error did not reach the guarded stream: %q", req, got)
+		}
+		for _, line := range strings.Split(out.String()+got, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "::") || strings.Contains(line, "##[") || strings.Contains(line, "\u2028") {
+				t.Errorf("%s: a raw command: %q", req, line)
+			}
+		}
+	}
+}
