@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -26,6 +27,21 @@ type PairOptions struct {
 	// Candidate is the arm whose missing cases CountMissing counts as
 	// failures.
 	Candidate int
+	// Context, when not nil, stops a long pairing: it is checked every
+	// few thousand cases, and Pair returns its error.
+	Context context.Context
+}
+
+// pairCheckEvery is how many cases Pair handles between two looks at its
+// context.
+const pairCheckEvery = 1 << 14
+
+// stopped returns the error of o.Context once it is done.
+func (o PairOptions) stopped() error {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Err()
 }
 
 // MissingClass is the failure class of a sample that stands for a case
@@ -183,6 +199,9 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		}()
 	}
 	wg.Wait()
+	if err := o.stopped(); err != nil {
+		return nil, err
+	}
 	var errs ErrorList
 	for _, e := range groupErrs {
 		errs = append(errs, e...)
@@ -204,7 +223,12 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	only := make([][]string, A)
 	pos := make([]int, A)
 	at := make([]int32, A)
-	for {
+	for step := 1; ; step++ {
+		if step%pairCheckEvery == 0 {
+			if err := o.stopped(); err != nil {
+				return nil, err
+			}
+		}
 		var id string
 		found := false
 		for a := range groups {
@@ -282,6 +306,11 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	}
 	clusterIdx := map[string]int{}
 	for i := 0; i < n; i++ {
+		if (i+1)%pairCheckEvery == 0 {
+			if err := o.stopped(); err != nil {
+				return nil, err
+			}
+		}
 		row := kept[i*A : (i+1)*A]
 		g := &groups[refArm]
 		ref := g.ref(int(row[refArm]))

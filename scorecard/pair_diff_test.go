@@ -1,6 +1,8 @@
 package scorecard
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -84,5 +86,23 @@ func TestPairMatchesReference(t *testing.T) {
 		if outcomes[k] < 100 {
 			t.Errorf("only %d outcomes %q: the generator does not exercise them", outcomes[k], k)
 		}
+	}
+}
+
+// A cancelled context stops a pairing with its error.
+func TestPairStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	var a, b Scorecard
+	for i := range 3 * pairCheckEvery {
+		a.Samples = append(a.Samples, Sample{ID: fmt.Sprintf("c%06d", i), Accepted: true})
+		b.Samples = append(b.Samples, Sample{ID: fmt.Sprintf("c%06d", i)})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Pair([]*Scorecard{&a, &b}, PairOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Pair = %v, want context.Canceled", err)
+	}
+	if _, err := Pair([]*Scorecard{&a, &b}, PairOptions{}); err != nil {
+		t.Errorf("Pair without a context: %v", err)
 	}
 }

@@ -74,6 +74,11 @@ func (e *internalError) Unwrap() error { return e.err }
 // errInterrupted reports a run stopped by its context.
 var errInterrupted = errors.New("interrupted")
 
+// errInterruptedPublishing reports a run stopped by its context after its
+// reports were written, while it published to GitHub (the pull-request
+// comment): the run still exits 130, and says the reports are there.
+var errInterruptedPublishing = errors.New("interrupted while publishing")
+
 // errShown is a usage problem the command has already printed (with the
 // help that goes with it): exit 2, nothing more to say.
 var errShown = errors.New("usage problem, already shown")
@@ -187,6 +192,9 @@ func (a *app) exit(cmd *cobra.Command, err error) int {
 	switch {
 	case err == nil:
 		return a.code
+	case errors.Is(err, errInterruptedPublishing):
+		fmt.Fprintln(w, "ftgate: reports written; interrupted during the pull-request comment")
+		return ExitInterrupted
 	case errors.Is(err, errInterrupted) || (a.ctx.Err() != nil && errors.Is(err, a.ctx.Err())):
 		fmt.Fprintln(w, "ftgate: interrupted; no report written")
 		return ExitInterrupted

@@ -180,7 +180,9 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		arms[len(arms)-1].System.Name = f.candidateName
 	}
 	prog.set("pairing the cases")
-	paired, err := scorecard.Pair(arms, gate.PairOptions(pol, len(arms)-1))
+	po := gate.PairOptions(pol, len(arms)-1)
+	po.Context = a.ctx
+	paired, err := scorecard.Pair(arms, po)
 	if err != nil {
 		return 0, err
 	}
@@ -243,6 +245,10 @@ func (a *app) compare(f *compareFlags) (int, error) {
 	}
 	if err := publishActions(a, commands, dec, names, f.json); err != nil {
 		fmt.Fprintf(env.Stderr, "ftgate: warning: %v\n", err)
+	}
+	if a.ctx.Err() != nil {
+		// The reports are written; the interrupt came while publishing.
+		return 0, errInterruptedPublishing
 	}
 	return dec.ExitCode, nil
 }

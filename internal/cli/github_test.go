@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +121,38 @@ func TestJSONToStandardOutputInsideGitHubActions(t *testing.T) {
 	outputs, _ := os.ReadFile(out)
 	if !strings.Contains(string(outputs), "report<<") || strings.Contains(string(outputs), "-\n") {
 		t.Errorf("GITHUB_OUTPUT:\n%s", outputs)
+	}
+}
+
+// An interrupt while the pull-request comment is being posted, after the
+// reports are written: the run exits 130 and says the reports are there,
+// rather than finishing with the verdict's exit code.
+func TestInterruptDuringTheComment(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cancel() // the interrupt arrives while the API is answering
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	event := filepath.Join(dir, "event.json")
+	if err := os.WriteFile(event, []byte(`{"pull_request":{"number":7}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": filepath.Join(dir, "out"), "GITHUB_STEP_SUMMARY": filepath.Join(dir, "sum"),
+		"FTGATE_COMMENT": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event, "GITHUB_REPOSITORY": "o/r",
+		"GITHUB_API_URL": srv.URL, "GITHUB_TOKEN": "t0ken"}
+	ex := filepath.Join("..", "..", "examples", "pass")
+	report := filepath.Join(dir, "r.json")
+	var stdout, stderr bytes.Buffer
+	code := Run(ctx, []string{"compare", "--baseline", filepath.Join(ex, "baseline.jsonl"), "--candidate", filepath.Join(ex, "candidate.jsonl"),
+		"--policy", filepath.Join(ex, "gate.yaml"), "--json", report}, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }})
+	if code != ExitInterrupted || !strings.Contains(stderr.String(), "ftgate: reports written; interrupted during the pull-request comment") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(report); err != nil {
+		t.Errorf("the report: %v", err)
 	}
 }
