@@ -207,12 +207,22 @@ type jsonPower struct {
 	Effect              Float `json:"effect"`
 	Target              Float `json:"target"`
 	CasesNeeded         Float `json:"cases_needed"`
-	MoreCasesNeeded     int   `json:"more_cases_needed"`
+	MoreCasesNeeded     *int  `json:"more_cases_needed"`
 	MDE                 Float `json:"mde"`
 	CostRatio           Float `json:"cost_ratio"`
 	CostCasesNeeded     Float `json:"cost_cases_needed"`
-	CostMoreCasesNeeded int   `json:"cost_more_cases_needed"`
+	CostMoreCasesNeeded *int  `json:"cost_more_cases_needed"`
 	CostVariance        Float `json:"cost_variance"`
+}
+
+// moreCases is the number of cases needed beyond those at hand, or nil
+// (null) when no number of cases is enough or none is known: the same
+// null as cases_needed, never a 0 that would read as "enough".
+func moreCases(needed float64, more int) *int {
+	if math.IsNaN(needed) || math.IsInf(needed, 0) {
+		return nil
+	}
+	return &more
 }
 
 type jsonCondition struct {
@@ -381,8 +391,8 @@ func NewJSONReport(d *gate.Decision, inputs []Input) *JSONReport {
 	}
 	r.Sequential = newJSONSequential(d.Sequential)
 	p := d.Power
-	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), p.MoreCasesNeeded, Float(p.MDE),
-		Float(p.CostRatio), Float(p.CostCasesNeeded), p.CostMoreCasesNeeded, Float(p.CostVariance)}
+	r.Power = jsonPower{Float(p.Effect), Float(p.Target), Float(p.CasesNeeded), moreCases(p.CasesNeeded, p.MoreCasesNeeded), Float(p.MDE),
+		Float(p.CostRatio), Float(p.CostCasesNeeded), moreCases(p.CostCasesNeeded, p.CostMoreCasesNeeded), Float(p.CostVariance)}
 	if e := d.Economics; e != nil {
 		je := &jsonEconomics{
 			OneTimeUSD: Float(e.OneTimeUSD), MonthlyUSD: Float(e.MonthlyUSD), RetrainMonthlyUSD: Float(e.RetrainMonthlyUSD),

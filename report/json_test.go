@@ -168,7 +168,7 @@ func TestJSONNumbers(t *testing.T) {
 		"format.constraints.0.limit": f.Constraints[0].Limit, "format.constraints.0.value": f.Constraints[0].Value,
 		"segments.0.cases": float64(s.Cases), "segments.0.baseline": s.Baseline, "segments.0.candidate": s.Candidate, "segments.0.delta": s.Delta,
 		"segments.0.p_value": s.PValue, "segments.0.p_adjusted": s.PAdjusted, "segments.0.mde": s.MDE, "segments.0.resamples": float64(s.Resamples),
-		"power.effect": p.Effect, "power.target": p.Target, "power.cases_needed": p.CasesNeeded, "power.more_cases_needed": float64(p.MoreCasesNeeded),
+		"power.effect": p.Effect, "power.target": p.Target, "power.cases_needed": p.CasesNeeded, "power.more_cases_needed": inf, // null, as cases_needed is
 		"power.mde": p.MDE, "power.cost_ratio": p.CostRatio, "power.cost_cases_needed": p.CostCasesNeeded,
 		"power.cost_more_cases_needed": float64(p.CostMoreCasesNeeded), "power.cost_variance": p.CostVariance,
 		"tiers.0.quality": tr.Quality, "tiers.0.quality_ci_low": tr.QualityLow, "tiers.0.quality_ci_high": tr.QualityHigh,

@@ -368,6 +368,40 @@ func TestPowerCommandMatchesConnor(t *testing.T) {
 	}
 }
 
+// A true cost ratio a hair below the limit needs more cases than any eval
+// set: power says no number is enough, and the JSON report gives null for
+// both the cases needed and the cases beyond those at hand (never a 0
+// that reads as "enough"); counts carry thousands separators.
+func TestPowerAtTheCostLimit(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	b, c := filepath.Join(pass, "baseline.jsonl"), filepath.Join(pass, "candidate.jsonl")
+	code, stdout, stderr := run(t, "", "power", "--baseline", b, "--candidate", c, "--set", "power.cost_ratio=0.999999999")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	cost := stdout[strings.Index(stdout, "power of the cost test"):]
+	if !strings.Contains(cost, "cases needed:      no number of cases is enough\n") || strings.Contains(cost, "at hand") {
+		t.Errorf("the cost plan:\n%s", cost)
+	}
+	if !strings.Contains(stdout, "cases needed:      4,392 (3,792 more than the 600 at hand)") {
+		t.Errorf("the quality plan:\n%s", stdout)
+	}
+	code, stdout, stderr = run(t, "", "compare", "--baseline", b, "--candidate", c, "--set", "power.cost_ratio=0.999999999", "--json", "-")
+	if code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Power map[string]any `json:"power"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if v, w := doc.Power["cost_cases_needed"], doc.Power["cost_more_cases_needed"]; v != nil || w != nil {
+		t.Errorf("cost_cases_needed %v, cost_more_cases_needed %v; want null and null", v, w)
+	}
+}
+
 func TestCompareRefusesAmbiguousArguments(t *testing.T) {
 	t.Parallel()
 	pass := filepath.Join("..", "..", "examples", "pass")

@@ -65,6 +65,17 @@ func (a *app) power(baseline, candidate, effect, rate string, policy *policyFlag
 		if err != nil || math.IsNaN(r) || r < 0 || r > 1 {
 			return usagef("--baseline-rate %q is not a share between 0 and 1 (0.8 is 80%%)", rate)
 		}
+		// A candidate that gains the effect over this baseline would
+		// accept more than every case: no plan exists, so the question is
+		// a mistake, not a warning.
+		if e := pol.EffectivePowerEffect(); r+e > 1+1e-12 {
+			src := "power.effect"
+			if effect != "" {
+				src = "--effect"
+			}
+			return usagef("--baseline-rate %s with an effect of %s (%s): the candidate would accept %s of cases, which no candidate can; give a rate of at most %s or a smaller effect",
+				rate, numfmt.Points(e), src, numfmt.Pct(r+e), strconv.FormatFloat(1-e, 'f', -1, 64))
+		}
 		plan, err := gate.PlanPowerFromRate(r, pol)
 		if err != nil {
 			return err
@@ -110,6 +121,21 @@ func (a *app) power(baseline, candidate, effect, rate string, policy *policyFlag
 	return nil
 }
 
+// casesNeeded says how many cases a test needs (need, more beyond the n at
+// hand): "no number of cases is enough" when none is, never a count of
+// cases at hand that would read as enough.
+func casesNeeded(need float64, more, n int) string {
+	switch {
+	case math.IsInf(need, 0) || math.IsNaN(need):
+		return "no number of cases is enough"
+	case n == 0:
+		return numfmt.Cases(need)
+	case more > 0:
+		return fmt.Sprintf("%s (%s more than the %s at hand)", numfmt.Cases(need), numfmt.Int(more), numfmt.Int(n))
+	}
+	return fmt.Sprintf("%s (the %s at hand are enough)", numfmt.Cases(need), numfmt.Int(n))
+}
+
 func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	w := env.Stdout
 	fmt.Fprintf(w, "power of the quality test (%s, one-sided α = %s, target power %s)\n", p.Method, numfmt.Num(pol.Alpha), numfmt.Pct(p.Target))
@@ -127,38 +153,23 @@ func printPlan(env Env, p *gate.PowerPlan, pol gate.Policy) {
 	case "cluster-t":
 		fmt.Fprintf(w, "  variance per case: %s, design effect %s\n", numfmt.Num(p.Sigma2), numfmt.Num(p.DEff))
 	default:
-		fmt.Fprintf(w, "  discordant share:  %s\n", numfmt.Num(p.Psi))
+		psi := numfmt.Num(p.Psi)
+		if p.Psi < 0 || math.IsNaN(p.Psi) {
+			psi = "none (no candidate can gain the effect over this baseline)"
+		}
+		fmt.Fprintf(w, "  discordant share:  %s\n", psi)
 	}
 	if p.Assumed {
 		fmt.Fprintf(w, "  (assumed: the candidate gains exactly the effect, with failures independent of the baseline's;\n   run with --candidate once it exists for the observed discordance)\n")
 	}
-	switch {
-	case math.IsInf(p.CasesNeeded, 0) || math.IsNaN(p.CasesNeeded):
-		fmt.Fprintf(w, "  cases needed:      no number of cases is enough\n")
-	case p.Cases == 0:
-		fmt.Fprintf(w, "  cases needed:      %s\n", numfmt.Cases(p.CasesNeeded))
-	default:
-		fmt.Fprintf(w, "  cases needed:      %s", numfmt.Cases(p.CasesNeeded))
-		if p.MoreCasesNeeded > 0 {
-			fmt.Fprintf(w, " (%s more than the %s at hand)", numfmt.Int(p.MoreCasesNeeded), numfmt.Int(p.Cases))
-		} else {
-			fmt.Fprintf(w, " (the %s at hand are enough)", numfmt.Int(p.Cases))
-		}
-		fmt.Fprintln(w)
-	}
+	fmt.Fprintf(w, "  cases needed:      %s\n", casesNeeded(p.CasesNeeded, p.MoreCasesNeeded, p.Cases))
 	if p.Cases > 0 {
 		fmt.Fprintf(w, "  detectable now:    a gain of %s with %s\n", numfmt.Points(p.MDE), numfmt.Counted(p.Cases, "case", "cases"))
 	}
 	if p.CostCasesNeeded > 0 {
 		fmt.Fprintf(w, "power of the cost test (delta method, true cost ratio %s against the limit %s)\n", numfmt.Ratio(p.CostRatio), numfmt.Ratio(pol.Cost.MaxRatio))
 		fmt.Fprintf(w, "  variance per case: %s (log cost ratio, with the design effect)\n", numfmt.Num(p.CostVariance))
-		fmt.Fprintf(w, "  cases needed:      %s", numfmt.Cases(p.CostCasesNeeded))
-		if p.CostMoreCasesNeeded > 0 {
-			fmt.Fprintf(w, " (%s more than the %s at hand)", numfmt.Int(p.CostMoreCasesNeeded), numfmt.Int(p.Cases))
-		} else {
-			fmt.Fprintf(w, " (the %s at hand are enough)", numfmt.Int(p.Cases))
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  cases needed:      %s\n", casesNeeded(p.CostCasesNeeded, p.CostMoreCasesNeeded, p.Cases))
 	}
 	if s := p.Sequential; s != nil {
 		fmt.Fprintf(w, "sequential test (statistics.sequential), looking after every %s\n", numfmt.Counted(s.LookEvery, "case", "cases"))
