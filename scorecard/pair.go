@@ -276,8 +276,7 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	for a := range arms {
 		p.Unmatched[a] = len(only[a])
 		if len(only[a]) > 0 {
-			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
-				len(only[a]), groups[a].len(), arms[a].Source, firstFew(only[a], 3)))
+			unmatched = append(unmatched, unmatchedClause(arms, a, o, only[a], groups[a].len()))
 		}
 	}
 	if len(unmatched) > 0 && !o.AllowUnmatched {
@@ -286,12 +285,7 @@ func Pair(arms []*Scorecard, o PairOptions) (*Paired, error) {
 	if len(missing) > 0 {
 		p.CountedMissing = len(missing)
 		p.MissingCost = highestCaseCost(&groups[o.Candidate])
-		cost := "no cost (the candidate's cost is not measured)"
-		if !math.IsNaN(p.MissingCost) {
-			cost = fmt.Sprintf("the candidate's highest cost per case, %v USD", p.MissingCost)
-		}
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%d cases missing from %s count as candidate failures (%s), each with %s",
-			len(missing), arms[o.Candidate].Source, firstFew(missing, 3), cost))
+		p.Warnings = append(p.Warnings, countedMissingWarning(arms[o.Candidate].Source, missing, p.MissingCost))
 	}
 	if len(unmatched) > 0 {
 		p.Warnings = append(p.Warnings, "unmatched cases dropped: "+strings.Join(unmatched, "; "))

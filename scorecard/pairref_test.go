@@ -97,8 +97,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		onlyOf[a] = only
 		p.Unmatched[a] = len(only)
 		if len(only) > 0 {
-			unmatched = append(unmatched, fmt.Sprintf("%d of %d cases in %s are missing from another scorecard (%s)",
-				len(only), len(byArm[a]), arms[a].Source, firstFew(only, 3)))
+			unmatched = append(unmatched, unmatchedClause(arms, a, o, only, len(byArm[a])))
 		}
 	}
 	if len(unmatched) > 0 || len(missing) > 0 {
@@ -110,12 +109,7 @@ func pairReference(arms []*Scorecard, o PairOptions) (*Paired, error) {
 		cand := arms[o.Candidate]
 		p.CountedMissing = len(missing)
 		p.MissingCost = refHighestCaseCost(byArm[o.Candidate])
-		cost := "no cost (the candidate's cost is not measured)"
-		if !math.IsNaN(p.MissingCost) {
-			cost = fmt.Sprintf("the candidate's highest cost per case, %v USD", p.MissingCost)
-		}
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%d cases missing from %s count as candidate failures (%s), each with %s",
-			len(missing), cand.Source, firstFew(missing, 3), cost))
+		p.Warnings = append(p.Warnings, countedMissingWarning(cand.Source, missing, p.MissingCost))
 		for _, id := range missing {
 			info := byArm[refArm][id]
 			s := &Sample{ID: id, Workflow: info.workflow, Cluster: info.cluster, FailureClass: MissingClass,

@@ -253,8 +253,8 @@ func TestPairCountsMissingCandidateCases(t *testing.T) {
 		if p.Cases[1].Workflow != "w" || p.Cases[1].Cluster != p.Cases[0].Cluster || p.Cases[2].Workflow != "v" {
 			t.Errorf("candidate %d: the counted cases keep the baseline's workflow and cluster: %+v", candidate, p.Cases)
 		}
-		if w := strings.Join(p.Warnings, "\n"); !strings.Contains(w, "2 cases missing from c.jsonl count as candidate failures (\"b\", \"c\"), each with the candidate's highest cost per case, 1 USD") ||
-			!strings.Contains(w, "unmatched cases dropped: 1 of 3 cases in c.jsonl are missing from another scorecard (\"e\")") {
+		if w := strings.Join(p.Warnings, "\n"); !strings.Contains(w, "2 cases missing from c.jsonl count as candidate failures (\"b\", \"c\"), each with the candidate's highest cost per case, $1.00") ||
+			!strings.Contains(w, "unmatched cases dropped: 1 of the candidate c.jsonl's 3 cases is not in the baseline b.jsonl (\"e\")") {
 			t.Errorf("candidate %d: warnings %q", candidate, p.Warnings)
 		}
 	}

@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -50,7 +51,6 @@ func roleOf(a, n int, o PairOptions) string {
 func unmatchedError(arms []*Scorecard, groups []armCases, only [][]string, common int, o PairOptions) error {
 	n := len(arms)
 	cand := candidateArm(n, o)
-	who := func(a int) string { return fmt.Sprintf("the %s %s", roleOf(a, n, o), arms[a].Source) }
 	// at is the file the message is about: the candidate when it lacks
 	// cases another arm has, else the first arm that does.
 	at := cand
@@ -64,19 +64,9 @@ func unmatchedError(arms []*Scorecard, groups []armCases, only [][]string, commo
 	}
 	var parts []string
 	for a := range arms {
-		if len(only[a]) == 0 {
-			continue
+		if len(only[a]) > 0 {
+			parts = append(parts, unmatchedClause(arms, a, o, only[a], groups[a].len()))
 		}
-		where := "missing from another scorecard"
-		if n == 2 {
-			where = "not in " + who(1-a)
-		}
-		verb := "are"
-		if len(only[a]) == 1 {
-			verb = "is"
-		}
-		parts = append(parts, fmt.Sprintf("%s of %s's %s %s %s (%s)", numfmt.Int(len(only[a])), who(a),
-			numfmt.Counted(groups[a].len(), "case", "cases"), verb, where, firstFew(only[a], 3)))
 	}
 	var msg string
 	if common == 0 {
@@ -99,6 +89,38 @@ func unmatchedError(arms []*Scorecard, groups []armCases, only [][]string, commo
 			allowed(arms, groups, only, o)
 	}
 	return Errorf(arms[at].Source, 0, "%s", msg)
+}
+
+// unmatchedClause says which of arm a's total cases (only) another arm
+// lacks: "3 of the candidate c.jsonl's 10 cases are not in the baseline
+// b.jsonl (…)", or "missing from another scorecard" with several
+// baselines.
+func unmatchedClause(arms []*Scorecard, a int, o PairOptions, only []string, total int) string {
+	n := len(arms)
+	who := func(a int) string { return fmt.Sprintf("the %s %s", roleOf(a, n, o), arms[a].Source) }
+	where := "missing from another scorecard"
+	if n == 2 {
+		where = "not in " + who(1-a)
+	}
+	verb := "are"
+	if len(only) == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s of %s's %s %s %s (%s)", numfmt.Int(len(only)), who(a), numfmt.Counted(total, "case", "cases"), verb, where, firstFew(only, 3))
+}
+
+// countedMissingWarning says that the cases missing from the candidate's
+// file count as its failures, each at cost (NaN: cost not measured).
+func countedMissingWarning(file string, missing []string, cost float64) string {
+	each := "no cost (the candidate's cost is not measured)"
+	if !math.IsNaN(cost) {
+		each = "the candidate's highest cost per case, " + numfmt.USD(cost)
+	}
+	verb := "count as candidate failures"
+	if len(missing) == 1 {
+		verb = "counts as a candidate failure"
+	}
+	return fmt.Sprintf("%s missing from %s %s (%s), each with %s", numfmt.Counted(len(missing), "case", "cases"), file, verb, firstFew(missing, 3), each)
 }
 
 // allowed says what pairing.allow_unmatched would do with the unmatched
