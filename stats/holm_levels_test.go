@@ -29,6 +29,9 @@ func TestHolmLevels(t *testing.T) {
 		{"ties, all rejected", []float64{0.02, 0.02, 0.001}, 0.05, []float64{0.025, 0.05, 0.05 / 3}},
 		{"ties, stopped", []float64{0.03, 0.03, 0.001}, 0.05, []float64{0.025, 0.025, 0.05 / 3}},
 		{"one", []float64{0.3}, 0.1, []float64{0.1}},
+		// p equal to its step's level, 0.05/2, is rejected: the next
+		// value is tested at 0.05.
+		{"at the step's level", []float64{0.3, 0.025}, 0.05, []float64{0.05, 0.025}},
 		{"empty", nil, 0.05, []float64{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
