@@ -55,6 +55,20 @@ func TestReadDeepEval(t *testing.T) {
 			{ID: "test_returns[damaged-item]", Accepted: false, CostUSD: f(0.00034), LatencyMS: f(2200), FailureClass: "Faithfulness", Line: 44},
 		},
 		Warnings: []string{lacking},
+	}, {
+		// The judge's evaluationCost is all the cost the run records: it
+		// is not the system's, so the cases have none, and a warning says
+		// why.
+		Name: "judge cost only", File: "judge_cost_only.json", Format: "deepeval",
+		System: scorecard.System{Name: "judge_cost_only"},
+		Samples: []scorecard.Sample{
+			{ID: "test_greeting[morning]", Accepted: true, Line: 1},
+			{ID: "test_greeting[evening]", Accepted: false, FailureClass: "Answer Relevancy", Line: 1},
+		},
+		Warnings: []string{
+			"FILE: evaluationCost is what DeepEval's judge cost, not what the system costs to serve; it is not read as cost (give the test cases a cost, or token counts with a model in the hyperparameters)",
+			"FILE: deepeval input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost or token usage (the cost check is not measured); latency (the latency constraint is not measured)",
+		},
 	}})
 }
 

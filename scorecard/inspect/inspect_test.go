@@ -192,6 +192,25 @@ func TestImportInspectArchive(t *testing.T) {
 				"log.eval: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost or token usage (the cost check is not measured); latency (the latency constraint is not measured)",
 			},
 		},
+		{
+			// An archive cut off while running keeps its summaries in the
+			// journal, one member per flush, and has no summaries.json.
+			name: "journal summaries when there is nothing else",
+			data: makeZip(t,
+				"header.json", evalHeader,
+				"_journal/summaries/2.json", `[`+sample("2", 1, `"I"`, "")+`]`,
+				"_journal/summaries/1.json", `[`+sample("1", 1, `"C"`, "")+`, `+sample("1", 2, `"C"`, "")+`]`,
+			),
+			want: []scorecard.Sample{
+				{ID: "1", Accepted: true, Score: readertest.F(1)},
+				{ID: "1", Sample: 1, Accepted: true, Score: readertest.F(1)},
+				{ID: "2", Accepted: false, Score: readertest.F(0)},
+			},
+			warnings: []string{
+				"log.eval: the archive has no samples/ members; reading the sample summaries instead",
+				"log.eval: inspect input has no workflow (no per-workflow segments); cluster (cases are treated as independent); schema_valid (the format constraint is not measured); cost or token usage (the cost check is not measured); latency (the latency constraint is not measured)",
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

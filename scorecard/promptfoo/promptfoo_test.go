@@ -55,8 +55,9 @@ func TestImportPromptfoo(t *testing.T) {
 			System: scorecard.System{Name: "python:provider.py", Model: "python:provider.py"},
 			Samples: []scorecard.Sample{
 				// sha256(`{"name":"Bob","topic":"billing"}`) starts 8cb11f9e238b.
+				// The failing assertion has no metric: its type is the class.
 				{ID: "vars-8cb11f9e238b", Sample: 0, Accepted: false, Score: readertest.F(0), LatencyMS: readertest.F(900),
-					Usage: readertest.Tokens("python:provider.py", 280, 35, 0), Line: 2},
+					Usage: readertest.Tokens("python:provider.py", 280, 35, 0), FailureClass: "contains", Line: 2},
 				// sha256(`{"name":"Ann","topic":"billing"}`) starts 99261782f9e6.
 				{ID: "vars-99261782f9e6", Sample: 0, Accepted: true, Score: readertest.F(1), LatencyMS: readertest.F(1200),
 					Usage: readertest.Tokens("python:provider.py", 300, 40, 0), Line: 1},
