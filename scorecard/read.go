@@ -53,13 +53,16 @@ type ReadOptions struct {
 	ProviderFrom, PromptFrom string
 }
 
-// MaxInputBytes is the largest input ftgate reads: 4 GiB. Read refuses
+// MaxInputBytes is the largest input ftgate reads: 1 GiB. Read refuses
 // more, and a caller reading a file or standard input should stop at
-// MaxInputBytes+1 bytes (io.LimitReader) and refuse the input then, rather
-// than read without end (/dev/zero, a pipe that never closes). Read holds
-// the whole input in memory, with an index of its lines, so the limit is
-// about memory as much as about time.
-const MaxInputBytes int64 = 4 << 30
+// MaxInputBytes+1 bytes and refuse the input then, rather than read
+// without end (/dev/zero, a pipe that never closes). Read holds the whole
+// input in memory with what it decodes from it: a native JSONL scorecard
+// of minimal cases takes about 11 bytes of memory per byte of input, so a
+// scorecard at the limit needs about 11 GiB, and one of 500 MiB fits a
+// runner with 7 GB. The limit bounds the worst case; docs/security.md
+// gives the measured costs.
+const MaxInputBytes int64 = 1 << 30
 
 // A Format is one reader: a name, a content sniffer and a parser. Each
 // eval tool's reader is a package under scorecard that registers its

@@ -14,6 +14,10 @@ import (
 	"github.com/ftgate/ftgate/scorecard"
 )
 
+// maxReportBytes is the largest JSON report 'ftgate cases' reads: 512 MiB,
+// about a million changed cases (a case change takes about 500 bytes).
+const maxReportBytes int64 = 512 << 20
+
 // casesOptions are what 'ftgate cases' is asked: the JSON report to read
 // and the filters, which all must hold for a case to be listed.
 type casesOptions struct {
@@ -52,7 +56,7 @@ func filterCases(cs []gate.CaseChange, o casesOptions) []gate.CaseChange {
 func listCases(o casesOptions, env Env) error {
 	env.defaults()
 	l := &loader{ctx: context.Background(), env: env}
-	data := l.read(o.report, scorecard.MaxInputBytes, "report")
+	data := l.read(o.report, maxReportBytes, "report")
 	if err := l.errs.Err(); err != nil {
 		return err
 	}

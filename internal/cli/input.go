@@ -104,12 +104,17 @@ const streamChunk = 1 << 20
 
 // stream reads r to its end, in chunks, stopping as soon as it has more
 // than limit bytes or when the run is interrupted. size is the size of a
-// regular file (read in one buffer), or -1 for a pipe or a device, which
-// is refused at its first NUL byte unless it is a zip archive: binary
-// data such as /dev/zero, which no text format allows, is not read to
-// the limit.
+// regular file (read into one buffer of that size), or -1 for a pipe or
+// a device, read into a list of chunks joined once at the end: no buffer
+// is ever copied into a larger one, so a stream refused at the limit has
+// cost the limit and no more. Any input is refused at its first NUL byte
+// unless it is a zip archive: no text format holds one, so binary data
+// (/dev/zero, a sparse file, a UTF-16 file) is not read to the limit.
 func (l *loader) stream(name string, r io.Reader, limit int64, what string, size int64) []byte {
-	var buf []byte
+	var chunks [][]byte
+	var buf []byte // the chunk being filled
+	total := int64(0)
+	zip := false
 	if size >= 0 {
 		buf = make([]byte, 0, min(size, limit)+1)
 	}
@@ -119,31 +124,44 @@ func (l *loader) stream(name string, r io.Reader, limit int64, what string, size
 			return nil
 		}
 		if len(buf) == cap(buf) {
-			next := min(max(2*cap(buf), streamChunk), int(min(limit+1, math.MaxInt)))
-			if next <= cap(buf) {
-				l.fail(fmt.Errorf("%s: larger than %s, the most ftgate reads for a %s: not read", name, byteSize(limit), what))
-				return nil
+			// A pipe, or a regular file that grew: a new chunk.
+			if buf != nil {
+				chunks = append(chunks, buf)
 			}
-			buf = append(make([]byte, 0, next), buf...)
+			buf = make([]byte, 0, streamChunk)
 		}
 		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+streamChunk)])
-		if i := bytes.IndexByte(buf[len(buf):len(buf)+n], 0); size < 0 && i >= 0 && !bytes.HasPrefix(buf[:min(len(buf)+n, 4)], []byte("PK\x03\x04")) {
-			l.fail(fmt.Errorf("%s: binary data (a NUL byte at offset %d): not a %s", name, len(buf)+i, what))
+		if len(chunks) == 0 {
+			// The first chunk holds the start of the input.
+			zip = bytes.HasPrefix(buf[:len(buf)+n], []byte("PK\x03\x04"))
+		}
+		if i := bytes.IndexByte(buf[len(buf):len(buf)+n], 0); i >= 0 && !zip {
+			l.fail(fmt.Errorf("%s: binary data (a NUL byte at offset %d): not a %s", name, total+int64(i), what))
 			return nil
 		}
 		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
+		total += int64(n)
+		if total > limit {
 			l.fail(fmt.Errorf("%s: larger than %s, the most ftgate reads for a %s: not read", name, byteSize(limit), what))
 			return nil
 		}
 		if errors.Is(err, io.EOF) {
-			return buf
+			break
 		}
 		if err != nil {
 			l.fail(fmt.Errorf("%s: cannot read: %w", name, unwrapPath(err)))
 			return nil
 		}
 	}
+	if len(chunks) == 0 {
+		return buf
+	}
+	out := make([]byte, 0, total)
+	for i, c := range chunks {
+		out = append(out, c...)
+		chunks[i] = nil
+	}
+	return append(out, buf...)
 }
 
 // byteSize writes a size limit in the largest binary unit that divides it.
