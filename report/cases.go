@@ -1,27 +1,37 @@
 package report
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/ftgate/ftgate/gate"
 	"github.com/ftgate/ftgate/internal/numfmt"
+	"github.com/ftgate/ftgate/scorecard"
 )
 
 // ReadCaseChanges reads the case changes of a JSON report (schema
-// ftgate.report/v1), as the report wrote them: null costs become NaN.
+// ftgate.report/v1), as the report wrote them: null costs become NaN. It
+// reads exactly or not at all: malformed JSON, a key given twice at any
+// depth, a value of the wrong type and a change other than broke, fixed
+// or class are refused, with "LINE:COL: " before the message.
 func ReadCaseChanges(data []byte) ([]gate.CaseChange, error) {
 	var rep struct {
 		Schema      string           `json:"schema"`
 		CaseChanges []jsonCaseChange `json:"case_changes"`
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
-		return nil, fmt.Errorf("not a JSON report: %w", err)
+		return nil, reportError(data, err)
+	}
+	if key, off, dup := scorecard.FindDuplicateKey(data); dup {
+		return nil, fmt.Errorf("%s: the key %q is given twice; ftgate writes each key once, so the report was altered", position(data, off), key)
 	}
 	if rep.Schema != Schema {
 		return nil, fmt.Errorf("schema %q, want %q (a JSON report written by ftgate compare --json)", rep.Schema, Schema)
@@ -33,11 +43,58 @@ func ReadCaseChanges(data []byte) ([]gate.CaseChange, error) {
 	side := func(o jsonCaseOutcome) gate.CaseOutcome {
 		return gate.CaseOutcome{Samples: o.Samples, Accepted: o.Accepted, Classes: o.FailureClasses, CostUSD: float64(o.CostUSD)}
 	}
-	for _, c := range rep.CaseChanges {
+	for i, c := range rep.CaseChanges {
+		switch c.Change {
+		case gate.ChangeBroke, gate.ChangeFixed, gate.ChangeClass:
+		default:
+			return nil, fmt.Errorf("case_changes[%d] (case %q): change %q is not %q, %q or %q", i, c.ID, c.Change, gate.ChangeBroke, gate.ChangeFixed, gate.ChangeClass)
+		}
 		out = append(out, gate.CaseChange{ID: c.ID, Workflow: c.Workflow, Change: c.Change, Baseline: side(c.Baseline),
 			Candidate: side(c.Candidate), CostChangeUSD: float64(c.CostChangeUSD)})
 	}
 	return out, nil
+}
+
+// reportError words a decoding error of a JSON report in JSON's terms,
+// at its line and column: never a Go type.
+func reportError(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("%s: not a JSON report: malformed JSON: %s", position(data, int(se.Offset)), strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		where := "the report"
+		if te.Field != "" {
+			where = te.Field
+		}
+		return fmt.Errorf("%s: not a JSON report: %s must be %s, found %s", position(data, int(te.Offset)), where, jsonKind(te.Type.Kind()), te.Value)
+	}
+	return fmt.Errorf("not a JSON report: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names in JSON's words the value a Go kind decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a number"
+}
+
+// position writes the byte offset off of data as "LINE:COL" (1-based; the
+// column counts bytes).
+func position(data []byte, off int) string {
+	off = min(max(off, 0), len(data))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return fmt.Sprintf("%d:%d", line, col)
 }
 
 // UnmarshalJSON reads a number or null (NaN).

@@ -37,13 +37,24 @@ import (
 //     "a@b.example" is not turned into a mailto: link;
 //   - a word joiner goes into every "://" (after the colon) and every
 //     "www." (before the dot, in any letter case), so GitHub does not turn
-//     "https://…", "ftp://…" or "www.…" from a scorecard into a live link.
-//     The text still reads the same.
+//     "https://…", "ftp://…" or "www.…" from a scorecard into a live link;
+//   - a word joiner also breaks GitHub's cross-references: after the "#"
+//     of "#123" and "owner/repo#123" (which is escaped as well), after
+//     the "-" of "GH-123" (any letter case), and after every sixth
+//     character of a word of seven or more hexadecimal digits with a
+//     letter among them (a commit SHA; a plain number is left alone), so no text from a scorecard links an issue, a pull request or
+//     a commit;
+//   - U+2028 and U+2029, which GitHub's renderer treats as line breaks,
+//     become \u2028 and \u2029.
+//
+// The text still reads the same.
 func MarkdownText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/4)
 	lead := true  // only spaces so far
 	start := true // only spaces and digits so far
+	hexLeft := 0  // hexadecimal digits left in a SHA-like word
+	hexDone := 0  // of them written since the last word joiner
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -55,7 +66,28 @@ func MarkdownText(s string) string {
 		first := lead && r != ' '
 		at := i
 		i += size
+		if hexLeft == 0 && (at == 0 || !isWordByte(s[at-1])) {
+			if n := hexRun(s[at:]); n >= 7 {
+				hexLeft, hexDone = n, 0
+			}
+		}
+		if hexLeft > 0 {
+			hexLeft--
+			b.WriteRune(r)
+			if hexDone++; hexDone == 6 && hexLeft > 0 {
+				b.WriteString("\u2060")
+				hexDone = 0
+			}
+			lead, start = false, start && r >= '0' && r <= '9'
+			continue
+		}
 		switch {
+		case r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\\u%04x`, r)
+		case r == '#' && i < len(s) && s[i] >= '0' && s[i] <= '9':
+			b.WriteString("\\#\u2060")
+		case r == '-' && at >= 2 && strings.EqualFold(s[at-2:at], "gh") && i < len(s) && s[i] >= '0' && s[i] <= '9':
+			b.WriteString("-\u2060")
 		case visible.IsControl(r):
 			fmt.Fprintf(&b, `\\x%02x`, r)
 		case visible.IsBidi(r):
@@ -84,6 +116,31 @@ func MarkdownText(s string) string {
 		start = start && (r == ' ' || r >= '0' && r <= '9')
 	}
 	return b.String()
+}
+
+// isWordByte reports whether c is an ASCII letter, digit or '_'.
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// hexRun returns the length of the word of hexadecimal digits that s
+// starts with, or 0 when the word goes on with other word characters or
+// holds no letter (a number, such as the digits of a price, is left
+// alone).
+func hexRun(s string) int {
+	n, letter := 0, false
+	for ; n < len(s); n++ {
+		c := s[n] | 0x20
+		if c >= 'a' && c <= 'f' {
+			letter = true
+		} else if s[n] < '0' || s[n] > '9' {
+			break
+		}
+	}
+	if !letter || n < len(s) && isWordByte(s[n]) {
+		return 0
+	}
+	return n
 }
 
 // MermaidLabel returns s reduced to a label that a Mermaid diagram parses

@@ -123,6 +123,16 @@ func TestMarkdownText(t *testing.T) {
 		{"back\\slash", `back\\slash`},
 		{"bad \xff utf8", `bad \\xff utf8`},
 		{"::error::x", "::error::x"},
+		// GitHub's cross-references and line separators.
+		{"fixes #123", "fixes \\#\u2060123"},
+		{"owner/repo#7", "owner/repo\\#\u20607"},
+		{"# heading", `\# heading`},
+		{"GH-42 gh-7 GH-x", "GH-\u206042 gh-\u20607 GH-x"},
+		{"commit 0123456789abcdef0123456789abcdef01234567", "commit 012345\u20606789ab\u2060cdef01\u2060234567\u206089abcd\u2060ef0123\u20604567"},
+		{"sha deadbee!", "sha deadbe\u2060e!"},
+		{"c0ffee1x deadbe", "c0ffee1x deadbe"},
+		{"$0.0004430 and 12345678", `\$0.0004430 and 12345678`},
+		{"a\u2028b\u2029c", `a\\u2028b\\u2029c`},
 	} {
 		if got := MarkdownText(tc.in); got != tc.want {
 			t.Errorf("MarkdownText(%q) = %q, want %q", tc.in, got, tc.want)

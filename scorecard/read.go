@@ -290,3 +290,14 @@ func malformedJSON(name string, data []byte) error {
 	}
 	return readkit.ErrorAt(name, data, readkit.NewLineIndex(data), start, err)
 }
+
+// FindDuplicateKey returns the first key that an object inside the valid
+// JSON text raw gives twice, at any depth, with the offset of its second
+// occurrence: the check every reader makes, for the other JSON that
+// ftgate reads (the JSON report that 'ftgate cases' reads back).
+func FindDuplicateKey(raw []byte) (key string, off int, found bool) {
+	if d := readkit.FindDuplicateKey(raw); d != nil {
+		return d.Key, d.Off, true
+	}
+	return "", 0, false
+}
