@@ -402,6 +402,19 @@ func TestPowerAtTheCostLimit(t *testing.T) {
 	}
 }
 
+// An earlier baseline that is the candidate's own file is warned about,
+// by any spelling of its path.
+func TestHistoryIsTheCandidate(t *testing.T) {
+	t.Parallel()
+	pass := filepath.Join("..", "..", "examples", "pass")
+	c := filepath.Join(pass, "candidate.jsonl")
+	code, stdout, stderr := run(t, "", "compare", "--baseline", filepath.Join(pass, "baseline.jsonl"), "--candidate", c,
+		"--baseline-history", filepath.Join(pass, ".", "candidate.jsonl"), "--json", "-")
+	if code != 0 || !strings.Contains(stdout, "is the candidate's scorecard: the plateau condition counts the candidate as an earlier baseline") {
+		t.Errorf("exit %d, no warning:\n%s\n%s", code, stdout, stderr)
+	}
+}
+
 func TestCompareRefusesAmbiguousArguments(t *testing.T) {
 	t.Parallel()
 	pass := filepath.Join("..", "..", "examples", "pass")

@@ -166,6 +166,14 @@ func (a *app) compare(f *compareFlags) (int, error) {
 		return 0, err
 	}
 	l.announceFormats()
+	// An earlier baseline that is the candidate's own file makes the
+	// plateau condition compare the candidate with itself.
+	for _, h := range f.history {
+		if sameFile(h, f.candidate) {
+			c := arms[len(arms)-1]
+			c.Warnings = append(c.Warnings, fmt.Sprintf("--baseline-history %s is the candidate's scorecard: the plateau condition counts the candidate as an earlier baseline; give the earlier baselines' scorecards", h))
+		}
+	}
 	sides, err := checkSides(arms, f.ignoreRoles.or(&pol.Pairing.IgnoreRoles))
 	if err != nil {
 		return 0, err
