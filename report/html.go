@@ -277,9 +277,7 @@ func htmlPageOf(d *gate.Decision, inputs []Input, names Names) *htmlPage {
 	if c.MaxSamplesPerCase > 1 {
 		p.CasesLine += fmt.Sprintf(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
 	}
-	if c.BaselineOnly+c.CandidateOnly > 0 {
-		p.CasesLine += fmt.Sprintf("; %d baseline-only and %d candidate-only cases dropped", c.BaselineOnly, c.CandidateOnly)
-	}
+	p.CasesLine += unmatchedPhrase(c)
 	for i, g := range groupFindings(d) {
 		if len(g.findings) == 0 {
 			continue

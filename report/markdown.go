@@ -54,9 +54,7 @@ func Markdown(w io.Writer, d *gate.Decision, names Names) error {
 	if c.MaxSamplesPerCase > 1 {
 		m.p(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
 	}
-	if c.BaselineOnly+c.CandidateOnly > 0 {
-		m.p("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
-	}
+	m.p("%s", unmatchedPhrase(c))
 	m.p(".\n")
 	markdownSequential(m.p, d)
 

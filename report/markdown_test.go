@@ -182,3 +182,23 @@ func TestMarkdownCaseTableCap(t *testing.T) {
 		t.Errorf("the broken cases' section:\n%s", section)
 	}
 }
+
+// TestUnmatchedPhrase: what became of the cases only one side has is said
+// the same way in every report, and a case counted as a candidate failure
+// is not called dropped.
+func TestUnmatchedPhrase(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    gate.CaseCounts
+		want string
+	}{
+		{gate.CaseCounts{Paired: 10}, ""},
+		{gate.CaseCounts{BaselineOnly: 3, CountedAsFailures: 3}, "; 3 baseline-only cases counted as candidate failures"},
+		{gate.CaseCounts{BaselineOnly: 1, CandidateOnly: 2}, "; 1 baseline-only case dropped, 2 candidate-only cases dropped"},
+		{gate.CaseCounts{BaselineOnly: 1500, CountedAsFailures: 1200, CandidateOnly: 1}, "; 1,200 baseline-only cases counted as candidate failures, 300 baseline-only cases dropped, 1 candidate-only case dropped"},
+	} {
+		if got := unmatchedPhrase(tc.c); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
+		}
+	}
+}

@@ -128,9 +128,7 @@ func (t *terminal) headline(names Names) {
 	if c.MaxSamplesPerCase > 1 {
 		what += fmt.Sprintf(", up to %s samples per case", numfmt.Int(c.MaxSamplesPerCase))
 	}
-	if c.BaselineOnly+c.CandidateOnly > 0 {
-		what += fmt.Sprintf("; %s baseline-only and %s candidate-only cases dropped", numfmt.Int(c.BaselineOnly), numfmt.Int(c.CandidateOnly))
-	}
+	what += unmatchedPhrase(c)
 	t.para(what, "", "  ", plain)
 	if d.Sequential != nil {
 		t.para(sequentialLine(d.Sequential), "", "  ", plain)
@@ -472,18 +470,40 @@ func (t *terminal) footer() {
 // ftgate version; esc makes the file name safe for the output.
 func decidedBy(d *gate.Decision, esc func(string) string) string {
 	p := d.Provenance
+	v := p.Version
+	if v == "" {
+		v = "unknown"
+	}
 	pol := "the default policy (no --policy)"
 	if p.PolicyFile != "" {
 		pol = "policy " + esc(p.PolicyFile) + " (sha256 " + shortHash(p.PolicySHA256) + ")"
 	}
 	if len(p.Overrides) > 0 {
-		pol += " with " + esc(strings.Join(p.Overrides, ", "))
+		pol += " and " + esc(strings.Join(p.Overrides, ", "))
 	}
-	v := p.Version
-	if v == "" {
-		v = "unknown"
+	return "Decided by ftgate " + esc(v) + " with " + pol + "."
+}
+
+// unmatchedPhrase says what became of the cases only one side has, as
+// "; …" to follow the paired-cases line, or "" when every case paired:
+// baseline cases the candidate lacks are counted as its failures
+// (pairing.unmatched: candidate-fails) or dropped, candidate cases a
+// baseline lacks are always dropped.
+func unmatchedPhrase(c gate.CaseCounts) string {
+	var parts []string
+	if n := c.CountedAsFailures; n > 0 {
+		parts = append(parts, numfmt.Counted(n, "baseline-only case", "baseline-only cases")+" counted as candidate failures")
 	}
-	return "Decided by " + pol + " with ftgate " + esc(v) + "."
+	if n := c.BaselineOnly - c.CountedAsFailures; n > 0 {
+		parts = append(parts, numfmt.Counted(n, "baseline-only case", "baseline-only cases")+" dropped")
+	}
+	if n := c.CandidateOnly; n > 0 {
+		parts = append(parts, numfmt.Counted(n, "candidate-only case", "candidate-only cases")+" dropped")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
 }
 
 // shortHash shows the first 12 hex digits of a SHA-256, enough to tell

@@ -85,7 +85,7 @@ func TestSetOverridesThePolicy(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	// Every report says the policy was changed on the command line.
-	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "with --set alpha=0.01, --set statistics.seed=7, --set pricing.gpt-4.1.5-x={input_per_mtok: 1, output_per_mtok: 2}") {
+	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "and --set alpha=0.01, --set statistics.seed=7, --set pricing.gpt-4.1.5-x={input_per_mtok: 1, output_per_mtok: 2}") {
 		t.Errorf("the terminal report does not name the overrides:\n%s", stdout)
 	}
 	var rep struct {
