@@ -412,7 +412,7 @@ func inspectSampleOf(obj readkit.Object) *inspectSample {
 	s.scores = map[string]scoreValue{}
 	if sc, ok := obj.Object("scores", "scores"); ok {
 		for _, f := range sc.Fields {
-			v, ok := in.Object(readkit.ValueStart(in.Data, sc.Off+f.Off), f.Value, "scores."+f.Key)
+			v, ok := in.Object(readkit.ValueStart(in.Data, sc.Off+f.Off), f.Value, "scores."+readkit.Name(f.Key))
 			if !ok {
 				continue
 			}
