@@ -139,6 +139,11 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 	root.SetArgs(args)
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		defer guardStderr(a.stderr)()
+		if os.Stderr != nil {
+			// cobra's own lines and the command's error output share
+			// the one pipe, so they keep their order.
+			root.SetErr(os.Stderr)
+		}
 	}
 	cmd, err := root.ExecuteContextC(ctx)
 	return a.exit(cmd, err)
