@@ -896,6 +896,13 @@ func checkPrices(file string, doc *yaml.Node) error {
 		models, mergedModels := w.pairs(kv[1])
 		for _, m := range append(models, mergedModels...) {
 			k := m[0]
+			if strings.TrimSpace(k.Value) == "" {
+				// No model is named "" or blank: such an entry would
+				// price nothing while looking like a price.
+				errs = append(errs, &scorecard.InputError{File: file, Line: k.Line, Col: k.Column,
+					Msg: "pricing has an entry with an empty model name; name the model as the scorecards do (usage.model)"})
+				continue
+			}
 			keys := map[string]bool{}
 			own, inherited := w.pairs(m[1])
 			for _, f := range append(own, inherited...) {
