@@ -41,7 +41,7 @@ var policyAnns = map[string]ann{
 	"format":                                {desc: "The output-format limit on the candidate; none applies until set."},
 	"format.min_valid_rate":                 {desc: "FAIL when fewer of the candidate's outputs than this validate against their schema (the schema_valid field).", min: f(0), max: f(1)},
 	"format.required":                       {desc: "true: block when the scorecards carry no schema_valid. Default false."},
-	"pricing":                               {desc: "Prices in USD per million tokens, by model, for cases with token usage but no cost."},
+	"pricing":                               {desc: "Prices in USD per million tokens, by model, for cases with token usage but no cost. A model name is not empty or blank.", keyPattern: `\S`},
 	"pricing.*":                             {desc: "A model's prices; input and output must both be written (0 is allowed).", required: []string{"input_per_mtok", "output_per_mtok"}},
 	"pricing.*.input_per_mtok":              {desc: "USD per million input tokens (cached ones included unless priced apart).", min: f(0), max: f(1e6)},
 	"pricing.*.output_per_mtok":             {desc: "USD per million output tokens.", min: f(0), max: f(1e6)},

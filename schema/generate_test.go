@@ -30,6 +30,8 @@ type ann struct {
 	required []string
 	// orZero allows 0 besides the range min..max (0 standing for unset).
 	orZero bool
+	// keyPattern is a pattern every key of a map must match.
+	keyPattern string
 }
 
 func f(x float64) *float64 { return &x }
@@ -155,6 +157,9 @@ func (g *generator) annotate(s map[string]any, path string) map[string]any {
 	}
 	if a.required != nil {
 		s["required"] = a.required
+	}
+	if a.keyPattern != "" {
+		s["propertyNames"] = map[string]any{"pattern": a.keyPattern}
 	}
 	limits := s
 	if a.orZero {
