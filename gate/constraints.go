@@ -2,6 +2,7 @@ package gate
 
 import (
 	"math"
+	"slices"
 
 	"github.com/ftgate/ftgate/stats"
 )
@@ -88,7 +89,7 @@ func latencySamples(a arm, cluster []int) stats.Samples {
 // sortedCopy returns x sorted, leaving x as it is.
 func sortedCopy(x []float64) []float64 {
 	s := append([]float64(nil), x...)
-	sortFloats(s)
+	slices.Sort(s)
 	return s
 }
 

@@ -70,7 +70,7 @@ func (c HiddenCosts) MonthlyUSD() float64 {
 func breakEvenMonths(f, s float64) float64 {
 	switch {
 	case math.IsNaN(s):
-		return nan()
+		return math.NaN()
 	case s <= 0:
 		return math.Inf(1)
 	}
@@ -82,7 +82,7 @@ func breakEvenMonths(f, s float64) float64 {
 func breakEvenVolume(f, m, h, u float64) float64 {
 	switch {
 	case math.IsNaN(u):
-		return nan()
+		return math.NaN()
 	case u <= 0:
 		return math.Inf(1)
 	}
@@ -120,7 +120,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 		&e.BreakEvenMonths, &e.BreakEvenMonthsConservative, &e.BreakEvenMonthlyVolume, &e.BreakEvenMonthlyVolumeConservative,
 		&e.NetValueHorizonUSD, &e.NetValueHorizonConservativeUSD}
 	for _, x := range nanAll {
-		*x = nan()
+		*x = math.NaN()
 	}
 
 	k := d.Cost
@@ -136,7 +136,7 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 	}
 
 	// The unit of volume and the saving per unit.
-	var vol, u, uCons float64 = nan(), e.SavingPerAcceptedUSD, e.SavingPerAcceptedConservativeUSD
+	var vol, u, uCons float64 = math.NaN(), e.SavingPerAcceptedUSD, e.SavingPerAcceptedConservativeUSD
 	switch {
 	case ep.AcceptedOutcomesPerMonth != nil:
 		e.VolumeBasis = BasisAcceptedOutcomes
@@ -186,11 +186,11 @@ func economics(d *Decision, p *scorecard.Paired, in Input, base, cand arm, pol P
 // with every case counted as one "accepted" request).
 func perRequestSaving(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) (s, sCons float64) {
 	if !base.hasCost || !cand.hasCost {
-		return nan(), nan()
+		return math.NaN(), math.NaN()
 	}
 	cb, cc := mean(base.cost), mean(cand.cost)
 	if !(cb > 0) {
-		return nan(), nan()
+		return math.NaN(), math.NaN()
 	}
 	s = cb - cc
 	ones := make([]float64, len(base.cost))

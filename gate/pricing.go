@@ -115,3 +115,13 @@ func quoteAll(names []string, n int) string {
 	}
 	return quoteList(names)
 }
+
+// quoteList writes names quoted and separated by commas, as messages
+// name them.
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}

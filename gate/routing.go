@@ -79,7 +79,7 @@ func routeBaseline(d *Decision, p *scorecard.Paired, in Input, pol Policy) (arm,
 		d.Routed[w] = t.name
 		rcpa := cp[pick]
 		if !t.hasCost {
-			rcpa = nan()
+			rcpa = math.NaN()
 		}
 		d.Routes = append(d.Routes, Route{Workflow: w, Cases: len(idx), Tier: t.name, Acceptance: acc[pick], CPA: rcpa,
 			BestTier: tiers[best].name, BestAcceptance: acc[best]})
@@ -196,7 +196,7 @@ func crossFitRouting(d *Decision, p *scorecard.Paired, tiers []arm, routed arm, 
 		return s
 	}
 	rc.Acceptance, rc.CrossFitAcceptance = mean(routed.acc), mean(cross.acc)
-	rc.CPA, rc.CrossFitCPA = nan(), nan()
+	rc.CPA, rc.CrossFitCPA = math.NaN(), math.NaN()
 	if routed.hasCost {
 		rc.CPA, rc.CrossFitCPA = cpa(sum(routed.cost), sum(routed.acc)), cpa(sum(cross.cost), sum(cross.acc))
 	}

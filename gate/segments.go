@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/ftgate/ftgate/internal/numfmt"
 
@@ -47,7 +48,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	var mde []func(alpha float64) float64
 	for _, name := range slices.Sorted(maps.Keys(groups)) {
 		idx := groups[name]
-		s := Segment{Name: name, Cases: len(idx), PValue: nan(), PAdjusted: nan(), CILow: nan(), CIHigh: nan(), CILevel: nan(), MDE: nan()}
+		s := Segment{Name: name, Cases: len(idx), PValue: math.NaN(), PAdjusted: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(), CILevel: math.NaN(), MDE: math.NaN()}
 		sub := func(a arm) arm {
 			out := arm{acc: make([]float64, len(idx))}
 			for j, i := range idx {
@@ -95,7 +96,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 				s.PValue, _, s.Resamples = clusteredTest(d.ctx, diff, cl, -drop, pol, false, holmLevels(pol.Alpha, len(groups))...)
 				if ct.G < 2 {
 					// One cluster is one independent unit: no test.
-					s.Tested, s.PValue, s.NotTested = false, nan(), "all cases in one cluster"
+					s.Tested, s.PValue, s.NotTested = false, math.NaN(), "all cases in one cluster"
 					d.Warnings = append(d.Warnings, fmt.Sprintf("segment %q: its %s cases are all in one cluster, so it cannot be tested for a regression (change %s)", name, numfmt.Int(len(idx)), numfmt.Points(s.Delta)))
 					segs = append(segs, s)
 					continue
@@ -142,7 +143,7 @@ func segmentTests(d *Decision, p *scorecard.Paired, base, cand arm, pol Policy) 
 	}
 	if len(small) > 0 {
 		sort.Strings(small)
-		d.Warnings = append(d.Warnings, "segments with fewer than "+itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
+		d.Warnings = append(d.Warnings, "segments with fewer than "+strconv.Itoa(pol.Segments.MinCases)+" cases were not tested for regressions: "+quoteList(small))
 	}
 	return segs
 }

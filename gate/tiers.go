@@ -48,7 +48,7 @@ func placeTier(d *Decision, name, role string, a arm, p *scorecard.Paired, clust
 		ct := stats.ClusterT(a.acc, cluster, 0, level)
 		t.QualityLow, t.QualityHigh = math.Max(0, ct.Lo), math.Min(1, ct.Hi)
 	}
-	t.CPA, t.CPALow, t.CPAHigh = nan(), nan(), nan()
+	t.CPA, t.CPALow, t.CPAHigh = math.NaN(), math.NaN(), math.NaN()
 	if !a.hasCost {
 		return t
 	}
