@@ -16,8 +16,23 @@ func binomHalfCDF(k, n int) float64 {
 	case k >= n:
 		return 1
 	}
+	if n <= exactBinomMax {
+		// The sum of binomial coefficients is an integer below 2^62:
+		// one rounding to float64, then an exact scaling by 2^−n, so
+		// that P(X <= 1 | n = 3) is 1/8 and not 1/8 − 3e-17.
+		var sum, coef uint64 = 0, 1
+		for i := 0; i <= k; i++ {
+			sum += coef
+			coef = coef * uint64(n-i) / uint64(i+1)
+		}
+		return math.Ldexp(float64(sum), -n)
+	}
 	return mathext.RegIncBeta(float64(n-k), float64(k+1), 0.5)
 }
+
+// exactBinomMax is the largest n whose binomial coefficients binomHalfCDF
+// sums exactly in 64 bits (C(n, i)·(n − i) stays below 2^64 up to n = 62).
+const exactBinomMax = 62
 
 func checkCounts(fn string, b, c int) {
 	if b < 0 || c < 0 {
