@@ -12,9 +12,8 @@ import (
 
 // The plateau condition decided by the sign test over clusters is met when
 // its p-value is <= α: three clusters whose baseline lost 1/3 each against
-// the run two back give p = (1/2)³ = 1/8 (McNemarLower computes it a few
-// floats below 1/8, through the incomplete beta function); met at α = p
-// and not at the float below it.
+// the run two back give p = (1/2)³ = 1/8 (exactly, as McNemarLower sums
+// small tails); met at α = p and not at the float below it.
 func TestPlateauSignTestAtPEqualsAlpha(t *testing.T) {
 	t.Parallel()
 	old := [][]bool{{true, true, false}, {true, true, false}, {true, true, false}}
