@@ -1,10 +1,8 @@
 package stats
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -118,15 +116,6 @@ func atof(t *testing.T, s string) float64 {
 	return v
 }
 
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // dataset is one oracle input: per-sample rows and per-case means.
 type dataset struct {
 	// per sample
@@ -140,19 +129,6 @@ type dataset struct {
 
 func readDataset(t *testing.T, name string) dataset {
 	t.Helper()
-	f, err := os.Open(filepath.Join(oracleDir, name+".csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
 	var d dataset
 	d.single = true
 	type acc struct {
@@ -162,26 +138,24 @@ func readDataset(t *testing.T, name string) dataset {
 	}
 	var order []int
 	cases := map[int]*acc{}
-	for _, r := range recs[1:] {
-		id := atoi(t, r[col["case"]])
-		cl := atoi(t, r[col["cluster"]])
-		a := cases[id]
+	for _, r := range oracletable.Rows(t, filepath.Join(oracleDir, name+".csv")) {
+		a := cases[r.Case]
 		if a == nil {
-			a = &acc{cluster: cl}
-			cases[id] = a
-			order = append(order, id)
+			a = &acc{cluster: r.Cluster}
+			cases[r.Case] = a
+			order = append(order, r.Case)
 		} else {
 			d.single = false
 		}
 		a.n++
-		a.ab += atof(t, r[col["acc_b"]])
-		a.ac += atof(t, r[col["acc_c"]])
-		a.cb += atof(t, r[col["cost_b"]])
-		a.cc += atof(t, r[col["cost_c"]])
-		d.sampleCluster = append(d.sampleCluster, cl)
-		d.latB = append(d.latB, atof(t, r[col["lat_b"]]))
-		d.latC = append(d.latC, atof(t, r[col["lat_c"]]))
-		d.accCSamples = append(d.accCSamples, atof(t, r[col["acc_c"]]))
+		a.ab += r.AccB
+		a.ac += r.AccC
+		a.cb += r.CostB
+		a.cc += r.CostC
+		d.sampleCluster = append(d.sampleCluster, r.Cluster)
+		d.latB = append(d.latB, r.LatB)
+		d.latC = append(d.latC, r.LatC)
+		d.accCSamples = append(d.accCSamples, r.AccC)
 	}
 	sort.Ints(order)
 	for _, id := range order {

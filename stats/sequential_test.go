@@ -1,14 +1,14 @@
 package stats
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
-	"os"
+	"path/filepath"
 	"sort"
-	"strconv"
 	"testing"
+
+	oracletable "github.com/ftgate/ftgate/internal/oracle"
 )
 
 // seqOracle reads the values make_sequential.R recorded.
@@ -41,31 +41,17 @@ type seqCase struct {
 // id order (the order make_sequential.R uses as the betting stream).
 func readCaseMeans(t *testing.T, name string) []seqCase {
 	t.Helper()
-	f, err := os.Open("../testdata/oracle/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	byID := map[int]*seqCase{}
-	for _, r := range recs[1:] {
-		v := make([]float64, len(r))
-		for i, s := range r {
-			v[i], _ = strconv.ParseFloat(s, 64)
-		}
-		id := int(v[0])
-		c, ok := byID[id]
+	for _, r := range oracletable.Rows(t, filepath.Join(oracleDir, name)) {
+		c, ok := byID[r.Case]
 		if !ok {
-			c = &seqCase{id: id, cluster: int(v[1])}
-			byID[id] = c
+			c = &seqCase{id: r.Case, cluster: r.Cluster}
+			byID[r.Case] = c
 		}
-		c.accB += v[3]
-		c.accC += v[4]
-		c.costB += v[5]
-		c.costC += v[6]
+		c.accB += r.AccB
+		c.accC += r.AccC
+		c.costB += r.CostB
+		c.costC += r.CostC
 		c.samples++
 	}
 	var out []seqCase
